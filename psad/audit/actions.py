@@ -1,0 +1,73 @@
+"""What the audit log records, with the French words shown in the log's page."""
+
+from __future__ import annotations
+
+import enum
+
+
+class AuditAction(enum.StrEnum):
+    LOGIN_SUCCEEDED = "login.succeeded"
+    LOGIN_FAILED = "login.failed"
+    LOGIN_LOCKED = "login.locked"
+    LOGOUT = "logout"
+    PASSWORD_CHANGED = "password.changed"
+    PSAD_SWITCHED = "psad.switched"
+    YOUTH_VIEWED = "youth.viewed"
+    YOUTH_CREATED = "youth.created"
+    YOUTH_UPDATED = "youth.updated"
+    CASE_OPENED = "case.opened"
+    CASE_REOPENED = "case.reopened"
+    PSAD_CREATED = "psad.created"
+    PSAD_UPDATED = "psad.updated"
+    STRUCTURE_CREATED = "structure.created"
+    STRUCTURE_UPDATED = "structure.updated"
+    USER_CREATED = "user.created"
+    USER_UPDATED = "user.updated"
+    MEMBERSHIP_ADDED = "membership.added"
+    MEMBERSHIP_REMOVED = "membership.removed"
+    REFERENCE_UPDATED = "reference.updated"
+    IMPORT_PREVIEWED = "import.previewed"
+    IMPORT_APPLIED = "import.applied"
+    IMPORT_REJECTS_DOWNLOADED = "import.rejects_downloaded"
+    IMPORT_BATCH_VIEWED = "import.batch_viewed"
+    PROFILE_SAVED = "import.profile_saved"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS.get(self, self.value)
+
+
+ACTION_LABELS = {
+    AuditAction.LOGIN_SUCCEEDED: "Connexion réussie",
+    AuditAction.LOGIN_FAILED: "Échec de connexion",
+    AuditAction.LOGIN_LOCKED: "Connexion refusée (compte verrouillé)",
+    AuditAction.LOGOUT: "Déconnexion",
+    AuditAction.PASSWORD_CHANGED: "Mot de passe changé",
+    AuditAction.PSAD_SWITCHED: "Changement de PSAD",
+    AuditAction.YOUTH_VIEWED: "Consultation d'un dossier",
+    AuditAction.YOUTH_CREATED: "Création d'un jeune",
+    AuditAction.YOUTH_UPDATED: "Modification d'un jeune",
+    AuditAction.CASE_OPENED: "Ouverture d'un dossier de suivi",
+    AuditAction.CASE_REOPENED: "Réouverture d'un dossier de suivi",
+    AuditAction.PSAD_CREATED: "Création d'une PSAD",
+    AuditAction.PSAD_UPDATED: "Modification d'une PSAD",
+    AuditAction.STRUCTURE_CREATED: "Création d'une structure",
+    AuditAction.STRUCTURE_UPDATED: "Modification d'une structure",
+    AuditAction.USER_CREATED: "Création d'un utilisateur",
+    AuditAction.USER_UPDATED: "Modification d'un utilisateur",
+    AuditAction.MEMBERSHIP_ADDED: "Ajout d'un rôle",
+    AuditAction.MEMBERSHIP_REMOVED: "Retrait d'un rôle",
+    AuditAction.REFERENCE_UPDATED: "Modification d'une liste de référence",
+    AuditAction.IMPORT_PREVIEWED: "Aperçu d'un import",
+    AuditAction.IMPORT_APPLIED: "Import d'une liste",
+    AuditAction.IMPORT_REJECTS_DOWNLOADED: "Téléchargement des lignes rejetées",
+    AuditAction.IMPORT_BATCH_VIEWED: "Consultation d'une liste importée",
+    AuditAction.PROFILE_SAVED: "Enregistrement d'un profil d'import",
+}
+
+
+def label_of(action: str) -> str:
+    try:
+        return AuditAction(action).label
+    except ValueError:
+        return action

@@ -1,0 +1,68 @@
+"""The audit log page: read-only, filtered; pilotes see their PSAD, administrators all."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange, Optional
+
+from psad.audit.actions import AuditAction
+from psad.audit.services import AuditFilter, events_query
+from psad.auth.models import User
+from psad.db import db
+from psad.web.access import requires
+from psad.web.session import current_viewer
+
+bp = Blueprint("audit", __name__)
+
+can_read_audit = requires(
+    lambda v: v.can_read_audit, "Le journal d'audit est réservé aux pilotes et aux administrateurs."
+)
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = SelectField(
+        "Action",
+        choices=[("", "Toutes")] + [(a.value, a.label) for a in AuditAction],
+        validators=[Optional()],
+    )
+    object_type = StringField("Type d'objet (youth, user, psad...)", validators=[Optional()])
+    object_id = IntegerField("Numéro de l'objet", validators=[Optional(), NumberRange(min=1)])
+    since = DateField("Depuis le", validators=[Optional()])
+    until = DateField("Jusqu'au", validators=[Optional()])
+
+
+@bp.get("/journal")
+@can_read_audit
+def index() -> tuple[str, int] | str:
+    viewer = current_viewer()
+    form = AuditFilterForm(request.args)
+    valid = form.validate()
+    filters = (
+        AuditFilter(
+            action=form.action.data or None,
+            object_type=form.object_type.data or None,
+            object_id=form.object_id.data if valid else None,
+            since=form.since.data if valid else None,
+            until=form.until.data if valid else None,
+        )
+        if valid
+        else AuditFilter()
+    )
+    psad_ids = None if viewer.is_admin else [viewer.psad_id or 0]
+    page = db.paginate(
+        events_query(psad_ids=psad_ids, filters=filters), per_page=50, error_out=False
+    )
+    user_ids = {e.user_id for e in page.items if e.user_id}
+    names = (
+        dict(db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all())
+        if user_ids
+        else {}
+    )
+    body = render_template("audit/index.html", form=form, page=page, names=names)
+    return (body, 422) if not valid else body

@@ -1,0 +1,95 @@
+"""Forms of the accounts pages and of the administration."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from psad.auth.models import Role, StructureKind
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Adresse électronique",
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Mot de passe",
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Se connecter")
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        "Mot de passe actuel",
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        "Nouveau mot de passe (12 caractères au moins)",
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Confirmation du nouveau mot de passe",
+        validators=[DataRequired(REQUIRED), EqualTo("new", "Les deux mots de passe diffèrent.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Changer le mot de passe")
+
+
+class SwitchPsadForm(FlaskForm):
+    psad_id = SelectField("PSAD", coerce=int)
+    submit = SubmitField("Changer")
+
+
+class PsadForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(REQUIRED), Length(max=20)])
+    name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=200)])
+    territory = StringField(
+        "Territoire (communes ou départements)", validators=[Optional(), Length(max=500)]
+    )
+    active = BooleanField("Active", default=True)
+    submit = SubmitField("Enregistrer")
+
+
+class StructureForm(FlaskForm):
+    name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=200)])
+    kind = SelectField("Type", choices=[(k.value, k.label) for k in StructureKind])
+    uai = StringField("UAI (établissements scolaires)", validators=[Optional(), Length(max=12)])
+    commune = StringField("Commune", validators=[Optional(), Length(max=120)])
+    email = EmailField("Adresse électronique de contact", validators=[Optional()])
+    active = BooleanField("Active", default=True)
+    submit = SubmitField("Enregistrer")
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Adresse électronique", validators=[DataRequired(REQUIRED)])
+    full_name = StringField("Nom complet", validators=[DataRequired(REQUIRED), Length(max=200)])
+    password = PasswordField(
+        "Mot de passe (12 caractères au moins ; vide : inchangé)",
+        validators=[Optional()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    is_admin = BooleanField("Administrateur technique")
+    active = BooleanField("Compte actif", default=True)
+    submit = SubmitField("Enregistrer")
+
+
+class MembershipForm(FlaskForm):
+    psad_id = SelectField("PSAD", coerce=int)
+    role = SelectField("Rôle", choices=[(r.value, r.label) for r in Role])
+    structure_id = SelectField("Structure (obligatoire pour un partenaire)", coerce=int)
+    submit = SubmitField("Ajouter ce rôle")
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that act (log-out, remove)."""
+
+    submit = SubmitField("Confirmer")

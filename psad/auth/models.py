@@ -1,0 +1,164 @@
+"""Platforms (PSAD), partner structures, users and their memberships."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from psad import clock
+from psad.db import Base, enum_column
+
+
+class Role(enum.StrEnum):
+    """A user's role in one PSAD (domain.md section 1)."""
+
+    PILOT = "pilot"
+    COPILOT = "copilot"
+    PARTNER = "partner"
+    READER = "reader"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def sees_all_youth(self) -> bool:
+        return self in (Role.PILOT, Role.COPILOT)
+
+    @property
+    def sees_names(self) -> bool:
+        return self is not Role.READER
+
+
+ROLE_LABELS = {
+    Role.PILOT: "Pilote",
+    Role.COPILOT: "Co-pilote",
+    Role.PARTNER: "Partenaire",
+    Role.READER: "Lecteur",
+}
+
+
+class StructureKind(enum.StrEnum):
+    CIO = "cio"
+    LOCAL_MISSION = "local_mission"
+    SCHOOL = "school"
+    MLDS = "mlds"
+    SECOND_CHANCE_SCHOOL = "second_chance_school"
+    EPIDE = "epide"
+    EMPLOYMENT_AGENCY = "employment_agency"
+    ASSOCIATION = "association"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return STRUCTURE_KIND_LABELS[self]
+
+
+STRUCTURE_KIND_LABELS = {
+    StructureKind.CIO: "CIO",
+    StructureKind.LOCAL_MISSION: "Mission locale",
+    StructureKind.SCHOOL: "Établissement scolaire",
+    StructureKind.MLDS: "MLDS",
+    StructureKind.SECOND_CHANCE_SCHOOL: "École de la deuxième chance (E2C)",
+    StructureKind.EPIDE: "EPIDE",
+    StructureKind.EMPLOYMENT_AGENCY: "France Travail",
+    StructureKind.ASSOCIATION: "Association",
+    StructureKind.OTHER: "Autre",
+}
+
+
+class Psad(Base):
+    __tablename__ = "psads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    territory: Mapped[str | None] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    def __repr__(self) -> str:
+        return f"<Psad {self.code}>"
+
+
+class Structure(Base):
+    """A partner organisation: CIO, mission locale, school (by UAI), MLDS, E2C..."""
+
+    __tablename__ = "structures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[StructureKind] = mapped_column(enum_column(StructureKind))
+    uai: Mapped[str | None] = mapped_column(String(8))
+    commune: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    psad: Mapped[Psad] = relationship()
+
+    __table_args__ = (UniqueConstraint("psad_id", "name"),)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    password_changed_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+    # The interface Flask-Login expects (without importing Flask into the models).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def membership_in(self, psad_id: int | None) -> Membership | None:
+        return next((m for m in self.memberships if m.psad_id == psad_id), None)
+
+
+class Membership(Base):
+    """A user's role in one PSAD, optionally on behalf of a structure (partners)."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    structure_id: Mapped[int | None] = mapped_column(ForeignKey("structures.id"))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    psad: Mapped[Psad] = relationship(lazy="joined")
+    structure: Mapped[Structure | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("user_id", "psad_id"),)
+
+
+class LoginThrottle(Base):
+    """Failed log-ins per address, in the database so that every process sees them."""
+
+    __tablename__ = "login_throttles"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]

@@ -1,0 +1,49 @@
+"""Who may do what: small predicates shared by views, queries and templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psad.auth.models import Membership, Role, User
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The acting user in their current PSAD, as the scoping queries need it."""
+
+    user_id: int
+    psad_id: int | None
+    role: Role | None
+    structure_id: int | None
+    is_admin: bool = False
+
+    @classmethod
+    def of(cls, user: User, membership: Membership | None) -> Viewer:
+        return cls(
+            user_id=user.id,
+            psad_id=membership.psad_id if membership else None,
+            role=membership.role if membership else None,
+            structure_id=membership.structure_id if membership else None,
+            is_admin=user.is_admin,
+        )
+
+    @property
+    def sees_youth(self) -> bool:
+        """Pilotes, co-pilotes and partners see names; readers and admins see none."""
+        return self.role is not None and self.role.sees_names
+
+    @property
+    def can_signal(self) -> bool:
+        return self.sees_youth
+
+    @property
+    def can_import(self) -> bool:
+        return self.role in (Role.PILOT, Role.COPILOT)
+
+    @property
+    def can_read_audit(self) -> bool:
+        return self.is_admin or self.role is Role.PILOT
+
+    @property
+    def can_administer(self) -> bool:
+        return self.is_admin

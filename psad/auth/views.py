@@ -1,0 +1,148 @@
+"""Log-in, log-out, password change and switching PSAD."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from psad import clock
+from psad.audit import services as audit
+from psad.audit.actions import AuditAction
+from psad.auth import services
+from psad.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, SwitchPsadForm
+from psad.db import db
+from psad.errors import DomainError
+from psad.web.session import current_actor, mark_logged_in
+
+bp = Blueprint("auth", __name__)
+
+
+def login_policy() -> services.LoginPolicy:
+    auth = current_app.extensions["psad_settings"].auth
+    return services.LoginPolicy(
+        max_failures=auth.max_failed_logins,
+        lockout=timedelta(minutes=auth.lockout_minutes),
+        min_password_length=max(12, auth.min_password_length),
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int] | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("auth/login.html", form=form), status
+    try:
+        user = services.authenticate(
+            db.session(),
+            email=form.email.data or "",
+            password=form.password.data or "",
+            now=clock.now(),
+            policy=login_policy(),
+            ip_address=request.remote_addr,
+        )
+    except services.LoginError as error:
+        db.session.commit()  # keep the failure count and the audit event
+        form.password.errors = [error.message]
+        return render_template("auth/login.html", form=form, error=error.message), error.status_code
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    mark_logged_in(clock.now())
+    if user.memberships:
+        session["psad_id"] = user.memberships[0].psad_id
+    flash(f"Bienvenue, {user.full_name}.", "success")
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/deconnexion")
+@login_required
+def logout() -> Response:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        audit.record(
+            db.session(),
+            current_actor(),
+            AuditAction.LOGOUT,
+            object_type="user",
+            object_id=current_user.id,
+        )
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response | tuple[str, int] | str:
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("auth/password.html", form=form), status
+    try:
+        services.change_password(
+            db.session(),
+            user=current_user,
+            current=form.current.data or "",
+            new=form.new.data or "",
+            now=clock.now(),
+            policy=login_policy(),
+            actor=current_actor(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        form.new.errors = [error.message]
+        return render_template("auth/password.html", form=form), 422
+    db.session.commit()
+    flash("Votre mot de passe a été changé.", "success")
+    return redirect(url_for("home.index"))
+
+
+@bp.post("/psad/changer")
+@login_required
+def switch_psad() -> Response:
+    form = SwitchPsadForm()
+    form.psad_id.choices = [(m.psad_id, m.psad.name) for m in current_user.memberships]
+    if form.validate_on_submit():
+        session["psad_id"] = form.psad_id.data
+        audit.record(
+            db.session(),
+            current_actor(),
+            AuditAction.PSAD_SWITCHED,
+            object_type="psad",
+            object_id=form.psad_id.data,
+            psad_id=form.psad_id.data,
+        )
+        db.session.commit()
+        flash("PSAD changée.", "info")
+    else:
+        flash("Cette PSAD ne fait pas partie des vôtres.", "danger")
+    return redirect(url_for("home.index"))

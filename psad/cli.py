@@ -1,0 +1,234 @@
+"""The ``psad`` command: serve, set up, create PSADs and users, load the demo."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import ScriptInfo, with_appcontext
+from flask_migrate.cli import db as migrate_db_group
+
+from psad import create_app
+from psad.audit.services import Actor
+from psad.config import config_path, write_local_config
+from psad.db import db
+from psad.errors import ConfigError, DomainError
+
+CLI_ACTOR = Actor(user_id=None, psad_id=None, ip_address="cli")
+
+
+def _app_factory() -> Flask:
+    return create_app()
+
+
+@click.group(help="Suivi PSAD : application des plateformes de suivi et d'appui aux décrocheurs.")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    # Commands that need the application load it lazily through Flask's ScriptInfo, so that
+    # `psad --help` and `psad config init` work before any configuration exists.
+    ctx.obj = ScriptInfo(create_app=_app_factory, set_debug_flag=False, load_dotenv_defaults=False)
+
+
+cli.add_command(migrate_db_group, "db")
+
+
+def fail(message: str) -> None:
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(1)
+
+
+@cli.group("config", help="Fichier de configuration.")
+def config_group() -> None:
+    pass
+
+
+@config_group.command(
+    "init", help="Crée config.toml avec une clé secrète aléatoire s'il n'existe pas."
+)
+def config_init() -> None:
+    path = config_path()
+    if write_local_config(path):
+        click.echo(f"Configuration locale créée : {path} (clé secrète aléatoire).")
+    else:
+        click.echo(f"Configuration existante conservée : {path}.")
+
+
+@cli.command("serve", help="Sert l'application avec le serveur WSGI waitress.")
+@click.option("--host", default=None, help="Adresse d'écoute (défaut : [web] host).")
+@click.option("--port", default=None, type=int, help="Port (défaut : [web] port).")
+@with_appcontext
+def serve(host: str | None, port: int | None) -> None:
+    from waitress import serve as waitress_serve
+
+    settings = current_app.extensions["psad_settings"]
+    host = host or settings.web.host
+    port = port or settings.web.port
+    click.echo(f"Suivi PSAD sur http://{host}:{port}/ (Ctrl+C pour arrêter).")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    waitress_serve(
+        app,
+        host=host,
+        port=port,
+        threads=settings.web.threads,
+        ident="psad",
+    )
+
+
+@cli.group("psad", help="Plateformes (PSAD).")
+def psad_group() -> None:
+    pass
+
+
+@psad_group.command("create", help="Crée une PSAD.")
+@click.argument("code")
+@click.option("--name", required=True, help="Nom de la PSAD.")
+@click.option("--territory", default=None, help="Communes ou départements couverts.")
+@with_appcontext
+def psad_create(code: str, name: str, territory: str | None) -> None:
+    from psad.auth.services import create_psad
+    from psad.reference.services import ensure_seeded
+
+    try:
+        psad = create_psad(db.session(), code=code, name=name, territory=territory, actor=CLI_ACTOR)
+        ensure_seeded(db.session())
+    except DomainError as error:
+        db.session.rollback()
+        fail(error.message)
+    db.session.commit()
+    click.echo(f"PSAD {psad.code} créée : {psad.name}.")
+
+
+@cli.group("users", help="Comptes utilisateurs.")
+def users_group() -> None:
+    pass
+
+
+ROLE_CHOICES = ["pilote", "co-pilote", "partenaire", "lecteur", "admin"]
+ROLE_BY_WORD = {
+    "pilote": "pilot",
+    "co-pilote": "copilot",
+    "partenaire": "partner",
+    "lecteur": "reader",
+}
+
+
+@users_group.command(
+    "create", help="Crée un utilisateur (mot de passe : $PSAD_PASSWORD ou saisie)."
+)
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(ROLE_CHOICES, case_sensitive=False),
+    help="Rôle dans la PSAD ; admin : administrateur technique.",
+)
+@click.option("--psad", "psad_code", default=None, help="Code de la PSAD (sauf pour admin).")
+@click.option("--name", "full_name", default=None, help="Nom complet.")
+@click.option("--structure", default=None, help="Structure du partenaire (nom exact).")
+@with_appcontext
+def users_create(
+    email: str, role: str, psad_code: str | None, full_name: str | None, structure: str | None
+) -> None:
+    from sqlalchemy import select
+
+    from psad.auth import services
+    from psad.auth.models import Role, Structure
+    from psad.auth.views import login_policy
+
+    role = role.lower()
+    if role != "admin" and not psad_code:
+        raise click.UsageError("--psad est obligatoire pour ce rôle.")
+    password = os.environ.get("PSAD_PASSWORD") or click.prompt(
+        "Mot de passe (12 caractères au moins)", hide_input=True, confirmation_prompt=True
+    )
+    session = db.session()
+    try:
+        psad = services.psad_by_code(session, psad_code) if psad_code else None
+        if psad_code and psad is None:
+            raise DomainError(f"PSAD {psad_code} inconnue (psad psad create {psad_code} ...).")
+        user = services.create_user(
+            session,
+            email=email,
+            full_name=full_name or email,
+            password=password,
+            policy=login_policy(),
+            actor=CLI_ACTOR,
+            is_admin=role == "admin",
+        )
+        if psad is not None and role != "admin":
+            found = None
+            if structure:
+                found = session.scalar(
+                    select(Structure).where(
+                        Structure.psad_id == psad.id, Structure.name == structure
+                    )
+                )
+                if found is None:
+                    raise DomainError(f"Structure « {structure} » inconnue dans {psad.code}.")
+            services.add_membership(
+                session,
+                user=user,
+                psad=psad,
+                role=Role(ROLE_BY_WORD[role]),
+                structure=found,
+                actor=CLI_ACTOR,
+            )
+    except DomainError as error:
+        session.rollback()
+        fail(error.message)
+    session.commit()
+    where = f" dans la PSAD {psad.code}" if psad is not None else ""
+    click.echo(f"Utilisateur {user.email} créé ({role}{where}).")
+
+
+@cli.command(
+    "demo",
+    help="Crée (une seule fois) la PSAD DEMO, un utilisateur par rôle et des "
+    "jeunes fictifs ; affiche les identifiants.",
+)
+@click.option("--youth", "youth_count", default=300, show_default=True, type=int)
+@with_appcontext
+def demo(youth_count: int) -> None:
+    from psad import clock
+    from psad.demo import DEMO_USERS, load_demo
+
+    created = load_demo(db.session(), today=clock.today(), youth_count=youth_count)
+    db.session.commit()
+    click.echo(
+        "PSAD DEMO "
+        + (
+            "créée avec des données fictives."
+            if created
+            else "déjà présente : rien n'a été modifié."
+        )
+    )
+    click.echo("Identifiants de démonstration (à ne jamais utiliser en production) :")
+    for email, password, label in DEMO_USERS:
+        click.echo(f"  {label:<26} {email:<28} mot de passe : {password}")
+
+
+@cli.command("purge-throttles", hidden=True)
+@with_appcontext
+def purge_throttles() -> None:
+    from sqlalchemy import delete
+
+    from psad import clock
+    from psad.auth.models import LoginThrottle
+
+    cutoff = clock.now() - timedelta(days=1)
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < cutoff))
+    db.session.commit()
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="psad")
+    except ConfigError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    except DomainError as error:
+        click.echo(f"Erreur : {error.message}", err=True)
+        sys.exit(1)

@@ -1,0 +1,218 @@
+"""Settings: read from a TOML file, every key overridable by an environment variable.
+
+The file is ``$PSAD_CONFIG`` (default ``config.toml`` in the working directory). Each key
+``[section] key`` can be overridden by ``PSAD_<SECTION>_<KEY>``; the two that matter most also
+have short names, ``PSAD_SECRET_KEY`` and ``PSAD_DATABASE_URL``. ``config.example.toml``
+documents every key with its default; keep it in step with the dataclasses below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from psad.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHORT_ENV_NAMES = {
+    "PSAD_SECRET_KEY": ("web", "secret_key"),
+    "PSAD_DATABASE_URL": ("database", "url"),
+}
+REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    secret_key: str = field(default=REQUIRED)  # type: ignore[assignment]
+    host: str = "127.0.0.1"
+    port: int = 5000
+    threads: int = 8
+    session_idle_minutes: int = 60
+    secure_cookies: bool = True
+    max_upload_mb: int = 20
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite:///psad.sqlite"
+    echo: bool = False
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+    min_password_length: int = 12
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    inbox_dir: str = "imports/inbox"
+    upload_dir: str = "uploads"
+    keep_uploads_days: int = 30
+    max_file_mb: int = 20
+    max_rows: int = 300_000
+    drop_folder_minutes: int = 10
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    retention_years_after_age_limit: int = 2
+    min_age: int = 16
+    max_age: int = 25
+
+
+@dataclass(frozen=True)
+class Settings:
+    web: WebSettings
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    imports: ImportSettings = field(default_factory=ImportSettings)
+    data: DataSettings = field(default_factory=DataSettings)
+    instance_path: Path = field(default=PROJECT_ROOT / "instance")
+
+    @property
+    def database_url(self) -> str:
+        """The URL with a relative SQLite path resolved against ``instance/``."""
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and url != "sqlite:///:memory:":
+            path = Path(url[len(prefix) :])
+            if not path.is_absolute():
+                return prefix + str(self.instance_path / path)
+        return url
+
+    def resolve(self, relative: str) -> Path:
+        """A path setting: absolute as given, relative ones against ``instance/``."""
+        path = Path(relative)
+        return path if path.is_absolute() else self.instance_path / path
+
+    @property
+    def profiles_dir(self) -> Path:
+        return PROJECT_ROOT / "imports" / "profiles"
+
+    @property
+    def inbox_dir(self) -> Path:
+        path = Path(self.imports.inbox_dir)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+SECTIONS: dict[str, type] = {
+    "web": WebSettings,
+    "database": DatabaseSettings,
+    "auth": AuthSettings,
+    "imports": ImportSettings,
+    "data": DataSettings,
+}
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("PSAD_CONFIG", "config.toml"))
+
+
+def load_settings(
+    path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: dict[str, object],
+) -> Settings:
+    """Read the TOML file (if any), apply environment overrides, validate every key."""
+    environ = os.environ if environ is None else environ
+    path = config_path(environ) if path is None else path
+    raw: dict[str, dict[str, object]] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"Configuration illisible ({path}) : {exc}") from exc
+    for section in raw:
+        if section not in SECTIONS:
+            raise ConfigError(f"Configuration : section [{section}] inconnue dans {path}.")
+    for section, values in overrides.items():
+        raw.setdefault(section, {}).update(values)
+    built = {
+        name: _build_section(name, cls, dict(raw.get(name, {})), environ, path)
+        for name, cls in SECTIONS.items()
+    }
+    instance = Path(str(environ.get("PSAD_INSTANCE_PATH", PROJECT_ROOT / "instance")))
+    return Settings(instance_path=instance, **built)  # type: ignore[arg-type]
+
+
+def _build_section(
+    name: str, cls: type, values: dict[str, object], environ: Mapping[str, str], path: Path
+) -> object:
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    for key in values:
+        if key not in known:
+            raise ConfigError(f"Configuration : clé [{name}] {key} inconnue dans {path}.")
+    for env_name, (section, key) in SHORT_ENV_NAMES.items():
+        if section == name and env_name in environ:
+            values[key] = environ[env_name]
+    kwargs: dict[str, object] = {}
+    for key, spec in known.items():
+        env_name = f"PSAD_{name.upper()}_{key.upper()}"
+        if env_name in environ:
+            values[key] = environ[env_name]
+        if key not in values:
+            if spec.default is REQUIRED:
+                raise ConfigError(
+                    f"Configuration : la clé [{name}] {key} est obligatoire "
+                    f"(fichier {path} ou variable {env_name})."
+                )
+            continue
+        kwargs[key] = _convert(values[key], hints[key], f"[{name}] {key}")
+    return cls(**kwargs)
+
+
+def _convert(value: object, target: object, where: str) -> object:
+    if isinstance(target, types.UnionType):
+        target = next(t for t in typing.get_args(target) if t is not type(None))
+    if target is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "oui", "on"}:
+            return True
+        if text in {"0", "false", "no", "non", "off"}:
+            return False
+        raise ConfigError(f"Configuration : {where} doit valoir true ou false (reçu « {value} »).")
+    if target is int:
+        if isinstance(value, bool):
+            raise ConfigError(f"Configuration : {where} doit être un nombre entier.")
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ConfigError(
+                f"Configuration : {where} doit être un nombre entier (reçu « {value} »)."
+            ) from None
+        if number < 0:
+            raise ConfigError(f"Configuration : {where} doit être positif (reçu {number}).")
+        return number
+    text = str(value)
+    if where.endswith("secret_key") and len(text) < 16:
+        raise ConfigError(f"Configuration : {where} doit compter au moins 16 caractères.")
+    if not text.strip():
+        raise ConfigError(f"Configuration : {where} ne peut pas être vide.")
+    return text
+
+
+def write_local_config(path: Path) -> bool:
+    """Create a local configuration with a random secret key; False when it already exists."""
+    if path.exists():
+        return False
+    template = (PROJECT_ROOT / "config.example.toml").read_text(encoding="utf-8")
+    key = secrets.token_urlsafe(48)
+    text = template.replace('# secret_key = "change-me"', f'secret_key = "{key}"')
+    # A local run serves plain http on the loopback address.
+    text = text.replace("# secure_cookies = true", "secure_cookies = false")
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)
+    return True

@@ -1,0 +1,232 @@
+"""The demonstration PSAD: one user per role and a few hundred clearly fictitious youth.
+
+Names are invented, phone numbers lie in the range that ARCEP reserves for fiction
+(06 39 98 xx xx), e-mail addresses use the reserved ``.example`` domain, INEs are valid but made up.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from psad.audit.services import Actor
+from psad.auth import services as auth
+from psad.auth.models import Psad, Role, Structure, StructureKind
+from psad.reference.services import ensure_seeded
+from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Track, Youth
+
+DEMO_CODE = "DEMO"
+ACTOR = Actor(user_id=None, psad_id=None, ip_address="demo")
+DEMO_USERS = [
+    ("pilote@demo.psad.example", "Demo-pilote-2026", "Pilote (directeur de CIO)"),
+    ("copilote@demo.psad.example", "Demo-copilote-2026", "Co-pilote (mission locale)"),
+    ("partenaire@demo.psad.example", "Demo-partenaire-2026", "Partenaire (lycée)"),
+    ("lecteur@demo.psad.example", "Demo-lecteur-2026", "Lecteur (DRAIO)"),
+    ("admin@demo.psad.example", "Demo-admin-2026", "Administrateur"),
+]
+FIRST_NAMES = {
+    Sex.FEMALE: [
+        "Éloïse",
+        "Zoé",
+        "Chloé",
+        "Inès",
+        "Léa",
+        "Maëlys",
+        "Anaïs",
+        "Noémie",
+        "Célia",
+        "Héloïse",
+        "Océane",
+        "Clémence",
+        "Gaëlle",
+        "Aïcha",
+        "Loïs",
+        "Salomé",
+    ],
+    Sex.MALE: [
+        "Noé",
+        "Théo",
+        "Maël",
+        "Jérôme",
+        "François",
+        "Loïc",
+        "Anaël",
+        "Raphaël",
+        "Joël",
+        "Timothée",
+        "Gaël",
+        "Bastien",
+        "Mathéo",
+        "Aurélien",
+        "Killian",
+        "Yanis",
+    ],
+}
+LAST_NAMES = [
+    "Lefèvre",
+    "Dupré",
+    "Béranger",
+    "Ménard",
+    "Lemaître",
+    "Févrot",
+    "Prévost",
+    "Lécuyer",
+    "Rivière",
+    "Le Goff",
+    "Kerbrat",
+    "Gaudé",
+    "Thébault",
+    "Noël",
+    "Benoît",
+    "Hébert",
+    "Carré",
+    "Lévêque",
+    "Sénéchal",
+    "Marchal-Évrard",
+    "Da Silva",
+    "N'Diaye",
+    "Boucher",
+    "Guérin",
+    "Chevalier",
+    "Aubé",
+]
+COMMUNES = [
+    ("59000", "Lille"),
+    ("59100", "Roubaix"),
+    ("59200", "Tourcoing"),
+    ("59300", "Valenciennes"),
+    ("80000", "Amiens"),
+    ("62000", "Arras"),
+]
+SCHOOLS = [
+    ("0590001A", "Lycée professionnel Fictif Jean-Démo", Track.VOCATIONAL, "CAP"),
+    ("0590002B", "Lycée Fictif Marie-Exemple", Track.GENERAL, "1re générale"),
+    ("0590003C", "Lycée Fictif des Métiers", Track.VOCATIONAL, "Bac pro 2de"),
+    ("0590004D", "Collège Fictif Victor-Essai", Track.LOWER_SECONDARY, "3e"),
+]
+
+
+def _uai(digits: str) -> str:
+    return digits + "ABCDEFGHJKLMNPRSTUVWXYZ"[int(digits) % 23]
+
+
+def _ine(number: int) -> str:
+    digits = f"{number:010d}"
+    return digits + "ABCDEFGHJKLMNPRSTUVWXYZ"[int(digits) % 23]
+
+
+def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
+    """Create the demo PSAD once; False (and nothing changed) when it exists already."""
+    if session.scalar(select(Psad).where(Psad.code == DEMO_CODE)):
+        return False
+    ensure_seeded(session)
+    psad = auth.create_psad(
+        session,
+        code=DEMO_CODE,
+        name="PSAD de démonstration (fictive)",
+        territory="Communes fictives",
+        actor=ACTOR,
+    )
+    structures = {
+        kind: auth.create_structure(
+            session,
+            psad=psad,
+            name=name,
+            kind=kind,
+            uai=uai,
+            commune="Lille",
+            email=None,
+            actor=ACTOR,
+        )
+        for kind, name, uai in [
+            (StructureKind.CIO, "CIO de Démo-ville", None),
+            (StructureKind.LOCAL_MISSION, "Mission locale de Démo-ville", None),
+            (StructureKind.SCHOOL, "Lycée professionnel Fictif Jean-Démo", _uai("0590001")),
+            (StructureKind.MLDS, "MLDS de Démo-ville", None),
+        ]
+    }
+    roles = [
+        (Role.PILOT, StructureKind.CIO),
+        (Role.COPILOT, StructureKind.LOCAL_MISSION),
+        (Role.PARTNER, StructureKind.SCHOOL),
+        (Role.READER, None),
+        (None, None),
+    ]
+    policy = auth.LoginPolicy()
+    for (email, password, label), (role, kind) in zip(DEMO_USERS, roles, strict=True):
+        user = auth.create_user(
+            session,
+            email=email,
+            full_name=f"{label} (démo)",
+            password=password,
+            policy=policy,
+            actor=ACTOR,
+            is_admin=role is None,
+        )
+        if role is not None:
+            auth.add_membership(
+                session,
+                user=user,
+                psad=psad,
+                role=role,
+                structure=structures[kind] if kind else None,
+                actor=ACTOR,
+            )
+    _add_youth(session, psad, structures[StructureKind.SCHOOL], today, youth_count)
+    session.flush()
+    return True
+
+
+def _add_youth(session: Session, psad: Psad, school: Structure, today: date, count: int) -> None:
+    rng = random.Random(2026)
+    for index in range(count):
+        sex = rng.choice([Sex.FEMALE, Sex.MALE])
+        last_name = rng.choice(LAST_NAMES)
+        first_name = rng.choice(FIRST_NAMES[sex])
+        birth = today - timedelta(days=rng.randint(16 * 365 + 5, 21 * 365))
+        postal_code, commune = rng.choice(COMMUNES)
+        uai_digits, school_name, track, level = rng.choice(SCHOOLS)
+        youth = Youth(
+            psad=psad,
+            ine=_ine(1_000_000_000 + index * 7919),
+            last_name=last_name,
+            first_name=first_name,
+            sex=sex,
+            birth_date=birth,
+            postal_code=postal_code,
+            commune=commune,
+            address=f"{rng.randint(1, 120)} rue Imaginaire",
+            phone=f"+336399800{index % 100:02d}" if index % 4 else None,
+            email=f"jeune{index}@demo.psad.example" if index % 3 == 0 else None,
+            school_uai=_uai(uai_digits[:7]),
+            school_name=school_name,
+            track=track,
+            level=level,
+            school_exit_date=today - timedelta(days=rng.randint(30, 400)),
+        )
+        youth.refresh_keys()
+        if index % 5 == 0:
+            youth.guardians.append(
+                Guardian(
+                    last_name=last_name,
+                    first_name="Parent fictif",
+                    phone=f"+336399801{index % 100:02d}",
+                )
+            )
+        session.add(youth)
+        closed = index % 7 == 0
+        session.add(
+            Case(
+                youth=youth,
+                psad_id=psad.id,
+                source=CaseSource.LISTING if index % 3 else CaseSource.SIGNALEMENT,
+                source_detail="Liste SIEI fictive",
+                opened_on=today - timedelta(days=rng.randint(1, 300)),
+                status=CaseStatus.CLOSED if closed else CaseStatus.OPEN,
+                closed_on=today - timedelta(days=1) if closed else None,
+                referent_structure=school if index % 10 == 0 else None,
+            )
+        )

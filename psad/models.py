@@ -1,0 +1,19 @@
+"""Imports every model so that metadata, migrations and relationships see all tables."""
+
+from psad.audit.models import AuditEvent
+from psad.auth.models import LoginThrottle, Membership, Psad, Structure, User
+from psad.reference.models import ReferenceItem
+from psad.youth.models import Case, Guardian, Youth
+
+__all__ = [
+    "AuditEvent",
+    "Case",
+    "Guardian",
+    "LoginThrottle",
+    "Membership",
+    "Psad",
+    "ReferenceItem",
+    "Structure",
+    "User",
+    "Youth",
+]

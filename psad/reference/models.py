@@ -1,0 +1,44 @@
+"""Reference lists that an administrator edits (situations, closing reasons, channels...)."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Boolean, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from psad.db import Base, enum_column
+
+
+class ReferenceKind(enum.StrEnum):
+    SITUATION = "situation"
+    CLOSING_REASON = "closing_reason"
+    CONTACT_CHANNEL = "contact_channel"
+    CONTACT_OUTCOME = "contact_outcome"
+    EXIT_REASON = "exit_reason"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    ReferenceKind.SITUATION: "Situations constatées",
+    ReferenceKind.CLOSING_REASON: "Motifs de clôture",
+    ReferenceKind.CONTACT_CHANNEL: "Modes de contact",
+    ReferenceKind.CONTACT_OUTCOME: "Résultats de contact",
+    ReferenceKind.EXIT_REASON: "Motifs de sortie de formation",
+}
+
+
+class ReferenceItem(Base):
+    __tablename__ = "reference_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ReferenceKind] = mapped_column(enum_column(ReferenceKind))
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (UniqueConstraint("kind", "code"),)

@@ -1,0 +1,23 @@
+"""The web edge shared by every domain: blueprints, session rules, headers, errors, filters."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from psad.web import errors, filters, security, session
+
+
+def register(app: Flask) -> None:
+    import psad.models  # noqa: F401  (every table known before the first query)
+    from psad.audit.views import bp as audit_bp
+    from psad.auth.admin_views import bp as admin_bp
+    from psad.auth.views import bp as auth_bp
+    from psad.web.home import bp as home_bp
+    from psad.youth.views import bp as youth_bp
+
+    for blueprint in (home_bp, auth_bp, admin_bp, youth_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    session.init(app)
+    security.init(app)
+    errors.init(app)
+    filters.init(app)

@@ -1,0 +1,202 @@
+"""The « Signaler un jeune » form: every value checked and normalised here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Field,
+    SelectField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from psad.youth import identifiers
+from psad.youth.models import Sex, Track
+from psad.youth.services import GuardianData, YouthData
+
+REQUIRED = "Ce champ est obligatoire."
+DATE_ERROR = "Date invalide : utilisez le format jj/mm/aaaa."
+FREE_TEXT_WARNING = (
+    "Ne saisissez aucune donnée de santé, de justice, de nationalité ni de "
+    "situation familiale ou sociale."
+)
+
+
+class FrenchDateField(DateField):
+    """A date typed as jj/mm/aaaa (or picked as aaaa-mm-jj by the browser's date control)."""
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(DATE_ERROR) from None
+
+
+def _phone(form: FlaskForm, field: Field) -> None:
+    if field.data:
+        checked = identifiers.normalize_phone(field.data)
+        if checked.value is None:
+            raise ValidationError(checked.warning or "Numéro de téléphone invalide.")
+        field.data = checked.value
+
+
+def _email(form: FlaskForm, field: Field) -> None:
+    if field.data:
+        checked = identifiers.normalize_email(field.data)
+        if checked.value is None:
+            raise ValidationError(checked.warning or "Adresse électronique invalide.")
+        field.data = checked.value
+
+
+def _postal_code(form: FlaskForm, field: Field) -> None:
+    if field.data:
+        checked = identifiers.normalize_postal_code(field.data)
+        if checked.value is None:
+            raise ValidationError("Code postal invalide : 5 chiffres.")
+        field.data = checked.value
+
+
+def _not_in_future(form: FlaskForm, field: Field) -> None:
+    if field.data and field.data > form.today:
+        raise ValidationError("Cette date est dans le futur.")
+
+
+class SignalementForm(FlaskForm):
+    # Identity
+    last_name = StringField(
+        "Nom",
+        validators=[DataRequired(REQUIRED), Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    first_name = StringField(
+        "Prénom",
+        validators=[DataRequired(REQUIRED), Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    sex = SelectField(
+        "Sexe",
+        choices=[("", "Non renseigné")] + [(s.value, s.label) for s in Sex],
+        validators=[Optional()],
+    )
+    birth_date = FrenchDateField(
+        "Date de naissance (jj/mm/aaaa)", validators=[Optional(), _not_in_future]
+    )
+    birth_place = StringField(
+        "Lieu de naissance (commune)", validators=[Optional(), Length(max=120)]
+    )
+    ine = StringField("INE (identifiant national élève)", validators=[Optional(), Length(max=20)])
+    # Contact details
+    address = StringField("Adresse", validators=[Optional(), Length(max=300)])
+    postal_code = StringField("Code postal", validators=[Optional(), _postal_code])
+    commune = StringField("Commune", validators=[Optional(), Length(max=120)])
+    phone = TelField("Téléphone", validators=[Optional(), _phone])
+    other_phone = TelField("Autre téléphone", validators=[Optional(), _phone])
+    email = EmailField("Adresse électronique", validators=[Optional(), _email])
+    # Legal guardian
+    guardian_last_name = StringField(
+        "Nom du représentant légal", validators=[Optional(), Length(max=120)]
+    )
+    guardian_first_name = StringField(
+        "Prénom du représentant légal", validators=[Optional(), Length(max=120)]
+    )
+    guardian_phone = TelField("Téléphone du représentant légal", validators=[Optional(), _phone])
+    guardian_email = EmailField("Courriel du représentant légal", validators=[Optional(), _email])
+    # Last schooling
+    school_uai = StringField(
+        "UAI du dernier établissement", validators=[Optional(), Length(max=12)]
+    )
+    school_name = StringField("Dernier établissement", validators=[Optional(), Length(max=200)])
+    school_commune = StringField(
+        "Commune de l'établissement", validators=[Optional(), Length(max=120)]
+    )
+    formation = StringField("Dernière formation suivie", validators=[Optional(), Length(max=200)])
+    level = StringField("Niveau (classe)", validators=[Optional(), Length(max=60)])
+    track = SelectField(
+        "Voie",
+        choices=[("", "Non renseignée")] + [(t.value, t.label) for t in Track],
+        validators=[Optional()],
+    )
+    school_exit_date = FrenchDateField(
+        "Date de sortie de formation (jj/mm/aaaa)", validators=[Optional(), _not_in_future]
+    )
+    # Signalement
+    source_structure_id = SelectField("Structure qui signale", coerce=int, validators=[Optional()])
+    reason = TextAreaField(
+        "Motif du signalement",
+        validators=[Optional(), Length(max=2000)],
+        description=FREE_TEXT_WARNING,
+    )
+    allow_homonym = BooleanField("Il s'agit d'un homonyme (une autre personne)")
+    submit = SubmitField("Signaler ce jeune")
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_birth_date(self, field: Field) -> None:
+        if field.data and (self.today.year - field.data.year) > 40:
+            raise ValidationError("Date de naissance invraisemblable.")
+
+    def youth_data(self) -> tuple[YouthData, list[str]]:
+        """The normalised values, and the warnings to show (wrong INE or UAI key)."""
+        warnings: list[str] = []
+        ine = identifiers.normalize_ine(self.ine.data)
+        uai = identifiers.normalize_uai(self.school_uai.data)
+        warnings += [w for w in (ine.warning, uai.warning) if w]
+        text = identifiers.clean_text
+        data = YouthData(
+            last_name=text(self.last_name.data) or "",
+            first_name=text(self.first_name.data) or "",
+            ine=ine.value,
+            sex=Sex(self.sex.data) if self.sex.data else None,
+            birth_date=self.birth_date.data,
+            birth_place=text(self.birth_place.data),
+            address=text(self.address.data),
+            postal_code=self.postal_code.data or None,
+            commune=text(self.commune.data),
+            phone=self.phone.data or None,
+            other_phone=self.other_phone.data or None,
+            email=self.email.data or None,
+            school_uai=uai.value,
+            school_name=text(self.school_name.data),
+            school_commune=text(self.school_commune.data),
+            formation=text(self.formation.data),
+            level=text(self.level.data),
+            track=Track(self.track.data) if self.track.data else None,
+            school_exit_date=self.school_exit_date.data,
+        )
+        return data, warnings
+
+    def guardian_data(self) -> GuardianData:
+        text = identifiers.clean_text
+        return GuardianData(
+            last_name=text(self.guardian_last_name.data),
+            first_name=text(self.guardian_first_name.data),
+            phone=self.guardian_phone.data or None,
+            email=self.guardian_email.data or None,
+        )
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField("Rechercher un jeune (nom, prénom ou INE)", validators=[Optional()])
+    status = SelectField(
+        "Dossier",
+        choices=[("", "Tous"), ("open", "Ouverts"), ("closed", "Clos")],
+        validators=[Optional()],
+    )

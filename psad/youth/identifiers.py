@@ -1,0 +1,403 @@
+"""Normalise and check what a person or a spreadsheet gives for a youth.
+
+Pure functions, no Flask and no database. The spreadsheet import calls them for every cell, so
+they stay cheap: patterns are compiled once, text results are cached, and the common French
+10-digit phone forms skip the phonenumbers parser (validity is still decided by phonenumbers).
+
+Nothing here rejects an identifier sent by the SI, which is authoritative: a doubtful INE or
+UAI is kept and comes with a warning in French that names it. Only values that cannot be read
+at all come back as ``None``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+T = TypeVar("T")
+
+FEMALE = "female"
+MALE = "male"
+
+# Two-digit years up to this value are in the 2000s, above it in the 1900s: "05" is 2005,
+# "98" is 1998. Youth followed by a PSAD are 16 to 25, so this holds until about 2030.
+TWO_DIGIT_YEAR_PIVOT = 30
+
+_KEY_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # mod-23 check letters of the INE and the UAI
+_TEXT_CACHE_SIZE = 65_536
+
+
+@dataclass(frozen=True, slots=True)
+class Checked(Generic[T]):
+    """A normalised value (``None`` when empty or unreadable) and a French warning if needed.
+
+    Build it as ``Checked(value)``: on Python 3.11 a frozen slotted dataclass cannot be
+    called through a subscripted alias such as ``Checked[str](...)``.
+    """
+
+    value: T | None
+    warning: str | None = None
+
+
+def clean_text(raw: object) -> str | None:
+    """Strip and collapse whitespace; ``None`` for an empty cell; 59000.0 becomes "59000"."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return " ".join(raw.split()) or None
+    if isinstance(raw, bool):  # before int: bool is an int
+        return "VRAI" if raw else "FAUX"  # as a French spreadsheet shows it
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float):
+        if math.isnan(raw):  # an empty cell read by some libraries
+            return None
+        return str(int(raw)) if raw.is_integer() else str(raw)
+    if isinstance(raw, datetime):
+        return raw.strftime("%d/%m/%Y" if raw.time() == datetime.min.time() else "%d/%m/%Y %H:%M")
+    if isinstance(raw, date):
+        return raw.strftime("%d/%m/%Y")
+    return " ".join(str(raw).split()) or None
+
+
+def _mod23_key(digits: str) -> str:
+    return _KEY_LETTERS[int(digits) % 23]
+
+
+# --- INE and UAI --------------------------------------------------------------------------
+
+_INE_WITH_KEY = re.compile(r"[0-9]{10}[A-Z]")
+# Provisional (D) and apprenticeship (A) INE; RNIE, whose key algorithm is not public.
+_INE_WITHOUT_KNOWN_KEY = re.compile(r"[0-9]{4}[AD][0-9]{5}[A-Z]|[0-9]{9}[A-Z]{2}")
+_UAI = re.compile(r"[0-9]{7}[A-Z]")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def normalize_ine(raw: object) -> Checked[str]:
+    """Upper-case the INE without spaces; warn on a wrong key or an unknown format."""
+    text = clean_text(raw)
+    if text is None:
+        return Checked(None)
+    ine = "".join(text.split()).upper()
+    if _INE_WITH_KEY.fullmatch(ine):
+        expected = _mod23_key(ine[:10])
+        if ine[10] != expected:
+            return Checked(ine, f"INE {ine} : clé de contrôle incorrecte (attendue {expected})")
+        return Checked(ine)
+    if _INE_WITHOUT_KNOWN_KEY.fullmatch(ine):
+        return Checked(ine)
+    return Checked(ine, f"INE {ine} : format non reconnu")
+
+
+def normalize_uai(raw: object) -> Checked[str]:
+    """Upper-case the UAI as text; warn on a wrong key, a missing letter or an unknown format.
+
+    A spreadsheet that read the UAI as a number lost its letter and maybe its leading zero:
+    the digits are padded back to seven and the warning suggests the full UAI.
+    """
+    text = clean_text(raw)
+    if text is None:
+        return Checked(None)
+    uai = "".join(text.split()).upper()
+    if _UAI.fullmatch(uai):
+        expected = _mod23_key(uai[:7])
+        if uai[7] != expected:
+            return Checked(uai, f"UAI {uai} : clé de contrôle incorrecte (attendue {expected})")
+        return Checked(uai)
+    if len(uai) <= 7 and _ASCII_DIGITS.fullmatch(uai):
+        digits = uai.zfill(7)
+        suggestion = digits + _mod23_key(digits)
+        if len(uai) < 7:
+            problem = "zéro initial et lettre de contrôle manquants"
+        else:
+            problem = "lettre de contrôle manquante"
+        return Checked(digits, f"UAI {uai} : {problem} ({suggestion} ?)")
+    return Checked(uai, f"UAI {uai} : format non reconnu (7 chiffres et une lettre attendus)")
+
+
+# --- Phones -------------------------------------------------------------------------------
+
+_FRANCE = 33
+# Overseas departments dial inside the French plan (0690..., 0639...) under their own codes:
+# Guadeloupe and Saint-Martin, Guyane, Martinique, La Réunion and Mayotte.
+_OVERSEAS = (590, 594, 596, 262)
+_PHONE_SEPARATORS = str.maketrans("", "", " .-/()\t\u00a0\u202f")
+# 0612345678, 612345678 (leading zero lost), +33612345678, 0033612345678 once separators go.
+_COMMON_FRENCH_PHONE = re.compile(r"(0|\+33|0033)?([1-9][0-9]{8})")
+_E164_FRANCE = re.compile(r"\+33([0-9]{9})")
+
+
+@lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _french_e164(national_number: str, national_form: bool) -> str | None:
+    """E.164 of a 9-digit number dialled in France, or None when phonenumbers finds it invalid.
+
+    Written the national way (0690...), it may belong to an overseas department.
+    """
+    number = int(national_number)
+    for country_code in (_FRANCE, *_OVERSEAS) if national_form else (_FRANCE,):
+        candidate = phonenumbers.PhoneNumber(country_code=country_code, national_number=number)
+        if phonenumbers.is_valid_number(candidate):
+            return f"+{country_code}{national_number}"
+    return None
+
+
+def _parsed_e164(text: str) -> str | None:
+    try:
+        number = phonenumbers.parse(text, "FR", keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    national_form = (
+        number.country_code_source == phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
+    )
+    if national_form and number.national_number is not None:
+        return _french_e164(str(number.national_number), True)
+    return None
+
+
+def _phone_text(raw: object) -> str | None:
+    text = clean_text(raw)
+    if text is None or isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return text
+    # A number cell lost the leading 0 of a French number, or the + of an international one.
+    if len(text) == 9:
+        return "0" + text
+    if len(text) > 10 and text.isdigit():
+        return "+" + text
+    return text
+
+
+def normalize_phone(raw: object) -> Checked[str]:
+    """E.164 ("+33612345678") of a number written the French way or internationally."""
+    text = _phone_text(raw)
+    if text is None:
+        return Checked(None)
+    common = _COMMON_FRENCH_PHONE.fullmatch(text.translate(_PHONE_SEPARATORS))
+    # The common forms skip the slow parser; phonenumbers still decides validity.
+    e164 = _french_e164(common[2], common[1] in (None, "0")) if common else _parsed_e164(text)
+    if e164 is None:
+        return Checked(None, f"Numéro de téléphone « {text} » invalide")
+    return Checked(e164)
+
+
+def format_phone(e164: str | None) -> str:
+    """Display a stored phone: "06 12 34 56 78" in France, the international format abroad."""
+    if not e164:
+        return ""
+    french = _E164_FRANCE.fullmatch(e164)
+    if french:
+        digits = "0" + french[1]
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# --- E-mail -------------------------------------------------------------------------------
+
+
+def _email_problem(text: str) -> str:
+    local, at, domain = text.partition("@")
+    if not at:
+        return "il manque l’arobase (@)"
+    if "@" in domain:
+        return "plusieurs arobases (@)"
+    if not local:
+        return "rien avant l’arobase"
+    if not domain:
+        return "rien après l’arobase"
+    if " " in text:
+        return "contient un espace"
+    if "." not in domain:
+        return "nom de domaine incomplet"
+    return "syntaxe non valide"
+
+
+def normalize_email(raw: object) -> Checked[str]:
+    """Check the syntax only (no network) and lower-case the domain."""
+    text = clean_text(raw)
+    if text is None:
+        return Checked(None)
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return Checked(None, f"Adresse électronique « {text} » invalide : {_email_problem(text)}")
+    return Checked(result.normalized)
+
+
+# --- Names --------------------------------------------------------------------------------
+
+_LETTERS_APART = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"}  # no NFKD decomposition
+)
+_WORD_SEPARATORS = str.maketrans(dict.fromkeys("-_.'’‘ʼ`‐‑‒–—―−", " "))
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+
+
+@lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _fold_text(text: str) -> str:
+    text = text.lower().translate(_LETTERS_APART)
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = _PUNCTUATION.sub("", text.translate(_WORD_SEPARATORS))
+    return " ".join(text.split())
+
+
+def fold(text: object) -> str:
+    """Fold for search and matching: "  Éloïse-Marie  D'ARCY " becomes "eloise marie d arcy"."""
+    if isinstance(text, str):
+        return _fold_text(text)
+    cleaned = clean_text(text)
+    return "" if cleaned is None else _fold_text(cleaned)
+
+
+def identity_key(
+    last_name: str | None, first_name: str | None, birth_date: date | None
+) -> str | None:
+    """Folded "last|first|YYYY-MM-DD" to match a youth without INE; None if a part is missing."""
+    if birth_date is None:
+        return None
+    last, first = fold(last_name), fold(first_name)
+    if not last or not first:
+        return None
+    if isinstance(birth_date, datetime):
+        birth_date = birth_date.date()
+    return f"{last}|{first}|{birth_date.isoformat()}"
+
+
+# --- Dates --------------------------------------------------------------------------------
+
+_TIME = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+_DAY_FIRST = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})" + _TIME)
+_YEAR_FIRST = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME)
+# Excel's 1900 system counts a 29 February 1900 that never was (serial 60): serials from 61
+# on are days since 30/12/1899, those before it days since 31/12/1899.
+_EXCEL_LATE_EPOCH = date(1899, 12, 30)
+_EXCEL_EARLY_EPOCH = date(1899, 12, 31)
+_EXCEL_MISSING_DAY = 60
+_EXCEL_LAST_SERIAL = 80_000  # 2119; larger numbers are not dates
+
+
+def _from_excel_serial(serial: float) -> date | None:
+    if not 1 <= serial < _EXCEL_LAST_SERIAL + 1:  # also False for NaN and infinities
+        return None
+    day = int(serial)  # the fraction is the time of day
+    if day == _EXCEL_MISSING_DAY:
+        return None
+    epoch = _EXCEL_EARLY_EPOCH if day < _EXCEL_MISSING_DAY else _EXCEL_LATE_EPOCH
+    return epoch + timedelta(days=day)
+
+
+@lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _date_from_text(text: str) -> date | None:
+    match = _DAY_FIRST.fullmatch(text)
+    if match:
+        day, _, month, year = match.groups()
+        full_year = int(year)
+        if len(year) == 2:
+            full_year += 2000 if full_year <= TWO_DIGIT_YEAR_PIVOT else 1900
+        parts = (full_year, int(month), int(day))
+    else:
+        match = _YEAR_FIRST.fullmatch(text)
+        if match is None:
+            return None
+        parts = (int(match[1]), int(match[2]), int(match[3]))
+    try:
+        return date(*parts)
+    except ValueError:  # 31/02/2007, month 13, year 0
+        return None
+
+
+def parse_date(raw: object) -> Checked[date]:
+    """Read a date from a date cell, an Excel serial number or French or ISO text.
+
+    Two-digit years: 00 to 30 are 2000-2030, 31 to 99 are 1931-1999 (TWO_DIGIT_YEAR_PIVOT).
+    """
+    if isinstance(raw, datetime):  # before date: a datetime is a date
+        return Checked(raw.date())
+    if isinstance(raw, date):
+        return Checked(raw)
+    text = clean_text(raw)
+    if text is None:
+        return Checked(None)
+    if isinstance(raw, bool):
+        parsed = None
+    elif isinstance(raw, (int, float)):
+        parsed = _from_excel_serial(raw)
+    else:
+        parsed = _date_from_text(text)
+    if parsed is None:
+        return Checked(None, f"Date « {text} » illisible ou impossible")
+    return Checked(parsed)
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Completed years on ``on``.
+
+    Born on 29 February, one turns a year older on 1 March in common years. The result is
+    negative when ``on`` precedes the birth: a data-entry error to show, not to hide.
+    """
+    had_birthday = (on.month, on.day) >= (birth_date.month, birth_date.day)
+    return on.year - birth_date.year - (0 if had_birthday else 1)
+
+
+# --- Sex and postal code ------------------------------------------------------------------
+
+_SEXES = {
+    **dict.fromkeys(
+        ("m", "h", "g", "masculin", "masc", "homme", "garcon", "male", "monsieur", "mr"), MALE
+    ),
+    **dict.fromkeys(
+        ("f", "feminin", "fem", "femme", "fille", "female", "madame", "mme", "mlle"), FEMALE
+    ),
+}
+_SEX_CODES = {1: MALE, 2: FEMALE}  # the INSEE convention
+_SEX_CODE_TEXT = re.compile(r"([12])(?:[.,]0*)?")
+_POSTAL_CODE = re.compile(r"(?!00)[0-9]{5}")  # no French postal code starts with 00
+_POSTAL_CODE_LOST_ZERO = re.compile(r"[0-9]{4}")
+
+
+def parse_sex(raw: object) -> Checked[str]:
+    """ "female" or "male" from M/F, H/F, G/F, the words in full, or the INSEE code 1/2."""
+    text = clean_text(raw)
+    if text is None:
+        return Checked(None)
+    sex: str | None = None
+    if isinstance(raw, bool):
+        pass
+    elif isinstance(raw, (int, float)):
+        sex = _SEX_CODES.get(int(raw)) if float(raw).is_integer() else None
+    elif code := _SEX_CODE_TEXT.fullmatch(text):
+        sex = _SEX_CODES[int(code[1])]
+    else:
+        sex = _SEXES.get(_fold_text(text))
+    if sex is None:
+        return Checked(None, f"Sexe « {text} » non reconnu")
+    return Checked(sex)
+
+
+def normalize_postal_code(raw: object) -> Checked[str]:
+    """Five digits as text; the leading zero a spreadsheet dropped (2100) is put back."""
+    text = clean_text(raw)
+    if text is None:
+        return Checked(None)
+    code = "".join(text.split())
+    if _POSTAL_CODE_LOST_ZERO.fullmatch(code):
+        code = "0" + code
+    if _POSTAL_CODE.fullmatch(code):
+        return Checked(code)
+    if len(code) == 5 and _ASCII_DIGITS.fullmatch(code):
+        return Checked(None, f"Code postal « {text} » inexistant")
+    return Checked(None, f"Code postal « {text} » invalide (5 chiffres attendus)")

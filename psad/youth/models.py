@@ -1,0 +1,235 @@
+"""A youth (jeune), the legal guardians, and the follow-up case (dossier de suivi).
+
+No health, justice, nationality or family-situation field may ever be added here
+(CNIL 2010-446; arrêté du 15 octobre 2020).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from psad import clock
+from psad.auth.models import Psad, Structure, User
+from psad.db import Base, enum_column
+from psad.reference.models import ReferenceItem
+from psad.youth.identifiers import fold, identity_key
+
+
+class Sex(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+    @property
+    def label(self) -> str:
+        return "Fille" if self is Sex.FEMALE else "Garçon"
+
+
+class Track(enum.StrEnum):
+    """Voie de formation of the last schooling."""
+
+    GENERAL = "general"
+    VOCATIONAL = "vocational"
+    APPRENTICESHIP = "apprenticeship"
+    AGRICULTURAL = "agricultural"
+    LOWER_SECONDARY = "lower_secondary"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return TRACK_LABELS[self]
+
+
+TRACK_LABELS = {
+    Track.GENERAL: "Générale et technologique",
+    Track.VOCATIONAL: "Professionnelle",
+    Track.APPRENTICESHIP: "Apprentissage",
+    Track.AGRICULTURAL: "Agricole",
+    Track.LOWER_SECONDARY: "Collège",
+    Track.OTHER: "Autre",
+}
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return "Ouvert" if self is CaseStatus.OPEN else "Clos"
+
+
+class CaseSource(enum.StrEnum):
+    """How the youth came to the platform."""
+
+    LISTING = "listing"
+    SIGNALEMENT = "signalement"
+    SPONTANEOUS = "spontaneous"
+
+    @property
+    def label(self) -> str:
+        return CASE_SOURCE_LABELS[self]
+
+
+CASE_SOURCE_LABELS = {
+    CaseSource.LISTING: "Liste SI (repérage)",
+    CaseSource.SIGNALEMENT: "Signalement",
+    CaseSource.SPONTANEOUS: "Démarche spontanée",
+}
+
+
+class Youth(Base):
+    __tablename__ = "youths"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"), index=True)
+    ine: Mapped[str | None] = mapped_column(String(11))
+    last_name: Mapped[str] = mapped_column(String(120))
+    first_name: Mapped[str] = mapped_column(String(120))
+    sex: Mapped[Sex | None] = mapped_column(enum_column(Sex))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_place: Mapped[str | None] = mapped_column(String(120))
+    # Contact details
+    address: Mapped[str | None] = mapped_column(String(300))
+    postal_code: Mapped[str | None] = mapped_column(String(5))
+    commune: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    other_phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Last schooling
+    school_uai: Mapped[str | None] = mapped_column(String(8))
+    school_name: Mapped[str | None] = mapped_column(String(200))
+    school_commune: Mapped[str | None] = mapped_column(String(120))
+    school_academy: Mapped[str | None] = mapped_column(String(60))
+    formation: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[str | None] = mapped_column(String(60))
+    track: Mapped[Track | None] = mapped_column(enum_column(Track))
+    school_entry_date: Mapped[date | None] = mapped_column(Date)
+    school_exit_date: Mapped[date | None] = mapped_column(Date)
+    exit_reason: Mapped[str | None] = mapped_column(String(200))
+    # Matching and search keys, kept in step by refresh_keys()
+    search_key: Mapped[str] = mapped_column(String(250), default="")
+    identity_key: Mapped[str | None] = mapped_column(String(260))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+    psad: Mapped[Psad] = relationship()
+    guardians: Mapped[list[Guardian]] = relationship(
+        back_populates="youth", cascade="all, delete-orphan", order_by="Guardian.id"
+    )
+    cases: Mapped[list[Case]] = relationship(
+        back_populates="youth",
+        order_by="Case.opened_on.desc(), Case.id.desc()",
+        foreign_keys="Case.youth_id",
+    )
+
+    __table_args__ = (
+        Index(None, "psad_id", "ine"),
+        Index(None, "psad_id", "identity_key"),
+        Index(None, "psad_id", "search_key"),
+        Index(None, "ine"),
+        Index(None, "identity_key"),
+    )
+
+    def refresh_keys(self) -> None:
+        """Recompute the folded search and identity keys after a name or birth date changed."""
+        self.search_key = f"{fold(self.last_name)} {fold(self.first_name)}".strip()
+        self.identity_key = identity_key(self.last_name, self.first_name, self.birth_date)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def open_case(self) -> Case | None:
+        return next((c for c in self.cases if c.status is CaseStatus.OPEN), None)
+
+    @property
+    def latest_case(self) -> Case | None:
+        return self.cases[0] if self.cases else None
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Guardian(Base):
+    """A legal guardian (représentant légal): identity and contact details only."""
+
+    __tablename__ = "guardians"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    last_name: Mapped[str | None] = mapped_column(String(120))
+    first_name: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(300))
+
+    youth: Mapped[Youth] = relationship(back_populates="guardians")
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, (self.last_name or "").upper()) if p)
+
+
+class Case(Base):
+    """The follow-up of one youth by the platform; at most one open case per youth."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"), index=True)
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.OPEN)
+    source: Mapped[CaseSource] = mapped_column(enum_column(CaseSource))
+    source_detail: Mapped[str | None] = mapped_column(String(200))
+    source_structure_id: Mapped[int | None] = mapped_column(ForeignKey("structures.id"))
+    opened_on: Mapped[date] = mapped_column(Date)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    situation_id: Mapped[int | None] = mapped_column(ForeignKey("reference_items.id"))
+    referent_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    referent_structure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("structures.id"), index=True
+    )
+    next_step: Mapped[str | None] = mapped_column(String(500))
+    next_step_due_on: Mapped[date | None] = mapped_column(Date)
+    # Legal milestones (domain.md section 3)
+    darfi_requested_on: Mapped[date | None] = mapped_column(Date)
+    darfi_interview_on: Mapped[date | None] = mapped_column(Date)
+    of_interview_on: Mapped[date | None] = mapped_column(Date)
+    of_convened_on: Mapped[date | None] = mapped_column(Date)
+    of_transmitted_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closing_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reference_items.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    youth: Mapped[Youth] = relationship(back_populates="cases", foreign_keys=[youth_id])
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
+    referent_user: Mapped[User | None] = relationship(foreign_keys=[referent_user_id])
+    referent_structure: Mapped[Structure | None] = relationship(
+        foreign_keys=[referent_structure_id]
+    )
+    source_structure: Mapped[Structure | None] = relationship(foreign_keys=[source_structure_id])
+    situation: Mapped[ReferenceItem | None] = relationship(foreign_keys=[situation_id])
+    closing_reason: Mapped[ReferenceItem | None] = relationship(foreign_keys=[closing_reason_id])
+
+    __table_args__ = (
+        Index(
+            "uq_cases_one_open_per_youth",
+            "youth_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is CaseStatus.OPEN

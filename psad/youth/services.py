@@ -1,0 +1,168 @@
+"""Creating youth and opening their case (signalement), finding possible duplicates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from psad.audit import services as audit
+from psad.audit.actions import AuditAction
+from psad.auth.models import Psad, Structure, User
+from psad.errors import DomainError
+from psad.youth.identifiers import identity_key
+from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Track, Youth
+
+
+class DuplicateYouthError(DomainError):
+    status_code = 409
+
+    def __init__(self, message: str, youth: Youth) -> None:
+        super().__init__(message)
+        self.youth = youth
+
+
+class YouthOutOfScopeError(DomainError):
+    """The youth exists but is followed by another PSAD."""
+
+    status_code = 409
+
+    def __init__(self, message: str, psad: Psad) -> None:
+        super().__init__(message)
+        self.psad = psad
+
+
+@dataclass
+class YouthData:
+    """Identity, contact details and last schooling, already normalised."""
+
+    last_name: str
+    first_name: str
+    ine: str | None = None
+    sex: Sex | None = None
+    birth_date: date | None = None
+    birth_place: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    commune: str | None = None
+    phone: str | None = None
+    other_phone: str | None = None
+    email: str | None = None
+    school_uai: str | None = None
+    school_name: str | None = None
+    school_commune: str | None = None
+    school_academy: str | None = None
+    formation: str | None = None
+    level: str | None = None
+    track: Track | None = None
+    school_entry_date: date | None = None
+    school_exit_date: date | None = None
+    exit_reason: str | None = None
+
+
+YOUTH_FIELDS = tuple(f.name for f in fields(YouthData))
+
+
+@dataclass
+class GuardianData:
+    last_name: str | None = None
+    first_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+    def is_empty(self) -> bool:
+        return not any((self.last_name, self.first_name, self.phone, self.email, self.address))
+
+
+@dataclass
+class Signalement:
+    youth: YouthData
+    guardian: GuardianData = field(default_factory=GuardianData)
+    reason: str | None = None
+    source: CaseSource = CaseSource.SIGNALEMENT
+    source_structure: Structure | None = None
+    referent_structure: Structure | None = None
+    allow_homonym: bool = False
+
+
+@dataclass(frozen=True)
+class Match:
+    youth: Youth
+    by_ine: bool
+
+
+def find_matches(
+    session: Session, *, ine: str | None, key: str | None, exclude_id: int | None = None
+) -> list[Match]:
+    """Youth, in any PSAD, with the same INE or the same folded name + birth date."""
+    conditions = []
+    if ine:
+        conditions.append(Youth.ine == ine)
+    if key:
+        conditions.append(Youth.identity_key == key)
+    if not conditions:
+        return []
+    query = select(Youth).where(or_(*conditions)).order_by(Youth.id)
+    if exclude_id is not None:
+        query = query.where(Youth.id != exclude_id)
+    return [Match(y, by_ine=bool(ine) and y.ine == ine) for y in session.scalars(query)]
+
+
+def signal_youth(
+    session: Session, *, psad: Psad, data: Signalement, by: User, on: date, actor: audit.Actor
+) -> Case:
+    """Create a youth and open their case; refuse a duplicate of a known youth."""
+    youth_data = data.youth
+    key = identity_key(youth_data.last_name, youth_data.first_name, youth_data.birth_date)
+    for match in find_matches(session, ine=youth_data.ine, key=key):
+        if match.youth.psad_id != psad.id:
+            raise YouthOutOfScopeError(
+                f"Ce jeune est déjà suivi par la PSAD {match.youth.psad.code} "
+                f"({match.youth.psad.name}) : demandez-lui un transfert.",
+                match.youth.psad,
+            )
+        if match.by_ine:
+            raise DuplicateYouthError(
+                f"Un jeune avec l'INE {youth_data.ine} existe déjà dans votre PSAD.", match.youth
+            )
+        if not data.allow_homonym:
+            raise DuplicateYouthError(
+                "Un jeune de même nom, prénom et date de naissance existe déjà dans votre PSAD. "
+                "S'il s'agit d'une autre personne, cochez « Il s'agit d'un homonyme ».",
+                match.youth,
+            )
+    youth = Youth(psad=psad, **{name: getattr(youth_data, name) for name in YOUTH_FIELDS})
+    youth.refresh_keys()
+    if not data.guardian.is_empty():
+        youth.guardians.append(Guardian(**vars(data.guardian)))
+    session.add(youth)
+    case = Case(
+        youth=youth,
+        psad_id=psad.id,
+        status=CaseStatus.OPEN,
+        source=data.source,
+        source_structure=data.source_structure,
+        opened_on=on,
+        opened_by=by,
+        reason=data.reason,
+        referent_structure=data.referent_structure,
+    )
+    session.add(case)
+    session.flush()
+    audit.record(session, actor, AuditAction.YOUTH_CREATED, object_type="youth", object_id=youth.id)
+    audit.record(
+        session,
+        actor,
+        AuditAction.CASE_OPENED,
+        object_type="youth",
+        object_id=youth.id,
+        detail=f"dossier={case.id}; origine={data.source.value}",
+    )
+    return case
+
+
+def record_file_read(session: Session, *, youth: Youth, actor: audit.Actor) -> None:
+    audit.record(session, actor, AuditAction.YOUTH_VIEWED, object_type="youth", object_id=youth.id)

@@ -1,0 +1,92 @@
+"""Youth list, a youth's file, and the « Signaler un jeune » form."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from psad import clock
+from psad.auth.models import Role, Structure
+from psad.db import db
+from psad.web.access import sees_youth
+from psad.web.session import current_actor, current_membership, current_viewer
+from psad.youth import history, queries, services
+from psad.youth.forms import SearchForm, SignalementForm
+from psad.youth.models import CaseStatus
+
+bp = Blueprint("youth", __name__)
+PER_PAGE = 25
+
+
+@bp.get("/jeunes")
+@sees_youth
+def index() -> str:
+    form = SearchForm(request.args)
+    status = CaseStatus(form.status.data) if form.status.data in ("open", "closed") else None
+    query = queries.search_youth(current_viewer(), form.q.data, status)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=True)
+    return render_template("youth/index.html", form=form, page=page, today=clock.today())
+
+
+@bp.get("/jeunes/<int:youth_id>")
+@sees_youth
+def detail(youth_id: int) -> str:
+    youth = queries.get_visible_youth_or_404(db.session(), youth_id, current_viewer())
+    services.record_file_read(db.session(), youth=youth, actor=current_actor())
+    events = history.youth_history(db.session(), youth)
+    db.session.commit()
+    return render_template("youth/detail.html", youth=youth, events=events, today=clock.today())
+
+
+@bp.route("/jeunes/signaler", methods=["GET", "POST"])
+@sees_youth
+def signal() -> Response | tuple[str, int]:
+    membership = current_membership()
+    assert membership is not None  # sees_youth guarantees a membership
+    form = SignalementForm(today=clock.today())
+    structures = db.session.scalars(
+        select(Structure)
+        .where(Structure.psad_id == membership.psad_id, Structure.active.is_(True))
+        .order_by(Structure.name)
+    ).all()
+    form.source_structure_id.choices = [(0, "(aucune)")] + [(s.id, s.name) for s in structures]
+    if request.method == "GET" and membership.structure_id:
+        form.source_structure_id.data = membership.structure_id
+    if not form.validate_on_submit():
+        return _signal_page(form, 422 if form.is_submitted() else 200)
+    youth_data, warnings = form.youth_data()
+    source = next((s for s in structures if s.id == form.source_structure_id.data), None)
+    # A partner's signalement stays visible to the partner: the case is assigned to them.
+    referent = membership.structure if membership.role is Role.PARTNER else None
+    signalement = services.Signalement(
+        youth=youth_data,
+        guardian=form.guardian_data(),
+        reason=form.reason.data or None,
+        source_structure=source,
+        referent_structure=referent,
+        allow_homonym=bool(form.allow_homonym.data),
+    )
+    try:
+        case = services.signal_youth(
+            db.session(),
+            psad=membership.psad,
+            data=signalement,
+            by=current_user,
+            on=clock.today(),
+            actor=current_actor(),
+        )
+    except (services.DuplicateYouthError, services.YouthOutOfScopeError) as error:
+        db.session.rollback()
+        existing = getattr(error, "youth", None)
+        return _signal_page(form, 409, duplicate=error.message, existing=existing)
+    db.session.commit()
+    for warning in warnings:
+        flash(warning, "warning")
+    flash("Jeune signalé : son dossier de suivi est ouvert.", "success")
+    return redirect(url_for("youth.detail", youth_id=case.youth_id))
+
+
+def _signal_page(form: SignalementForm, status: int, **context: object) -> tuple[str, int]:
+    return render_template("youth/signal.html", form=form, **context), status

@@ -1,0 +1,150 @@
+"""Fixtures shared by the whole suite.
+
+The same tests run on SQLite (a fresh database file per test) and on PostgreSQL
+(``PSAD_TEST_DATABASE_URL``: one rolled-back transaction per test; tests marked
+``committed`` really commit and the tables are emptied afterwards).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+from psad import create_app
+from psad.config import DatabaseSettings, Settings, WebSettings
+from psad.db import Base, db
+
+PG_URL = os.environ.get("PSAD_TEST_DATABASE_URL") or None
+SECRET = "test-secret-key-0123456789abcdef"
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL' if PG_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine | None]:
+    if not PG_URL:
+        yield None
+        return
+    import psad.models  # noqa: F401
+
+    engine = create_engine(PG_URL)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    def build(**sections: dict[str, object]) -> Settings:
+        url = PG_URL or f"sqlite:///{tmp_path / 'psad.sqlite'}"
+        web = {"secret_key": SECRET, "secure_cookies": False, **sections.pop("web", {})}
+        return Settings(
+            web=WebSettings(**web),
+            database=DatabaseSettings(url=url),
+            instance_path=tmp_path / "instance",
+            **_sections(sections),
+        )
+
+    return build
+
+
+def _sections(sections: dict[str, dict[str, object]]) -> dict[str, object]:
+    from psad.config import SECTIONS
+
+    return {name: SECTIONS[name](**values) for name, values in sections.items()}
+
+
+@pytest.fixture
+def settings(make_settings) -> Settings:  # type: ignore[no-untyped-def]
+    return make_settings()
+
+
+@pytest.fixture
+def app(
+    settings: Settings, pg_engine: Engine | None, request: pytest.FixtureRequest
+) -> Iterator[Flask]:
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    committed = request.node.get_closest_marker("committed") is not None
+    with app.app_context():
+        engine = db.engine
+    if pg_engine is None:
+        Base.metadata.create_all(engine)
+        app.extensions["psad_test_bind"] = engine
+        yield app
+        engine.dispose()
+        return
+    if committed:
+        app.extensions["psad_test_bind"] = engine
+        try:
+            yield app
+        finally:
+            _empty_tables(pg_engine)
+            engine.dispose()
+        return
+    connection = pg_engine.connect()
+    outer = connection.begin()
+    with app.app_context():
+        db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    app.extensions["psad_test_bind"] = connection
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.session.configure(bind=None, join_transaction_mode="conservative_savepoint")
+        outer.rollback()
+        connection.close()
+        engine.dispose()
+
+
+def _empty_tables(engine: Engine) -> None:
+    names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session of the test's own (arrange and assert); commit to show data to requests."""
+    bind = app.extensions["psad_test_bind"]
+    session = Session(bind=bind, join_transaction_mode="create_savepoint", expire_on_commit=True)
+    yield session
+    session.close()
+
+
+class Client(FlaskClient):
+    """The test client, with a log-in and forms that carry their CSRF token."""
+
+    def csrf_token(self) -> str:
+        page = self.get("/connexion", follow_redirects=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict[str, object] | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
+        form = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=form, **kwargs)
+
+    def login(self, email: str, password: str = "correct horse battery"):  # type: ignore[no-untyped-def]
+        response = self.submit("/connexion", {"email": email, "password": password})
+        assert response.status_code == 302, response.text
+        return response
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()  # type: ignore[return-value]
