@@ -16,6 +16,7 @@ from psad.audit.services import Actor
 from psad.config import config_path, write_local_config
 from psad.db import db
 from psad.errors import ConfigError, DomainError
+from psad.imports.cli import import_command
 
 CLI_ACTOR = Actor(user_id=None, psad_id=None, ip_address="cli")
 
@@ -33,6 +34,7 @@ def cli(ctx: click.Context) -> None:
 
 
 cli.add_command(migrate_db_group, "db")
+cli.add_command(import_command, "import")
 
 
 def fail(message: str) -> None:

@@ -2,6 +2,7 @@
 
 from psad.audit.models import AuditEvent
 from psad.auth.models import LoginThrottle, Membership, Psad, Structure, User
+from psad.imports.models import ImportBatch, ImportJob, ImportLock, Listing
 from psad.reference.models import ReferenceItem
 from psad.youth.models import Case, Guardian, Youth
 
@@ -9,6 +10,10 @@ __all__ = [
     "AuditEvent",
     "Case",
     "Guardian",
+    "ImportBatch",
+    "ImportJob",
+    "ImportLock",
+    "Listing",
     "LoginThrottle",
     "Membership",
     "Psad",

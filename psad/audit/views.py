@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template, request
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from psad.audit.actions import AuditAction
@@ -13,7 +14,10 @@ from psad.audit.services import AuditFilter, events_query
 from psad.auth.models import User
 from psad.db import db
 from psad.web.access import requires
+from psad.web.forms import FrenchForm
 from psad.web.session import current_viewer
+from psad.web.urls import MAX_RECORD_ID, requested_page
+from psad.youth.forms import FrenchDateField
 
 bp = Blueprint("audit", __name__)
 
@@ -22,19 +26,37 @@ can_read_audit = requires(
 )
 
 
-class AuditFilterForm(FlaskForm):
+ID_RANGE = "Numéro d'objet invalide : un nombre entier positif."
+
+
+class RecordIdField(IntegerField):
+    """An object number, with a French message when the text is not a number."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(ID_RANGE) from None
+
+
+class AuditFilterForm(FrenchForm):
     class Meta:
         csrf = False
 
     action = SelectField(
         "Action",
-        choices=[("", "Toutes")] + [(a.value, a.label) for a in AuditAction],
+        choices=[SelectChoice("", "Toutes")]
+        + [SelectChoice(a.value, a.label) for a in AuditAction],
         validators=[Optional()],
     )
     object_type = StringField("Type d'objet (youth, user, psad...)", validators=[Optional()])
-    object_id = IntegerField("Numéro de l'objet", validators=[Optional(), NumberRange(min=1)])
-    since = DateField("Depuis le", validators=[Optional()])
-    until = DateField("Jusqu'au", validators=[Optional()])
+    object_id = RecordIdField(
+        "Numéro de l'objet",
+        validators=[Optional(), NumberRange(min=1, max=MAX_RECORD_ID, message=ID_RANGE)],
+    )
+    since = FrenchDateField("Depuis le (jj/mm/aaaa)", validators=[Optional()])
+    until = FrenchDateField("Jusqu'au (jj/mm/aaaa)", validators=[Optional()])
 
 
 @bp.get("/journal")
@@ -56,7 +78,10 @@ def index() -> tuple[str, int] | str:
     )
     psad_ids = None if viewer.is_admin else [viewer.psad_id or 0]
     page = db.paginate(
-        events_query(psad_ids=psad_ids, filters=filters), per_page=50, error_out=False
+        events_query(psad_ids=psad_ids, filters=filters),
+        page=requested_page(),
+        per_page=50,
+        error_out=False,
     )
     user_ids = {e.user_id for e in page.items if e.user_id}
     names = (

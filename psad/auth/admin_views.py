@@ -17,6 +17,7 @@ from psad.db import db
 from psad.errors import DomainError
 from psad.web.access import admin_only
 from psad.web.session import current_actor
+from psad.web.urls import RECORD_ID
 from psad.youth.identifiers import normalize_uai
 
 T = TypeVar("T")
@@ -39,7 +40,7 @@ def psads() -> str:
 
 
 @bp.route("/psad/nouvelle", methods=["GET", "POST"])
-@bp.route("/psad/<int:psad_id>", methods=["GET", "POST"])
+@bp.route(f"/psad/<{RECORD_ID}:psad_id>", methods=["GET", "POST"])
 @admin_only
 def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
     psad = _get_or_404(Psad, psad_id) if psad_id else None
@@ -78,7 +79,7 @@ def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
     return redirect(url_for("admin.psads"))
 
 
-@bp.get("/psad/<int:psad_id>/structures")
+@bp.get(f"/psad/<{RECORD_ID}:psad_id>/structures")
 @admin_only
 def structures(psad_id: int) -> str:
     psad = _get_or_404(Psad, psad_id)
@@ -88,8 +89,8 @@ def structures(psad_id: int) -> str:
     return render_template("admin/structures.html", psad=psad, structures=rows)
 
 
-@bp.route("/psad/<int:psad_id>/structures/nouvelle", methods=["GET", "POST"])
-@bp.route("/structures/<int:structure_id>", methods=["GET", "POST"])
+@bp.route(f"/psad/<{RECORD_ID}:psad_id>/structures/nouvelle", methods=["GET", "POST"])
+@bp.route(f"/structures/<{RECORD_ID}:structure_id>", methods=["GET", "POST"])
 @admin_only
 def structure_form(
     psad_id: int | None = None, structure_id: int | None = None
@@ -138,7 +139,7 @@ def users() -> str:
 
 
 @bp.route("/utilisateurs/nouveau", methods=["GET", "POST"])
-@bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
+@bp.route(f"/utilisateurs/<{RECORD_ID}:user_id>", methods=["GET", "POST"])
 @admin_only
 def user_form(user_id: int | None = None) -> Response | tuple[str, int] | str:
     user = _get_or_404(User, user_id) if user_id else None
@@ -190,7 +191,7 @@ def user_form(user_id: int | None = None) -> Response | tuple[str, int] | str:
     return redirect(url_for("admin.user_form", user_id=user.id))
 
 
-@bp.post("/utilisateurs/<int:user_id>/roles")
+@bp.post(f"/utilisateurs/<{RECORD_ID}:user_id>/roles")
 @admin_only
 def add_membership(user_id: int) -> Response | tuple[str, int] | str:
     user = _get_or_404(User, user_id)
@@ -220,7 +221,7 @@ def add_membership(user_id: int) -> Response | tuple[str, int] | str:
     return redirect(url_for("admin.user_form", user_id=user.id))
 
 
-@bp.post("/roles/<int:membership_id>/retirer")
+@bp.post(f"/roles/<{RECORD_ID}:membership_id>/retirer")
 @admin_only
 def remove_membership(membership_id: int) -> Response:
     membership = _get_or_404(Membership, membership_id)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from psad.auth.models import Role, StructureKind
+from psad.web.forms import FrenchForm
 
 REQUIRED = "Ce champ est obligatoire."
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FrenchForm):
     email = EmailField(
         "Adresse électronique",
         validators=[DataRequired(REQUIRED)],
@@ -25,7 +33,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Se connecter")
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(FrenchForm):
     current = PasswordField(
         "Mot de passe actuel",
         validators=[DataRequired(REQUIRED)],
@@ -44,12 +52,12 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField("Changer le mot de passe")
 
 
-class SwitchPsadForm(FlaskForm):
+class SwitchPsadForm(FrenchForm):
     psad_id = SelectField("PSAD", coerce=int)
     submit = SubmitField("Changer")
 
 
-class PsadForm(FlaskForm):
+class PsadForm(FrenchForm):
     code = StringField("Code", validators=[DataRequired(REQUIRED), Length(max=20)])
     name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=200)])
     territory = StringField(
@@ -59,9 +67,9 @@ class PsadForm(FlaskForm):
     submit = SubmitField("Enregistrer")
 
 
-class StructureForm(FlaskForm):
+class StructureForm(FrenchForm):
     name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=200)])
-    kind = SelectField("Type", choices=[(k.value, k.label) for k in StructureKind])
+    kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in StructureKind])
     uai = StringField("UAI (établissements scolaires)", validators=[Optional(), Length(max=12)])
     commune = StringField("Commune", validators=[Optional(), Length(max=120)])
     email = EmailField("Adresse électronique de contact", validators=[Optional()])
@@ -69,7 +77,7 @@ class StructureForm(FlaskForm):
     submit = SubmitField("Enregistrer")
 
 
-class UserForm(FlaskForm):
+class UserForm(FrenchForm):
     email = EmailField("Adresse électronique", validators=[DataRequired(REQUIRED)])
     full_name = StringField("Nom complet", validators=[DataRequired(REQUIRED), Length(max=200)])
     password = PasswordField(
@@ -82,14 +90,14 @@ class UserForm(FlaskForm):
     submit = SubmitField("Enregistrer")
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(FrenchForm):
     psad_id = SelectField("PSAD", coerce=int)
-    role = SelectField("Rôle", choices=[(r.value, r.label) for r in Role])
+    role = SelectField("Rôle", choices=[SelectChoice(r.value, r.label) for r in Role])
     structure_id = SelectField("Structure (obligatoire pour un partenaire)", coerce=int)
     submit = SubmitField("Ajouter ce rôle")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(FrenchForm):
     """A form with only its CSRF token, for buttons that act (log-out, remove)."""
 
     submit = SubmitField("Confirmer")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
     Field,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from psad.web.forms import FrenchForm
 from psad.youth import identifiers
 from psad.youth.models import Sex, Track
 from psad.youth.services import GuardianData, YouthData
@@ -45,7 +46,7 @@ class FrenchDateField(DateField):
             raise ValueError(DATE_ERROR) from None
 
 
-def _phone(form: FlaskForm, field: Field) -> None:
+def _phone(form: FrenchForm, field: Field) -> None:
     if field.data:
         checked = identifiers.normalize_phone(field.data)
         if checked.value is None:
@@ -53,7 +54,7 @@ def _phone(form: FlaskForm, field: Field) -> None:
         field.data = checked.value
 
 
-def _email(form: FlaskForm, field: Field) -> None:
+def _email(form: FrenchForm, field: Field) -> None:
     if field.data:
         checked = identifiers.normalize_email(field.data)
         if checked.value is None:
@@ -61,7 +62,7 @@ def _email(form: FlaskForm, field: Field) -> None:
         field.data = checked.value
 
 
-def _postal_code(form: FlaskForm, field: Field) -> None:
+def _postal_code(form: FrenchForm, field: Field) -> None:
     if field.data:
         checked = identifiers.normalize_postal_code(field.data)
         if checked.value is None:
@@ -69,12 +70,12 @@ def _postal_code(form: FlaskForm, field: Field) -> None:
         field.data = checked.value
 
 
-def _not_in_future(form: FlaskForm, field: Field) -> None:
+def _not_in_future(form: FrenchForm, field: Field) -> None:
     if field.data and field.data > form.today:
         raise ValidationError("Cette date est dans le futur.")
 
 
-class SignalementForm(FlaskForm):
+class SignalementForm(FrenchForm):
     # Identity
     last_name = StringField(
         "Nom",
@@ -88,7 +89,7 @@ class SignalementForm(FlaskForm):
     )
     sex = SelectField(
         "Sexe",
-        choices=[("", "Non renseigné")] + [(s.value, s.label) for s in Sex],
+        choices=[SelectChoice("", "Non renseigné")] + [SelectChoice(s.value, s.label) for s in Sex],
         validators=[Optional()],
     )
     birth_date = FrenchDateField(
@@ -126,7 +127,8 @@ class SignalementForm(FlaskForm):
     level = StringField("Niveau (classe)", validators=[Optional(), Length(max=60)])
     track = SelectField(
         "Voie",
-        choices=[("", "Non renseignée")] + [(t.value, t.label) for t in Track],
+        choices=[SelectChoice("", "Non renseignée")]
+        + [SelectChoice(t.value, t.label) for t in Track],
         validators=[Optional()],
     )
     school_exit_date = FrenchDateField(
@@ -190,13 +192,17 @@ class SignalementForm(FlaskForm):
         )
 
 
-class SearchForm(FlaskForm):
+class SearchForm(FrenchForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = StringField("Rechercher un jeune (nom, prénom ou INE)", validators=[Optional()])
     status = SelectField(
         "Dossier",
-        choices=[("", "Tous"), ("open", "Ouverts"), ("closed", "Clos")],
+        choices=[
+            SelectChoice("", "Tous"),
+            SelectChoice("open", "Ouverts"),
+            SelectChoice("closed", "Clos"),
+        ],
         validators=[Optional()],
     )

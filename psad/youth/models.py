@@ -190,6 +190,10 @@ class Case(Base):
     source: Mapped[CaseSource] = mapped_column(enum_column(CaseSource))
     source_detail: Mapped[str | None] = mapped_column(String(200))
     source_structure_id: Mapped[int | None] = mapped_column(ForeignKey("structures.id"))
+    # The list (import batch) that opened or reopened the case, when it came from a list.
+    source_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL")
+    )
     opened_on: Mapped[date] = mapped_column(Date)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)

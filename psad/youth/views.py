@@ -12,6 +12,7 @@ from psad.auth.models import Role, Structure
 from psad.db import db
 from psad.web.access import sees_youth
 from psad.web.session import current_actor, current_membership, current_viewer
+from psad.web.urls import RECORD_ID, requested_page
 from psad.youth import history, queries, services
 from psad.youth.forms import SearchForm, SignalementForm
 from psad.youth.models import CaseStatus
@@ -26,11 +27,11 @@ def index() -> str:
     form = SearchForm(request.args)
     status = CaseStatus(form.status.data) if form.status.data in ("open", "closed") else None
     query = queries.search_youth(current_viewer(), form.q.data, status)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=True)
+    page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False, count=True)
     return render_template("youth/index.html", form=form, page=page, today=clock.today())
 
 
-@bp.get("/jeunes/<int:youth_id>")
+@bp.get(f"/jeunes/<{RECORD_ID}:youth_id>")
 @sees_youth
 def detail(youth_id: int) -> str:
     youth = queries.get_visible_youth_or_404(db.session(), youth_id, current_viewer())

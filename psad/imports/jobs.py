@@ -1,0 +1,256 @@
+"""Imports that run in the background: uploads from the web page, and the drop folder.
+
+The web request never waits for a long list: it starts a thread and the page polls the
+job's progress. Progress is kept in memory (this process) and in the ``import_jobs`` row
+(every process); on SQLite the row is not written while the import holds the write lock.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from psad import clock
+from psad.audit.services import Actor
+from psad.auth.models import Psad
+from psad.config import Settings
+from psad.db import db
+from psad.errors import DomainError
+from psad.imports import runner, services
+from psad.imports.models import ImportJob, ImportOrigin, JobStatus, ListSource
+
+log = logging.getLogger(__name__)
+LIVE: dict[str, tuple[str, int, int]] = {}
+_threads: dict[str, threading.Thread] = {}
+
+
+def settings_of(app: Flask) -> Settings:
+    settings: Settings = app.extensions["psad_settings"]
+    return settings
+
+
+def upload_dir(settings: Settings) -> Path:
+    path = settings.resolve(settings.imports.upload_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class JobProgress:
+    """Reports progress to memory at once and to the database at most twice a second."""
+
+    def __init__(self, app: Flask, token: str, *, write_db: bool) -> None:
+        self.app = app
+        self.token = token
+        self.write_db = write_db
+        self.last_write = 0.0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        LIVE[self.token] = (phase, done, total)
+        now = time.monotonic()
+        if not self.write_db or now - self.last_write < 0.5:
+            return
+        self.last_write = now
+        with Session(db.engine) as session:
+            session.execute(
+                update(ImportJob)
+                .where(ImportJob.token == self.token)
+                .values(phase=phase, done=done, total=total, updated_at=clock.now())
+            )
+            session.commit()
+
+
+def start(app: Flask, token: str, *, apply: bool) -> None:
+    """Run the analysis (or the import) of a job in a thread of this process."""
+    target = _apply_job if apply else _analyse_job
+    thread = threading.Thread(
+        target=target, args=(app, token), name=f"import-{token[:8]}", daemon=True
+    )
+    _threads[token] = thread
+    thread.start()
+
+
+def wait(token: str, timeout: float = 60) -> None:
+    """Wait for a job's thread (the command line and the tests use it)."""
+    thread = _threads.get(token)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def _job_file(app: Flask, job: ImportJob) -> Path:
+    return upload_dir(settings_of(app)) / job.stored_name
+
+
+def _analyse_job(app: Flask, token: str) -> None:
+    with app.app_context():
+        session = db.session()
+        job = session.scalars(select(ImportJob).where(ImportJob.token == token)).one()
+        progress = JobProgress(app, token, write_db=True)
+        try:
+            analysis = runner.analyse(
+                settings_of(app),
+                _job_file(app, job),
+                file_name=job.file_name,
+                today=clock.today(),
+                profile=job.profile,
+                mapping=job.mapping,
+                progress=progress,
+            )
+        except DomainError as error:
+            _finish(session, job, JobStatus.FAILED, error=error.message)
+            return
+        except Exception:
+            log.exception("import job %s: analysis failed", job.id)
+            _finish(session, job, JobStatus.FAILED, error="Erreur inattendue pendant la lecture.")
+            return
+        job.preview_json = json.dumps(analysis.preview(), ensure_ascii=False, default=str)
+        job.mapping_json = json.dumps(analysis.mapping)
+        _finish(session, job, JobStatus.READY)
+
+
+def _apply_job(app: Flask, token: str) -> None:
+    with app.app_context():
+        session = db.session()
+        job = session.scalars(select(ImportJob).where(ImportJob.token == token)).one()
+        settings = settings_of(app)
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        progress = JobProgress(app, token, write_db=not sqlite)
+        psad = session.get(Psad, job.psad_id)
+        assert psad is not None
+        request = services.ImportRequest(
+            psad=psad,
+            label=job.label,
+            source=job.source,
+            origin=ImportOrigin.WEB,
+            actor=Actor(user_id=job.created_by_id, psad_id=job.psad_id, ip_address=None),
+            today=clock.today(),
+            user_id=job.created_by_id,
+        )
+        job_id, created_by = job.id, job.created_by_id
+        session.commit()  # release the job row before the long transaction
+        try:
+            analysis = runner.analyse(
+                settings,
+                _job_file(app, job),
+                file_name=job.file_name,
+                today=clock.today(),
+                profile=job.profile,
+                mapping=job.mapping,
+                progress=progress,
+            )
+            outcome = runner.run(session, analysis, request, force=False, progress=progress)
+        except DomainError as error:
+            session.rollback()
+            job = session.get_one(ImportJob, job_id)
+            _finish(session, job, JobStatus.FAILED, error=error.message)
+            return
+        except Exception:
+            session.rollback()
+            log.exception("import job %s: apply failed (user %s)", job_id, created_by)
+            job = session.get_one(ImportJob, job_id)
+            _finish(
+                session,
+                job,
+                JobStatus.FAILED,
+                error="Erreur inattendue : rien n'a été enregistré. Réessayez.",
+            )
+            return
+        job = session.get_one(ImportJob, job_id)
+        batch = outcome.result.batch
+        job.batch_id = batch.id if batch else None
+        if outcome.result.already_imported:
+            _finish(
+                session,
+                job,
+                JobStatus.FAILED,
+                error="Ce fichier a déjà été importé dans votre PSAD : rien n'a été modifié.",
+            )
+            return
+        _finish(session, job, JobStatus.DONE)
+
+
+def _finish(session: Session, job: ImportJob, status: JobStatus, error: str | None = None) -> None:
+    job.status = status
+    job.error = error
+    job.phase = ""
+    session.commit()
+    LIVE.pop(job.token, None)
+
+
+# --- the drop folder --------------------------------------------------------------------
+
+
+def process_inbox(app: Flask) -> list[Path]:
+    """Import every file of ``<inbox>/<PSAD code>/``; move it to done/ or failed/ with a report."""
+    settings = settings_of(app)
+    inbox = settings.inbox_dir
+    handled: list[Path] = []
+    if not inbox.is_dir():
+        return handled
+    with app.app_context():
+        session = db.session()
+        for folder in sorted(p for p in inbox.iterdir() if p.is_dir()):
+            psad = session.scalar(select(Psad).where(Psad.code == folder.name.upper()))
+            if psad is None:
+                continue
+            for path in sorted(
+                p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+            ):
+                handled.append(_import_dropped(app, session, psad, path))
+    return handled
+
+
+def _import_dropped(app: Flask, session: Session, psad: Psad, path: Path) -> Path:
+    settings = settings_of(app)
+    request = services.ImportRequest(
+        psad=psad,
+        label=f"Dépôt {path.stem}",
+        source=ListSource.SIEI,
+        origin=ImportOrigin.INBOX,
+        actor=Actor(user_id=None, psad_id=psad.id, ip_address="inbox"),
+        today=clock.today(),
+    )
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        analysis = runner.analyse(settings, path, file_name=path.name, today=clock.today())
+        outcome = runner.run(session, analysis, request)
+    except DomainError as error:
+        session.rollback()
+        return _move(path, "failed", stamp, f"Échec de l'import de {path.name} : {error.message}\n")
+    from psad.imports.cli import summary
+
+    text = summary(outcome, force=False) + "\n"
+    return _move(path, "done", stamp, text)
+
+
+def _move(path: Path, where: str, stamp: str, report: str) -> Path:
+    target_dir = path.parent / where
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / f"{stamp}_{path.name}"
+    shutil.move(str(path), target)
+    target.with_name(target.name + ".rapport.txt").write_text(report, encoding="utf-8")
+    return target
+
+
+def purge_uploads(app: Flask) -> int:
+    """Delete uploaded files (and finished jobs) older than the configured retention."""
+    settings = settings_of(app)
+    cutoff = clock.now() - timedelta(days=settings.imports.keep_uploads_days)
+    removed = 0
+    folder = upload_dir(settings)
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink()
+            removed += 1
+    with app.app_context():
+        db.session.execute(delete(ImportJob).where(ImportJob.updated_at < cutoff))
+        db.session.commit()
+    return removed

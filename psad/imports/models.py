@@ -1,0 +1,171 @@
+"""Imported lists (batches), the youth each one listed, and imports in progress (jobs)."""
+
+from __future__ import annotations
+
+import enum
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from psad import clock
+from psad.auth.models import Psad, User
+from psad.db import Base, enum_column
+from psad.youth.models import Youth
+
+
+class ListSource(enum.StrEnum):
+    """Where a list comes from."""
+
+    SIEI = "siei"
+    SCHOOL = "school"
+    PARTNER = "partner"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return LIST_SOURCE_LABELS[self]
+
+
+LIST_SOURCE_LABELS = {
+    ListSource.SIEI: "Campagne SIEI (RIO)",
+    ListSource.SCHOOL: "Liste d'un établissement",
+    ListSource.PARTNER: "Liste d'un partenaire",
+    ListSource.OTHER: "Autre liste",
+}
+
+
+class ImportOrigin(enum.StrEnum):
+    WEB = "web"
+    CLI = "cli"
+    INBOX = "inbox"
+
+    @property
+    def label(self) -> str:
+        return {"web": "Page web", "cli": "Ligne de commande", "inbox": "Dossier de dépôt"}[
+            self.value
+        ]
+
+
+class ImportBatch(Base):
+    """One imported list: its file, who imported it, what it did, and its row report."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    source: Mapped[ListSource] = mapped_column(enum_column(ListSource))
+    origin: Mapped[ImportOrigin] = mapped_column(enum_column(ImportOrigin))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_hash: Mapped[str] = mapped_column(String(64))
+    file_size: Mapped[int]
+    profile: Mapped[str | None] = mapped_column(String(60))
+    sheet_name: Mapped[str | None] = mapped_column(String(120))
+    header_line: Mapped[int | None]
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[datetime] = mapped_column(default=clock.now)
+    rows_read: Mapped[int] = mapped_column(default=0)
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    opened: Mapped[int] = mapped_column(default=0)
+    reopened: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    conflicts: Mapped[int] = mapped_column(default=0)
+    warnings: Mapped[int] = mapped_column(default=0)
+    # JSON: {"headers": [...], "problems": [...], "rejected_rows": [...], "conflicts": [...]}
+    report_json: Mapped[str] = mapped_column(Text, default="{}")
+
+    psad: Mapped[Psad] = relationship()
+    imported_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (Index(None, "psad_id", "file_hash"),)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.report_json or "{}")
+        return data
+
+
+class Listing(Base):
+    """A youth as one list gave them: the row as read, and what the import did with it."""
+
+    __tablename__ = "listings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    line: Mapped[int]
+    outcome: Mapped[str] = mapped_column(String(20))
+    row_hash: Mapped[str] = mapped_column(String(40))
+    row_json: Mapped[str] = mapped_column(Text)
+
+    youth: Mapped[Youth] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("batch_id", "youth_id"),
+        Index(None, "row_hash"),
+    )
+
+
+class ImportLock(Base):
+    """One row per PSAD; an import updates it first, so that two imports never interleave."""
+
+    __tablename__ = "import_locks"
+
+    psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"), primary_key=True)
+    locked_at: Mapped[datetime | None]
+
+
+class JobStatus(enum.StrEnum):
+    ANALYSING = "analysing"
+    READY = "ready"
+    APPLYING = "applying"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def running(self) -> bool:
+        return self in (JobStatus.ANALYSING, JobStatus.APPLYING)
+
+
+class ImportJob(Base):
+    """An upload between its preview and its confirmation, and the progress of its work."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus))
+    phase: Mapped[str] = mapped_column(String(120), default="")
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(200))
+    source: Mapped[ListSource] = mapped_column(enum_column(ListSource))
+    file_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80))
+    file_hash: Mapped[str] = mapped_column(String(64))
+    file_size: Mapped[int]
+    profile: Mapped[str | None] = mapped_column(String(60))
+    mapping_json: Mapped[str | None] = mapped_column(Text)
+    preview_json: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(String(1000))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+    __table_args__ = (UniqueConstraint("token"),)
+
+    @property
+    def preview(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.preview_json or "{}")
+        return data
+
+    @property
+    def mapping(self) -> dict[str, int] | None:
+        return json.loads(self.mapping_json) if self.mapping_json else None

@@ -1,0 +1,276 @@
+"""From one spreadsheet row to the values of a youth, with the row's errors and warnings.
+
+Only the identity columns can reject a row (no last name, no first name, neither an INE
+nor a valid birth date, younger than the minimum age). Any other value that cannot be read
+is a warning, and that cell is left empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from psad.imports.profiles import FIELDS
+from psad.youth import identifiers as ids
+from psad.youth.models import Track
+from psad.youth.services import YOUTH_FIELDS
+
+ERROR = "erreur"
+WARNING = "avertissement"
+CONFLICT = "conflit"
+
+GUARDIAN_FIELDS = {
+    "guardian_last_name": "last_name",
+    "guardian_first_name": "first_name",
+    "guardian_phone": "phone",
+    "guardian_email": "email",
+    "guardian_address": "address",
+}
+TEXT_LIMITS = {
+    "last_name": 120,
+    "first_name": 120,
+    "birth_place": 120,
+    "address": 300,
+    "commune": 120,
+    "school_name": 200,
+    "school_commune": 120,
+    "school_academy": 60,
+    "formation": 200,
+    "level": 60,
+    "exit_reason": 200,
+    "guardian_last_name": 120,
+    "guardian_first_name": 120,
+    "guardian_address": 300,
+}
+TRACK_WORDS = {
+    "pro": Track.VOCATIONAL,
+    "professionnelle": Track.VOCATIONAL,
+    "voie professionnelle": Track.VOCATIONAL,
+    "lp": Track.VOCATIONAL,
+    "lycee professionnel": Track.VOCATIONAL,
+    "gt": Track.GENERAL,
+    "generale": Track.GENERAL,
+    "generale et technologique": Track.GENERAL,
+    "voie generale et technologique": Track.GENERAL,
+    "technologique": Track.GENERAL,
+    "lgt": Track.GENERAL,
+    "apprentissage": Track.APPRENTICESHIP,
+    "cfa": Track.APPRENTICESHIP,
+    "apprenti": Track.APPRENTICESHIP,
+    "agricole": Track.AGRICULTURAL,
+    "college": Track.LOWER_SECONDARY,
+    "autre": Track.OTHER,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    line: int
+    level: str
+    message: str
+    column: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "level": self.level,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    line: int
+    cells: list[Any]
+    row_hash: str
+    youth: dict[str, Any] = field(default_factory=dict)
+    guardian: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    merged_lines: list[int] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return any(p.level == ERROR for p in self.problems)
+
+    @property
+    def ine(self) -> str | None:
+        value: str | None = self.youth.get("ine")
+        return value
+
+    @property
+    def identity_key(self) -> str | None:
+        return ids.identity_key(
+            self.youth.get("last_name"), self.youth.get("first_name"), self.youth.get("birth_date")
+        )
+
+    def reason(self) -> str:
+        return " ; ".join(p.message for p in self.problems if p.level == ERROR)
+
+
+def row_hash(values: Sequence[Any]) -> str:
+    """A fingerprint of the row as read: a re-imported identical row is recognised by it."""
+    return hashlib.sha1(repr(tuple(values)).encode(), usedforsecurity=False).hexdigest()
+
+
+class RowParser:
+    """Parses the rows of one list with one column mapping."""
+
+    def __init__(
+        self,
+        mapping: dict[str, int],
+        headers: Sequence[str],
+        *,
+        today: date,
+        min_age: int,
+        max_age: int,
+    ) -> None:
+        self.mapping = dict(sorted(mapping.items(), key=lambda item: item[1]))
+        self.today = today
+        self.min_age = min_age
+        self.max_age = max_age
+        self.columns = {
+            name: f"{get_column_letter(index + 1)} « {headers[index] if index < len(headers) else FIELDS.get(name, name)} »"  # noqa: E501
+            for name, index in self.mapping.items()
+        }
+
+    def column(self, name: str) -> str:
+        return self.columns.get(name) or FIELDS.get(name, name)
+
+    def parse(self, line: int, cells: list[Any]) -> ParsedRow:
+        width = len(cells)
+        raw = {
+            name: cells[index] if index < width else None for name, index in self.mapping.items()
+        }
+        row = ParsedRow(line=line, cells=cells, row_hash=row_hash(list(raw.values())))
+        problems = row.problems
+        youth = row.youth
+
+        def warn(name: str, message: str | None) -> None:
+            if message:
+                problems.append(Problem(line, WARNING, message, self.column(name)))
+
+        for name, value in raw.items():
+            if value is None or value == "":
+                continue
+            parser = PARSERS.get(name)
+            if parser is None:
+                text = ids.clean_text(value)
+                limit = TEXT_LIMITS.get(name)
+                if text and limit and len(text) > limit:
+                    warn(name, f"Texte trop long, coupé à {limit} caractères")
+                    text = text[:limit]
+                checked_value, message = text, None
+            else:
+                checked_value, message = parser(value)
+                warn(name, message)
+            if name in GUARDIAN_FIELDS:
+                if checked_value is not None:
+                    row.guardian[GUARDIAN_FIELDS[name]] = checked_value
+            elif checked_value is not None:
+                youth[name] = checked_value
+        self._check_identity(row, raw)
+        self._check_dates(row)
+        return row
+
+    def _check_identity(self, row: ParsedRow, raw: dict[str, Any]) -> None:
+        youth = row.youth
+
+        def error(name: str, message: str) -> None:
+            row.problems.append(Problem(row.line, ERROR, message, self.column(name)))
+
+        if not youth.get("last_name"):
+            error("last_name", "Nom manquant")
+        if not youth.get("first_name"):
+            error("first_name", "Prénom manquant")
+        birth = youth.get("birth_date")
+        if not youth.get("ine") and birth is None:
+            error(
+                "birth_date",
+                "Ni INE ni date de naissance valide : impossible d'identifier le jeune",
+            )
+        if birth is None:
+            return
+        age = ids.age_on(birth, self.today)
+        if age < 0 or birth > self.today:
+            error("birth_date", f"Date de naissance {birth:%d/%m/%Y} dans le futur")
+        elif age < self.min_age:
+            error(
+                "birth_date",
+                f"Jeune de moins de {self.min_age} ans ({age} ans) : hors du champ des listes",
+            )
+        elif age > self.max_age:
+            row.problems.append(
+                Problem(
+                    row.line,
+                    WARNING,
+                    f"Jeune de plus de {self.max_age} ans ({age} ans)",
+                    self.column("birth_date"),
+                )
+            )
+
+    def _check_dates(self, row: ParsedRow) -> None:
+        youth = row.youth
+        birth = youth.get("birth_date")
+        for name in ("school_entry_date", "school_exit_date"):
+            value = youth.get(name)
+            if value is None:
+                continue
+            if value > self.today or (birth is not None and value <= birth):
+                row.problems.append(
+                    Problem(
+                        row.line,
+                        WARNING,
+                        f"Date {value:%d/%m/%Y} impossible : cellule ignorée",
+                        self.column(name),
+                    )
+                )
+                del youth[name]
+
+
+def _checked(
+    function: Callable[[object], ids.Checked[Any]],
+) -> Callable[[object], tuple[Any, str | None]]:
+    def parse(value: object) -> tuple[Any, str | None]:
+        checked = function(value)
+        return checked.value, checked.warning
+
+    return parse
+
+
+def _track(value: object) -> tuple[Track | None, str | None]:
+    track = TRACK_WORDS.get(ids.fold(value))
+    if track is None:
+        return None, f"Voie « {ids.clean_text(value)} » non reconnue"
+    return track, None
+
+
+def _sex(value: object) -> tuple[Any, str | None]:
+    from psad.youth.models import Sex
+
+    checked = ids.parse_sex(value)
+    return (Sex(checked.value) if checked.value else None), checked.warning
+
+
+PARSERS: dict[str, Callable[[object], tuple[Any, str | None]]] = {
+    "ine": _checked(ids.normalize_ine),
+    "school_uai": _checked(ids.normalize_uai),
+    "phone": _checked(ids.normalize_phone),
+    "other_phone": _checked(ids.normalize_phone),
+    "guardian_phone": _checked(ids.normalize_phone),
+    "email": _checked(ids.normalize_email),
+    "guardian_email": _checked(ids.normalize_email),
+    "postal_code": _checked(ids.normalize_postal_code),
+    "birth_date": _checked(ids.parse_date),
+    "school_entry_date": _checked(ids.parse_date),
+    "school_exit_date": _checked(ids.parse_date),
+    "sex": _sex,
+    "track": _track,
+}
+assert set(PARSERS) | set(TEXT_LIMITS) <= set(FIELDS), "a parser names an unknown field"
+assert {f for f in FIELDS if not f.startswith("guardian_")} <= set(YOUTH_FIELDS)

@@ -1,0 +1,287 @@
+"""Upload → preview → confirm → result, and the history of imported lists."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from psad.audit import services as audit
+from psad.audit.actions import AuditAction
+from psad.db import db
+from psad.errors import DomainError
+from psad.imports import jobs, services
+from psad.imports.models import ImportBatch, ImportJob, JobStatus, Listing, ListSource
+from psad.imports.profiles import FIELDS, save_profile
+from psad.imports.rejects import rejected_rows_workbook
+from psad.web.access import requires
+from psad.web.session import current_actor, current_membership, current_viewer
+from psad.youth.models import Youth
+from psad.youth.queries import youth_scope
+
+bp = Blueprint("imports", __name__, url_prefix="/listes")
+can_import = requires(
+    lambda v: v.can_import, "L'import des listes est réservé aux pilotes et co-pilotes."
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "Fichier de la liste (.xlsx, .xls, .ods ou .csv)",
+        validators=[FileRequired("Choisissez un fichier.")],
+    )
+    label = StringField(
+        "Libellé de la liste",
+        validators=[DataRequired("Donnez un libellé à la liste."), Length(max=200)],
+        description="Par exemple « SIEI mars 2026 ».",
+    )
+    source = SelectField("Origine", choices=[(s.value, s.label) for s in ListSource])
+    submit = SubmitField("Lire le fichier")
+
+
+class MappingForm(FlaskForm):
+    save_as = StringField(
+        "Enregistrer cette correspondance comme profil (nom court, facultatif)",
+        validators=[
+            Optional(),
+            Regexp(r"^[a-z0-9][a-z0-9_-]{1,40}$", message="Lettres minuscules, chiffres, - et _."),
+        ],
+    )
+    submit = SubmitField("Relire avec cette correspondance")
+
+
+class ConfirmForm(FlaskForm):
+    confirm_duplicate = BooleanField("Je sais que ce fichier a déjà été importé")
+    submit = SubmitField("Confirmer l'import")
+
+
+def _psad_id() -> int:
+    membership = current_membership()
+    assert membership is not None  # can_import requires a role in a PSAD
+    return membership.psad_id
+
+
+def _job_or_404(token: str) -> ImportJob:
+    job = db.session.scalar(
+        select(ImportJob).where(ImportJob.token == token, ImportJob.psad_id == _psad_id())
+    )
+    if job is None:
+        abort(404)
+    return job
+
+
+def _batch_or_404(batch_id: int) -> ImportBatch:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.psad_id != _psad_id():
+        abort(404)
+    return batch
+
+
+@bp.get("/")
+@can_import
+def index() -> str:
+    batches = db.paginate(
+        select(ImportBatch)
+        .where(ImportBatch.psad_id == _psad_id())
+        .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc()),
+        per_page=25,
+        error_out=False,
+    )
+    return render_template("imports/index.html", batches=batches, form=UploadForm())
+
+
+@bp.post("/deposer")
+@can_import
+def upload() -> BaseResponse | tuple[str, int]:
+    form = UploadForm()
+    if not form.validate_on_submit():
+        batches = db.paginate(
+            select(ImportBatch).where(ImportBatch.psad_id == _psad_id()), per_page=25
+        )
+        return render_template("imports/index.html", batches=batches, form=form), 422
+    settings = current_app.extensions["psad_settings"]
+    token = secrets.token_urlsafe(24)
+    original = Path(form.file.data.filename or "liste").name[:200]
+    stored = f"{token}{Path(original).suffix.lower()[:10]}"
+    path = jobs.upload_dir(settings) / stored
+    form.file.data.save(path)
+    job = ImportJob(
+        token=token,
+        psad_id=_psad_id(),
+        created_by_id=current_user.id,
+        status=JobStatus.ANALYSING,
+        label=form.label.data or "",
+        source=ListSource(form.source.data),
+        file_name=original,
+        stored_name=stored,
+        file_hash=services.file_hash(path),
+        file_size=path.stat().st_size,
+    )
+    db.session.add(job)
+    audit.record(
+        db.session(),
+        current_actor(),
+        AuditAction.IMPORT_PREVIEWED,
+        object_type="import_job",
+        detail=f"fichier={original}",
+    )
+    db.session.commit()
+    jobs.start(current_app._get_current_object(), token, apply=False)  # type: ignore[attr-defined]
+    return redirect(url_for("imports.job", token=token))
+
+
+@bp.get("/travaux/<token>")
+@can_import
+def job(token: str) -> BaseResponse | str:
+    job = _job_or_404(token)
+    if job.status is JobStatus.DONE and job.batch_id:
+        return redirect(url_for("imports.batch", batch_id=job.batch_id))
+    phase, done, total = jobs.LIVE.get(token, (job.phase, job.done, job.total))
+    earlier = services.previous_batch(db.session(), job.psad_id, job.file_hash)
+    mapping = job.mapping or {}
+    return render_template(
+        "imports/job.html",
+        job=job,
+        phase=phase,
+        done=done,
+        total=total,
+        preview=job.preview,
+        earlier=earlier,
+        fields=FIELDS,
+        mapping=mapping,
+        column_of={index: name for name, index in mapping.items()},
+        mapping_form=MappingForm(),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.post("/travaux/<token>/correspondance")
+@can_import
+def remap(token: str) -> BaseResponse | tuple[str, int]:
+    job = _job_or_404(token)
+    form = MappingForm()
+    if job.status is not JobStatus.READY or not form.validate_on_submit():
+        flash(
+            "Correspondance non prise en compte : "
+            + " ".join(e for errors in form.errors.values() for e in errors),
+            "danger",
+        )
+        return redirect(url_for("imports.job", token=token))
+    headers = job.preview.get("headers", [])
+    mapping: dict[str, int] = {}
+    for index in range(len(headers)):
+        name = request.form.get(f"col_{index}", "")
+        if name in FIELDS:
+            if name in mapping:
+                flash(f"« {FIELDS[name]} » est choisi pour deux colonnes : corrigez.", "danger")
+                return redirect(url_for("imports.job", token=token))
+            mapping[name] = index
+    if form.save_as.data:
+        settings = current_app.extensions["psad_settings"]
+        try:
+            save_profile(
+                settings.profiles_dir,
+                form.save_as.data,
+                f"Profil {form.save_as.data}",
+                {name: [str(headers[index])] for name, index in mapping.items()},
+            )
+        except DomainError as error:
+            flash(error.message, "danger")
+            return redirect(url_for("imports.job", token=token))
+        audit.record(
+            db.session(),
+            current_actor(),
+            AuditAction.PROFILE_SAVED,
+            detail=f"profil={form.save_as.data}",
+        )
+        flash(f"Profil « {form.save_as.data} » enregistré.", "success")
+    job.mapping_json = json.dumps(mapping)
+    job.status = JobStatus.ANALYSING
+    db.session.commit()
+    jobs.start(current_app._get_current_object(), token, apply=False)  # type: ignore[attr-defined]
+    return redirect(url_for("imports.job", token=token))
+
+
+@bp.post("/travaux/<token>/confirmer")
+@can_import
+def confirm(token: str) -> BaseResponse:
+    job = _job_or_404(token)
+    form = ConfirmForm()
+    if job.status is not JobStatus.READY or not form.validate_on_submit():
+        flash("Cet import ne peut pas être confirmé dans son état actuel.", "danger")
+        return redirect(url_for("imports.job", token=token))
+    if services.previous_batch(db.session(), job.psad_id, job.file_hash) is not None:
+        flash(
+            "Ce fichier a déjà été importé dans votre PSAD : rien n'a été créé ni modifié.",
+            "warning",
+        )
+        return redirect(url_for("imports.index"))
+    job.status = JobStatus.APPLYING
+    db.session.commit()
+    jobs.start(current_app._get_current_object(), token, apply=True)  # type: ignore[attr-defined]
+    return redirect(url_for("imports.job", token=token))
+
+
+@bp.get("/<int:batch_id>")
+@can_import
+def batch(batch_id: int) -> str:
+    batch = _batch_or_404(batch_id)
+    listed = db.paginate(
+        select(Listing)
+        .join(Youth, Listing.youth_id == Youth.id)
+        .options(contains_eager(Listing.youth))
+        .where(Listing.batch_id == batch.id, youth_scope(current_viewer()))
+        .order_by(Listing.line),
+        per_page=50,
+        error_out=False,
+    )
+    audit.record(
+        db.session(),
+        current_actor(),
+        AuditAction.IMPORT_BATCH_VIEWED,
+        object_type="import_batch",
+        object_id=batch.id,
+    )
+    db.session.commit()
+    return render_template("imports/batch.html", batch=batch, listed=listed, report=batch.report)
+
+
+@bp.get("/<int:batch_id>/lignes-rejetees.xlsx")
+@can_import
+def rejects(batch_id: int) -> Response:
+    batch = _batch_or_404(batch_id)
+    audit.record(
+        db.session(),
+        current_actor(),
+        AuditAction.IMPORT_REJECTS_DOWNLOADED,
+        object_type="import_batch",
+        object_id=batch.id,
+    )
+    db.session.commit()
+    name = f"lignes-rejetees-liste-{batch.id}.xlsx"
+    return Response(
+        rejected_rows_workbook(batch),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
