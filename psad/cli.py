@@ -61,8 +61,14 @@ def config_init() -> None:
 @cli.command("serve", help="Sert l'application avec le serveur WSGI waitress.")
 @click.option("--host", default=None, help="Adresse d'écoute (défaut : [web] host).")
 @click.option("--port", default=None, type=int, help="Port (défaut : [web] port).")
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=True,
+    show_default=True,
+    help="Lancer aussi les tâches planifiées (une seule instance les exécute).",
+)
 @with_appcontext
-def serve(host: str | None, port: int | None) -> None:
+def serve(host: str | None, port: int | None, scheduler: bool) -> None:
     from waitress import serve as waitress_serve
 
     settings = current_app.extensions["psad_settings"]
@@ -70,6 +76,11 @@ def serve(host: str | None, port: int | None) -> None:
     port = port or settings.web.port
     click.echo(f"Suivi PSAD sur http://{host}:{port}/ (Ctrl+C pour arrêter).")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if scheduler:
+        from psad.scheduler import start_background
+
+        start_background(app)
+        click.echo("Tâches planifiées démarrées (dossier de dépôt, nettoyage).")
     waitress_serve(
         app,
         host=host,
@@ -77,6 +88,31 @@ def serve(host: str | None, port: int | None) -> None:
         threads=settings.web.threads,
         ident="psad",
     )
+
+
+@cli.command(
+    "scheduler", help="Exécute seulement les tâches planifiées (déploiement à plusieurs processus)."
+)
+@with_appcontext
+def scheduler_command() -> None:
+    from psad.scheduler import run_blocking
+
+    click.echo("Tâches planifiées en cours (Ctrl+C pour arrêter).")
+    run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@cli.command("inbox", help="Importe maintenant les fichiers du dossier de dépôt.")
+@with_appcontext
+def inbox_command() -> None:
+    from psad.imports.jobs import process_inbox
+
+    settings = current_app.extensions["psad_settings"]
+    handled = process_inbox(current_app._get_current_object())  # type: ignore[attr-defined]
+    if not handled:
+        click.echo(f"Aucun fichier à importer dans {settings.inbox_dir}.")
+    for path in handled:
+        where = "importé" if path.parent.name == "done" else "en échec"
+        click.echo(f"{path.name} : {where} (rapport : {path.name}.rapport.txt)")
 
 
 @cli.group("psad", help="Plateformes (PSAD).")

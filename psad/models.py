@@ -4,6 +4,7 @@ from psad.audit.models import AuditEvent
 from psad.auth.models import LoginThrottle, Membership, Psad, Structure, User
 from psad.imports.models import ImportBatch, ImportJob, ImportLock, Listing
 from psad.reference.models import ReferenceItem
+from psad.scheduler import SchedulerLease
 from psad.youth.models import Case, Guardian, Youth
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Membership",
     "Psad",
     "ReferenceItem",
+    "SchedulerLease",
     "Structure",
     "User",
     "Youth",

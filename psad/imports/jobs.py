@@ -218,7 +218,7 @@ def _import_dropped(app: Flask, session: Session, psad: Psad, path: Path) -> Pat
         actor=Actor(user_id=None, psad_id=psad.id, ip_address="inbox"),
         today=clock.today(),
     )
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.local(clock.now()).strftime("%Y%m%d-%H%M%S")
     try:
         analysis = runner.analyse(settings, path, file_name=path.name, today=clock.today())
         outcome = runner.run(session, analysis, request)

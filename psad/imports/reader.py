@@ -131,6 +131,8 @@ def read_table(
     """
     try:
         size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(8)
     except OSError as exc:
         raise UnreadableFileError(
             f"Le fichier « {file_name} » n'a pas pu être ouvert : déposez-le de nouveau."
@@ -143,8 +145,6 @@ def read_table(
             f"la limite de {_megabytes(limits.max_bytes)} Mo : découpez la liste en plusieurs "
             "fichiers ou retirez les colonnes inutiles, puis réessayez."
         )
-    with path.open("rb") as stream:
-        head = stream.read(8)
     if head.startswith(ZIP_MAGICS):
         return _read_zip_workbook(path, file_name=file_name, limits=limits, sheet_name=sheet_name)
     if head == OLE2_MAGIC:
@@ -223,7 +223,7 @@ def _check_declared_sizes(
         raise ZipBombError(
             f"Le fichier « {file_name} » annonce un contenu décompressé de "
             f"{_megabytes(total)} Mo, bien plus qu'une vraie liste : il est endommagé ou "
-            f"malveillant. N'importez pas ce fichier ; {RESAVE} si vous en êtes sûr."
+            "malveillant et n'a pas été lu. Demandez un nouvel export de la liste à sa source."
         )
 
 
