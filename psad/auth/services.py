@@ -29,6 +29,10 @@ class InvalidPasswordError(DomainError):
     pass
 
 
+class WrongCurrentPasswordError(InvalidPasswordError):
+    pass
+
+
 class DuplicateError(DomainError):
     status_code = 409
 
@@ -132,7 +136,7 @@ def change_password(
     actor: audit.Actor,
 ) -> None:
     if not verify_password(user.password_hash, current):
-        raise InvalidPasswordError("Le mot de passe actuel est incorrect.")
+        raise WrongCurrentPasswordError("Le mot de passe actuel est incorrect.")
     check_password_strength(new, policy, email=user.email)
     if current == new:
         raise InvalidPasswordError("Le nouveau mot de passe doit être différent de l'actuel.")

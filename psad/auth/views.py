@@ -119,7 +119,8 @@ def change_password() -> Response | tuple[str, int] | str:
         )
     except DomainError as error:
         db.session.rollback()
-        form.new.errors = [error.message]
+        field = form.current if isinstance(error, services.WrongCurrentPasswordError) else form.new
+        field.errors = [error.message]
         return render_template("auth/password.html", form=form), 422
     db.session.commit()
     flash("Votre mot de passe a été changé.", "success")

@@ -15,6 +15,7 @@ import math
 import struct
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -171,7 +172,14 @@ def _read_zip_workbook(
             _check_declared_sizes(members, file_name=file_name, limits=limits)
             if kind == "ods" and _ods_is_encrypted(archive, names):
                 raise _password_protected(file_name)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
         raise _corrupt(file_name) from exc
     if kind == "xlsx":
         try:
@@ -362,8 +370,10 @@ def _read_with_openpyxl(
                 if sheet_name is not None:
                     order = _only_sheet(order, sheet_name, file_name=file_name)
                 for index, name in order:
+                    sheet = workbook.worksheets[index]
+                    sheet.reset_dimensions()  # the declared dimension may be wrong: ignore it
                     values = _limited(
-                        workbook.worksheets[index].iter_rows(values_only=True),
+                        sheet.iter_rows(values_only=True),
                         file_name=file_name,
                         limits=limits,
                     )

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from psad import clock
 from psad.auth.models import Role, Structure
 from psad.db import db
+from psad.imports.queries import youth_listings
 from psad.web.access import sees_youth
 from psad.web.session import current_actor, current_membership, current_viewer
 from psad.web.urls import RECORD_ID, requested_page
@@ -38,7 +39,10 @@ def detail(youth_id: int) -> str:
     services.record_file_read(db.session(), youth=youth, actor=current_actor())
     events = history.youth_history(db.session(), youth)
     db.session.commit()
-    return render_template("youth/detail.html", youth=youth, events=events, today=clock.today())
+    listings = youth_listings(db.session(), youth.id)
+    return render_template(
+        "youth/detail.html", youth=youth, events=events, listings=listings, today=clock.today()
+    )
 
 
 @bp.route("/jeunes/signaler", methods=["GET", "POST"])
