@@ -1,0 +1,325 @@
+"""The import rules of issue 3, through the services, on real .xlsx files."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from psad.audit.models import AuditEvent
+from psad.audit.services import Actor
+from psad.auth.models import Psad
+from psad.imports import runner, services
+from psad.imports.models import ImportBatch, ImportOrigin, Listing, ListSource
+from psad.imports.profiles import default_profiles_dir, load_profiles
+from psad.imports.reader import ReadLimits
+from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Youth
+from tests.factories import make_psad, make_youth
+from tests.imports.files import write_xlsx
+
+TODAY = date(2026, 11, 30)
+HEADER = ["INE", "Nom", "Prénom", "Date de naissance", "Sexe", "Téléphone", "Code postal",
+          "Courriel", "UAI établissement", "Date de sortie", "Nom du responsable légal",
+          "Téléphone du responsable légal"]  # fmt: skip
+
+
+def row(ine: str | None = "0494004062M", last: str = "Lefèvre", first: str = "Éloïse",
+        birth: object = date(2008, 3, 14), **extra: object) -> list[object]:  # fmt: skip
+    values = {"sex": "F", "phone": "06 12 34 56 78", "postal": 59000, "email": None,
+              "uai": "0750655E", "exit": None, "guardian": None, "guardian_phone": None}  # fmt: skip
+    values.update(extra)
+    return [ine, last, first, birth, values["sex"], values["phone"], values["postal"],
+            values["email"], values["uai"], values["exit"], values["guardian"],
+            values["guardian_phone"]]  # fmt: skip
+
+
+def listing(tmp_path: Path, *rows: list[object], name: str = "liste.xlsx") -> Path:
+    return write_xlsx(tmp_path, name, [["Liste des jeunes repérés - campagne de mars"], [],
+                                       HEADER, *rows])  # fmt: skip
+
+
+def analyse(path: Path) -> services.Analysis:
+    return services.analyse_file(
+        path, file_name=path.name, profiles=load_profiles(default_profiles_dir()),
+        limits=ReadLimits(), today=TODAY, min_age=16, max_age=25)  # fmt: skip
+
+
+def do_import(session: Session, psad: Psad, path: Path, label: str = "SIEI mars 2026",
+              **options: bool) -> runner.Outcome:  # fmt: skip
+    request = services.ImportRequest(
+        psad=psad, label=label, source=ListSource.SIEI, origin=ImportOrigin.CLI,
+        actor=Actor(user_id=None, psad_id=psad.id, ip_address="test"), today=TODAY)  # fmt: skip
+    return runner.run(session, analyse(path), request, **options)
+
+
+def problems_of(outcome: runner.Outcome, line: int) -> list[str]:
+    found = outcome.analysis.problems + outcome.result.conflict_rows
+    return [f"{p.level}: {p.message}" for p in found if p.line == line]
+
+
+def test_a_new_list_creates_youth_and_opens_their_cases(session, tmp_path):
+    psad = make_psad(session)
+    path = listing(tmp_path, row(), row(ine=None, last="Dupré", first="Noé", birth="14/05/2007"))
+
+    outcome = do_import(session, psad, path)
+
+    assert outcome.result.created == 2
+    assert outcome.result.opened == 2
+    youth = session.scalars(select(Youth).order_by(Youth.last_name)).all()
+    assert [(y.last_name, y.first_name, y.birth_date) for y in youth] == [
+        ("Dupré", "Noé", date(2007, 5, 14)),
+        ("Lefèvre", "Éloïse", date(2008, 3, 14)),
+    ]
+    cases = session.scalars(select(Case)).all()
+    assert {(c.status, c.source, c.source_batch_id) for c in cases} == {
+        (CaseStatus.OPEN, CaseSource.LISTING, outcome.result.batch.id)
+    }
+
+
+def test_values_are_normalised(session, tmp_path):
+    psad = make_psad(session)
+    path = listing(tmp_path, row(ine=" 0494004062m ", phone="06.12.34.56.78", postal=2100,
+                                 sex="Féminin", guardian="MARTIN Paul",
+                                 guardian_phone="0612345679"))  # fmt: skip
+
+    do_import(session, psad, path)
+
+    youth = session.scalars(select(Youth)).one()
+    assert (youth.ine, youth.phone, youth.postal_code, youth.sex, youth.school_uai) == (
+        "0494004062M",
+        "+33612345678",
+        "02100",
+        Sex.FEMALE,
+        "0750655E",
+    )
+    guardian = session.scalars(select(Guardian)).one()
+    assert guardian.phone == "+33612345679"
+
+
+@pytest.mark.parametrize("birth", [date(2008, 3, 14), "14/03/2008", "2008-03-14", 39521])
+def test_birth_dates_are_read_in_every_usual_form(session, tmp_path, birth):
+    psad = make_psad(session)
+
+    do_import(session, psad, listing(tmp_path, row(birth=birth)))
+
+    assert session.scalars(select(Youth.birth_date)).one() == date(2008, 3, 14)
+
+
+def test_an_unreadable_phone_is_a_warning_and_the_cell_stays_empty(session, tmp_path):
+    psad = make_psad(session)
+
+    outcome = do_import(session, psad, listing(tmp_path, row(phone="0612")))
+
+    assert outcome.result.created == 1
+    assert session.scalars(select(Youth.phone)).one() is None
+    assert any("avertissement" in p and "0612" in p for p in problems_of(outcome, 4))
+
+
+def test_a_wrong_ine_key_is_a_warning_not_a_rejection(session, tmp_path):
+    psad = make_psad(session)
+
+    outcome = do_import(session, psad, listing(tmp_path, row(ine="0494004062X")))
+
+    assert outcome.result.created == 1
+    assert session.scalars(select(Youth.ine)).one() == "0494004062X"
+    assert any("clé" in p for p in problems_of(outcome, 4))
+
+
+def test_rows_without_identity_are_rejected_with_their_reason(session, tmp_path):
+    psad = make_psad(session)
+    path = listing(tmp_path, row(last=""), row(ine=None, birth="31/02/2008"), row(first=None))
+
+    outcome = do_import(session, psad, path)
+
+    assert outcome.result.rejected == 3
+    assert outcome.result.created == 0
+    assert "erreur: Nom manquant" in problems_of(outcome, 4)
+    assert any("Ni INE ni date de naissance" in p for p in problems_of(outcome, 5))
+    assert "erreur: Prénom manquant" in problems_of(outcome, 6)
+    assert session.scalar(select(func.count()).select_from(Youth)) == 0
+
+
+def test_a_youth_under_16_is_rejected_and_one_over_25_flagged(session, tmp_path):
+    psad = make_psad(session)
+    path = listing(tmp_path, row(ine=None, birth=date(2011, 1, 1)),
+                   row(ine=None, last="Aîné", birth=date(1999, 1, 1)))  # fmt: skip
+
+    outcome = do_import(session, psad, path)
+
+    assert outcome.result.rejected == 1
+    assert outcome.result.created == 1
+    assert any("moins de 16 ans" in p for p in problems_of(outcome, 4))
+    assert any("plus de 25 ans" in p for p in problems_of(outcome, 5))
+
+
+def test_two_rows_of_one_file_for_the_same_youth_are_merged(session, tmp_path):
+    psad = make_psad(session)
+    path = listing(tmp_path, row(email=None), row(ine=None, last="LEFEVRE", first="eloise",
+                                                  email="eloise@exemple.fr"))  # fmt: skip
+
+    outcome = do_import(session, psad, path)
+
+    assert outcome.result.created == 1
+    youth = session.scalars(select(Youth)).one()
+    assert youth.email == "eloise@exemple.fr"
+    assert any("lignes fusionnées" in p for p in problems_of(outcome, 5))
+
+
+def test_importing_the_same_file_twice_changes_nothing(session, tmp_path):
+    psad = make_psad(session)
+    path = listing(tmp_path, row())
+    do_import(session, psad, path)
+
+    again = do_import(session, psad, path)
+    forced = do_import(session, psad, path, force=True)
+
+    assert again.result.already_imported and again.result.created == 0
+    assert forced.result.already_imported and forced.result.unchanged == 1
+    assert session.scalar(select(func.count()).select_from(ImportBatch)) == 1
+    assert session.scalar(select(func.count()).select_from(Youth)) == 1
+
+
+def test_a_dry_run_stores_nothing(session, tmp_path):
+    psad = make_psad(session)
+    session.commit()
+
+    outcome = do_import(session, psad, listing(tmp_path, row()), dry_run=True)
+
+    assert outcome.result.created == 1
+    assert session.scalar(select(func.count()).select_from(Youth)) == 0
+    assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_a_newer_list_fills_and_corrects_but_never_blanks(session, tmp_path):
+    psad = make_psad(session)
+    do_import(session, psad, listing(tmp_path, row(phone="0612345678", email="a@exemple.fr")))
+    newer = listing(tmp_path, row(phone="0698765432", email=None, postal=None,
+                                  exit=date(2026, 6, 30)), name="avril.xlsx")  # fmt: skip
+
+    outcome = do_import(session, psad, newer, label="SIEI avril 2026")
+
+    assert outcome.result.updated == 1
+    youth = session.scalars(select(Youth)).one()
+    assert (youth.phone, youth.email, youth.postal_code, youth.school_exit_date) == (
+        "+33698765432",
+        "a@exemple.fr",
+        "59000",
+        date(2026, 6, 30),
+    )
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "youth.updated")).one()
+    assert event.object_id == youth.id
+    assert "phone" in (event.detail or "") and "school_exit_date" in (event.detail or "")
+    assert "Lefèvre" not in (event.detail or "")
+
+
+def test_a_listed_youth_without_an_open_case_gets_a_reopened_case(session, tmp_path):
+    psad = make_psad(session)
+    known = make_youth(session, psad, ine="0494004062M", last_name="Lefèvre",
+                       first_name="Éloïse", case_status=CaseStatus.CLOSED)  # fmt: skip
+    session.commit()
+
+    outcome = do_import(session, psad, listing(tmp_path, row()))
+
+    assert outcome.result.reopened == 1
+    cases = session.scalars(select(Case).where(Case.youth_id == known.id)
+                            .order_by(Case.id)).all()  # fmt: skip
+    assert [c.status for c in cases] == [CaseStatus.CLOSED, CaseStatus.OPEN]
+    assert cases[1].source_batch_id == outcome.result.batch.id
+
+
+def test_a_youth_with_an_open_case_is_simply_listed_again(session, tmp_path):
+    psad = make_psad(session)
+    known = make_youth(session, psad, ine="0494004062M", last_name="Lefèvre",
+                       first_name="Éloïse", birth_date=date(2008, 3, 14))  # fmt: skip
+    session.commit()
+
+    outcome = do_import(session, psad, listing(tmp_path, row()))
+
+    assert (outcome.result.reopened, outcome.result.created) == (0, 0)
+    assert session.scalar(select(func.count()).select_from(Case)) == 1
+    assert session.scalars(select(Listing.youth_id)).one() == known.id
+
+
+def test_a_youth_known_without_ine_is_matched_by_name_and_birth_date(session, tmp_path):
+    psad = make_psad(session)
+    known = make_youth(session, psad, ine=None, last_name="Lefèvre", first_name="Éloïse",
+                       birth_date=date(2008, 3, 14))  # fmt: skip
+    session.commit()
+
+    outcome = do_import(session, psad, listing(tmp_path, row(last="LEFEVRE", first="eloise")))
+
+    assert outcome.result.created == 0
+    session.refresh(known)
+    assert known.ine == "0494004062M"
+
+
+def test_a_youth_followed_by_another_psad_is_a_conflict_and_is_not_moved(session, tmp_path):
+    ours = make_psad(session)
+    theirs = make_psad(session, code="AMIENS", name="PSAD d'Amiens")
+    known = make_youth(session, theirs, ine="0494004062M")
+    session.commit()
+
+    outcome = do_import(session, ours, listing(tmp_path, row()))
+
+    assert outcome.result.conflicts == 1
+    assert outcome.result.created == 0
+    assert any("AMIENS" in p and "conflit" in p for p in problems_of(outcome, 4))
+    session.refresh(known)
+    assert known.psad_id == theirs.id
+
+
+def test_an_import_failing_half_way_leaves_the_database_as_it_was(session, tmp_path):
+    psad = make_psad(session)
+    session.commit()
+    rows = [row(ine=None, last=f"Nom{i}", birth=date(2008, 1, 1)) for i in range(2500)]
+    path = listing(tmp_path, *rows)
+
+    def fail_after_first_chunk(phase: str, done: int, total: int) -> None:
+        if done >= services.CHUNK:
+            raise RuntimeError("disk full")
+
+    request = services.ImportRequest(psad=psad, label="L", source=ListSource.SIEI,
+                                     origin=ImportOrigin.CLI, actor=Actor(None, psad.id),
+                                     today=TODAY)  # fmt: skip
+    with pytest.raises(RuntimeError):
+        runner.run(session, analyse(path), request, progress=fail_after_first_chunk)
+
+    assert session.scalar(select(func.count()).select_from(Youth)) == 0
+    assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+@pytest.mark.committed
+def test_two_imports_into_one_psad_do_not_interleave(app, session):
+    psad = make_psad(session)
+    session.commit()
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    first, second = Session(engine), Session(engine)
+    second_has_lock = threading.Event()
+
+    def second_import() -> None:
+        services.lock_psad_imports(second, psad.id)
+        second_has_lock.set()
+        second.rollback()
+
+    try:
+        services.lock_psad_imports(first, psad.id)
+        first.commit()  # the lock row exists now
+        services.lock_psad_imports(first, psad.id)
+        worker = threading.Thread(target=second_import)
+        worker.start()
+        time.sleep(0.5)
+        waited = not second_has_lock.is_set()
+        first.commit()
+        worker.join(10)
+    finally:
+        first.close()
+        second.close()
+        engine.dispose()
+
+    assert waited, "the second import took the lock while the first held it"
+    assert second_has_lock.is_set()
