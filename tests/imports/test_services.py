@@ -23,37 +23,85 @@ from tests.factories import make_psad, make_youth
 from tests.imports.files import write_xlsx
 
 TODAY = date(2026, 11, 30)
-HEADER = ["INE", "Nom", "Prénom", "Date de naissance", "Sexe", "Téléphone", "Code postal",
-          "Courriel", "UAI établissement", "Date de sortie", "Nom du responsable légal",
-          "Téléphone du responsable légal"]  # fmt: skip
+HEADER = [
+    "INE",
+    "Nom",
+    "Prénom",
+    "Date de naissance",
+    "Sexe",
+    "Téléphone",
+    "Code postal",
+    "Courriel",
+    "UAI établissement",
+    "Date de sortie",
+    "Nom du responsable légal",
+    "Téléphone du responsable légal",
+]
 
 
-def row(ine: str | None = "0494004062M", last: str = "Lefèvre", first: str = "Éloïse",
-        birth: object = date(2008, 3, 14), **extra: object) -> list[object]:  # fmt: skip
-    values = {"sex": "F", "phone": "06 12 34 56 78", "postal": 59000, "email": None,
-              "uai": "0750655E", "exit": None, "guardian": None, "guardian_phone": None}  # fmt: skip
+def row(
+    ine: str | None = "0494004062M",
+    last: str = "Lefèvre",
+    first: str = "Éloïse",
+    birth: object = date(2008, 3, 14),
+    **extra: object,
+) -> list[object]:
+    values = {
+        "sex": "F",
+        "phone": "06 12 34 56 78",
+        "postal": 59000,
+        "email": None,
+        "uai": "0750655E",
+        "exit": None,
+        "guardian": None,
+        "guardian_phone": None,
+    }
     values.update(extra)
-    return [ine, last, first, birth, values["sex"], values["phone"], values["postal"],
-            values["email"], values["uai"], values["exit"], values["guardian"],
-            values["guardian_phone"]]  # fmt: skip
+    return [
+        ine,
+        last,
+        first,
+        birth,
+        values["sex"],
+        values["phone"],
+        values["postal"],
+        values["email"],
+        values["uai"],
+        values["exit"],
+        values["guardian"],
+        values["guardian_phone"],
+    ]
 
 
 def listing(tmp_path: Path, *rows: list[object], name: str = "liste.xlsx") -> Path:
-    return write_xlsx(tmp_path, name, [["Liste des jeunes repérés - campagne de mars"], [],
-                                       HEADER, *rows])  # fmt: skip
+    return write_xlsx(
+        tmp_path, name, [["Liste des jeunes repérés - campagne de mars"], [], HEADER, *rows]
+    )
 
 
 def analyse(path: Path) -> services.Analysis:
     return services.analyse_file(
-        path, file_name=path.name, profiles=load_profiles(default_profiles_dir()),
-        limits=ReadLimits(), today=TODAY, min_age=16, max_age=25)  # fmt: skip
+        path,
+        file_name=path.name,
+        profiles=load_profiles(default_profiles_dir()),
+        limits=ReadLimits(),
+        today=TODAY,
+        min_age=16,
+        max_age=25,
+    )
 
 
-def do_import(session: Session, psad: Psad, path: Path, label: str = "SIEI mars 2026",
-              **options: bool) -> runner.Outcome:  # fmt: skip
+def do_import(
+    session: Session, psad: Psad, path: Path, label: str = "SIEI mars 2026", **options: bool
+) -> runner.Outcome:
     request = services.ImportRequest(
-        psad=psad, label=label, source=ListSource.SIEI, origin=ImportOrigin.CLI,
-        actor=Actor(user_id=None, psad_id=psad.id, ip_address="test"), today=TODAY)  # fmt: skip
+        psad=psad,
+        label=label,
+        source=ListSource.SIEI,
+        origin=ImportOrigin.CLI,
+        actor=Actor(user_id=None, psad_id=psad.id, ip_address="test"),
+        today=TODAY,
+    )
     return runner.run(session, analyse(path), request, **options)
 
 
@@ -83,9 +131,17 @@ def test_a_new_list_creates_youth_and_opens_their_cases(session, tmp_path):
 
 def test_values_are_normalised(session, tmp_path):
     psad = make_psad(session)
-    path = listing(tmp_path, row(ine=" 0494004062m ", phone="06.12.34.56.78", postal=2100,
-                                 sex="Féminin", guardian="MARTIN Paul",
-                                 guardian_phone="0612345679"))  # fmt: skip
+    path = listing(
+        tmp_path,
+        row(
+            ine=" 0494004062m ",
+            phone="06.12.34.56.78",
+            postal=2100,
+            sex="Féminin",
+            guardian="MARTIN Paul",
+            guardian_phone="0612345679",
+        ),
+    )
 
     do_import(session, psad, path)
 
@@ -146,8 +202,11 @@ def test_rows_without_identity_are_rejected_with_their_reason(session, tmp_path)
 
 def test_a_youth_under_16_is_rejected_and_one_over_25_flagged(session, tmp_path):
     psad = make_psad(session)
-    path = listing(tmp_path, row(ine=None, birth=date(2011, 1, 1)),
-                   row(ine=None, last="Aîné", birth=date(1999, 1, 1)))  # fmt: skip
+    path = listing(
+        tmp_path,
+        row(ine=None, birth=date(2011, 1, 1)),
+        row(ine=None, last="Aîné", birth=date(1999, 1, 1)),
+    )
 
     outcome = do_import(session, psad, path)
 
@@ -159,8 +218,11 @@ def test_a_youth_under_16_is_rejected_and_one_over_25_flagged(session, tmp_path)
 
 def test_two_rows_of_one_file_for_the_same_youth_are_merged(session, tmp_path):
     psad = make_psad(session)
-    path = listing(tmp_path, row(email=None), row(ine=None, last="LEFEVRE", first="eloise",
-                                                  email="eloise@exemple.fr"))  # fmt: skip
+    path = listing(
+        tmp_path,
+        row(email=None),
+        row(ine=None, last="LEFEVRE", first="eloise", email="eloise@exemple.fr"),
+    )
 
     outcome = do_import(session, psad, path)
 
@@ -198,8 +260,11 @@ def test_a_dry_run_stores_nothing(session, tmp_path):
 def test_a_newer_list_fills_and_corrects_but_never_blanks(session, tmp_path):
     psad = make_psad(session)
     do_import(session, psad, listing(tmp_path, row(phone="0612345678", email="a@exemple.fr")))
-    newer = listing(tmp_path, row(phone="0698765432", email=None, postal=None,
-                                  exit=date(2026, 6, 30)), name="avril.xlsx")  # fmt: skip
+    newer = listing(
+        tmp_path,
+        row(phone="0698765432", email=None, postal=None, exit=date(2026, 6, 30)),
+        name="avril.xlsx",
+    )
 
     outcome = do_import(session, psad, newer, label="SIEI avril 2026")
 
@@ -219,23 +284,34 @@ def test_a_newer_list_fills_and_corrects_but_never_blanks(session, tmp_path):
 
 def test_a_listed_youth_without_an_open_case_gets_a_reopened_case(session, tmp_path):
     psad = make_psad(session)
-    known = make_youth(session, psad, ine="0494004062M", last_name="Lefèvre",
-                       first_name="Éloïse", case_status=CaseStatus.CLOSED)  # fmt: skip
+    known = make_youth(
+        session,
+        psad,
+        ine="0494004062M",
+        last_name="Lefèvre",
+        first_name="Éloïse",
+        case_status=CaseStatus.CLOSED,
+    )
     session.commit()
 
     outcome = do_import(session, psad, listing(tmp_path, row()))
 
     assert outcome.result.reopened == 1
-    cases = session.scalars(select(Case).where(Case.youth_id == known.id)
-                            .order_by(Case.id)).all()  # fmt: skip
+    cases = session.scalars(select(Case).where(Case.youth_id == known.id).order_by(Case.id)).all()
     assert [c.status for c in cases] == [CaseStatus.CLOSED, CaseStatus.OPEN]
     assert cases[1].source_batch_id == outcome.result.batch.id
 
 
 def test_a_youth_with_an_open_case_is_simply_listed_again(session, tmp_path):
     psad = make_psad(session)
-    known = make_youth(session, psad, ine="0494004062M", last_name="Lefèvre",
-                       first_name="Éloïse", birth_date=date(2008, 3, 14))  # fmt: skip
+    known = make_youth(
+        session,
+        psad,
+        ine="0494004062M",
+        last_name="Lefèvre",
+        first_name="Éloïse",
+        birth_date=date(2008, 3, 14),
+    )
     session.commit()
 
     outcome = do_import(session, psad, listing(tmp_path, row()))
@@ -247,8 +323,14 @@ def test_a_youth_with_an_open_case_is_simply_listed_again(session, tmp_path):
 
 def test_a_youth_known_without_ine_is_matched_by_name_and_birth_date(session, tmp_path):
     psad = make_psad(session)
-    known = make_youth(session, psad, ine=None, last_name="Lefèvre", first_name="Éloïse",
-                       birth_date=date(2008, 3, 14))  # fmt: skip
+    known = make_youth(
+        session,
+        psad,
+        ine=None,
+        last_name="Lefèvre",
+        first_name="Éloïse",
+        birth_date=date(2008, 3, 14),
+    )
     session.commit()
 
     outcome = do_import(session, psad, listing(tmp_path, row(last="LEFEVRE", first="eloise")))
@@ -283,9 +365,14 @@ def test_an_import_failing_half_way_leaves_the_database_as_it_was(session, tmp_p
         if done >= services.CHUNK:
             raise RuntimeError("disk full")
 
-    request = services.ImportRequest(psad=psad, label="L", source=ListSource.SIEI,
-                                     origin=ImportOrigin.CLI, actor=Actor(None, psad.id),
-                                     today=TODAY)  # fmt: skip
+    request = services.ImportRequest(
+        psad=psad,
+        label="L",
+        source=ListSource.SIEI,
+        origin=ImportOrigin.CLI,
+        actor=Actor(None, psad.id),
+        today=TODAY,
+    )
     with pytest.raises(RuntimeError):
         runner.run(session, analyse(path), request, progress=fail_after_first_chunk)
 
