@@ -18,12 +18,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from psad.audit import services as audit
@@ -35,6 +34,7 @@ from psad.imports.models import ImportBatch, ImportJob, JobStatus, Listing, List
 from psad.imports.profiles import FIELDS, save_profile
 from psad.imports.rejects import rejected_rows_workbook
 from psad.web.access import requires
+from psad.web.forms import FrenchForm
 from psad.web.session import current_actor, current_membership, current_viewer
 from psad.youth.models import Youth
 from psad.youth.queries import youth_scope
@@ -46,7 +46,7 @@ can_import = requires(
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class UploadForm(FlaskForm):
+class UploadForm(FrenchForm):
     file = FileField(
         "Fichier de la liste (.xlsx, .xls, .ods ou .csv)",
         validators=[FileRequired("Choisissez un fichier.")],
@@ -56,11 +56,11 @@ class UploadForm(FlaskForm):
         validators=[DataRequired("Donnez un libellé à la liste."), Length(max=200)],
         description="Par exemple « SIEI mars 2026 ».",
     )
-    source = SelectField("Origine", choices=[(s.value, s.label) for s in ListSource])
+    source = SelectField("Origine", choices=[SelectChoice(s.value, s.label) for s in ListSource])
     submit = SubmitField("Lire le fichier")
 
 
-class MappingForm(FlaskForm):
+class MappingForm(FrenchForm):
     save_as = StringField(
         "Enregistrer cette correspondance comme profil (nom court, facultatif)",
         validators=[
@@ -71,7 +71,7 @@ class MappingForm(FlaskForm):
     submit = SubmitField("Relire avec cette correspondance")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(FrenchForm):
     confirm_duplicate = BooleanField("Je sais que ce fichier a déjà été importé")
     submit = SubmitField("Confirmer l'import")
 
