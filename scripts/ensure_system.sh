@@ -28,6 +28,8 @@ case "${1:-}" in
     ;;
   chromium)
     need /usr/bin/chromium chromium
+    # Debian ships the French language pack apart: without it date fields follow en-US.
+    need /usr/lib/chromium/locales/fr.pak chromium-l10n
     ;;
   *) echo "usage: $0 python|postgresql|chromium" >&2; exit 2 ;;
 esac

@@ -104,7 +104,7 @@ def app(
     finally:
         with app.app_context():
             db.session.remove()
-            db.session.configure(bind=None, join_transaction_mode="conservative_savepoint")
+            db.session.configure(bind=None, join_transaction_mode="conditional_savepoint")
         outer.rollback()
         connection.close()
         engine.dispose()

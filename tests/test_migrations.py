@@ -1,0 +1,144 @@
+"""Alembic migrations (through Flask-Migrate): they build the models' schema and undo it.
+
+Each test migrates a database of its own, never the suite's: a fresh SQLite file, or on
+PostgreSQL a throw-away database ``psad_migr_<random>`` created and dropped around the test
+(the suite's database holds the tables that ``pg_engine`` created with ``create_all``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from sqlalchemy import create_engine, inspect, make_url, text
+
+import psad.models  # noqa: F401  (every table in the metadata)
+from psad import create_app
+from psad.config import DatabaseSettings
+from psad.db import Base, db
+from tests.conftest import PG_URL
+
+pytestmark = pytest.mark.committed
+
+MODEL_TABLES = set(Base.metadata.tables)
+
+
+@pytest.fixture
+def keep_logging() -> Iterator[None]:
+    """Undo the ``fileConfig`` of migrations/env.py, which disables every existing logger."""
+    manager = logging.Logger.manager
+    root = logging.getLogger()
+    saved_root = (root.level, list(root.handlers))
+    saved = {
+        name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
+        for name, logger in manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    yield
+    root.setLevel(saved_root[0])
+    root.handlers[:] = saved_root[1]
+    for name, logger in manager.loggerDict.items():
+        if not isinstance(logger, logging.Logger):
+            continue
+        if name in saved:
+            logger.disabled, level, handlers, logger.propagate = saved[name]
+            logger.setLevel(level)
+            logger.handlers[:] = handlers
+        else:
+            logger.disabled = False
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database for this test alone."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    name = f"psad_migr_{secrets.token_hex(4)}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def migration_app(make_settings, database_url: str, keep_logging: None) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+    settings = dataclasses.replace(make_settings(), database=DatabaseSettings(url=database_url))
+    app = create_app(settings)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.engine.dispose()
+
+
+def migrate(command: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    """Run a Flask-Migrate command; it logs an error and exits on failure: turn that into a
+    test failure (the log, in the captured stderr, gives the reason)."""
+    try:
+        command(*args, **kwargs)
+    except SystemExit as exit:
+        pytest.fail(f"flask_migrate.{command.__name__} failed (exit {exit.code}): see stderr")
+
+
+def tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def schema_differences() -> list[Any]:
+    """What autogenerate would add to a new migration (the same comparison as ``db check``)."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+def test_upgrade_to_head_creates_every_table_of_the_models(migration_app: Flask) -> None:
+    migrate(flask_migrate.upgrade, revision="head")
+
+    assert tables() == MODEL_TABLES
+    assert revision() is not None
+
+
+def test_models_and_migrations_agree(migration_app: Flask) -> None:
+    migrate(flask_migrate.upgrade, revision="head")
+
+    try:
+        flask_migrate.check()
+    except SystemExit:
+        differences = "\n".join(f"  {difference}" for difference in schema_differences())
+        pytest.fail(
+            "`flask db check`: models and migrations differ; generate a migration "
+            f"(`flask db migrate`) for:\n{differences}"
+        )
+
+
+def test_downgrade_to_base_removes_every_table_and_upgrade_runs_again(
+    migration_app: Flask,
+) -> None:
+    migrate(flask_migrate.upgrade, revision="head")
+
+    migrate(flask_migrate.downgrade, revision="base")
+    assert tables() == set()
+    assert revision() is None
+
+    migrate(flask_migrate.upgrade, revision="head")
+    assert tables() == MODEL_TABLES
