@@ -1,4 +1,4 @@
-"""Read one table of rows out of an uploaded list: xlsx, xlsm, xlsb, xls, ods or csv.
+"""Read one table of rows out of an uploaded list: xlsx, xlsm, xls, ods or csv.
 
 The format is recognised from the file's content, never from its name. Every file that
 cannot be read ends in one ``UnreadableFileError`` whose French message names the file
@@ -12,6 +12,7 @@ import csv
 import gc
 import io
 import math
+import re
 import struct
 import warnings
 import zipfile
@@ -42,6 +43,10 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 CSV_DELIMITERS = (";", "\t", ",")
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"'
+)
+_UNIQUE_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="(\d+)"')
 CSV_SAMPLE_CHARS = 64 * 1024
 CSV_SAMPLE_ROWS = 50
 
@@ -90,6 +95,10 @@ class TooManyRowsError(UnreadableFileError):
     """A sheet with more lines than the configured limit."""
 
 
+class SheetTooLargeError(UnreadableFileError):
+    """A sheet whose cells spread over a far larger grid than any real list."""
+
+
 class SheetNotFoundError(UnreadableFileError):
     """The sheet asked for by name is not in the workbook."""
 
@@ -102,6 +111,7 @@ class ReadLimits:
     max_uncompressed_bytes: int = 200 * MEBIBYTE
     max_ratio: int = 100
     max_rows: int = 500_000
+    max_cells: int = 20_000_000  # lines x columns of a sheet's grid (calamine allocates it)
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -156,7 +166,7 @@ def read_table(
     return _read_csv(path, file_name=file_name, limits=limits)
 
 
-# --- zip containers: xlsx, xlsm, xlsb, ods ---------------------------------------------
+# --- zip containers: xlsx, xlsm, ods ---------------------------------------------------
 
 
 def _read_zip_workbook(
@@ -169,9 +179,17 @@ def _read_zip_workbook(
             kind = _zip_kind(archive, names)
             if kind is None:
                 raise _not_a_spreadsheet(file_name, _zip_document_kind(names))
+            if kind == "xlsb":
+                raise NotASpreadsheetError(
+                    f"Le fichier « {file_name} » est au format Excel binaire (.xlsb), qui n'est "
+                    f"pas accepté : {RESAVE}."
+                )
             _check_declared_sizes(members, file_name=file_name, limits=limits)
             if kind == "ods" and _ods_is_encrypted(archive, names):
                 raise _password_protected(file_name)
+            extents_known = kind == "ods" or _check_xlsx_parts(
+                archive, members, file_name=file_name, limits=limits
+            )
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -181,18 +199,18 @@ def _read_zip_workbook(
         NotImplementedError,
     ) as exc:
         raise _corrupt(file_name) from exc
-    if kind == "xlsx":
+    if kind == "ods":
+        return _read_with_calamine(
+            path, file_name=file_name, fmt=kind, limits=limits, sheet_name=sheet_name
+        )
+    if extents_known:
         try:
             return _read_with_calamine(
                 path, file_name=file_name, fmt=kind, limits=limits, sheet_name=sheet_name
             )
         except CorruptFileError:
-            return _read_with_openpyxl(
-                path, file_name=file_name, limits=limits, sheet_name=sheet_name
-            )
-    return _read_with_calamine(
-        path, file_name=file_name, fmt=kind, limits=limits, sheet_name=sheet_name
-    )
+            pass  # some generators write sheets calamine refuses: openpyxl may read them
+    return _read_with_openpyxl(path, file_name=file_name, limits=limits, sheet_name=sheet_name)
 
 
 def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str | None:
@@ -242,72 +260,155 @@ def _ods_is_encrypted(archive: zipfile.ZipFile, names: set[str]) -> bool:
         return b"encryption-data" in member.read(MEBIBYTE)
 
 
+def _check_xlsx_parts(
+    archive: zipfile.ZipFile,
+    members: Sequence[zipfile.ZipInfo],
+    *,
+    file_name: str,
+    limits: ReadLimits,
+) -> bool:
+    """Check what calamine sizes its memory by before it reads; False if it cannot be known.
+
+    calamine allocates a sheet as a full grid from its first to its last cell, and its
+    shared strings by their declared count: a stray value in cell XFD1048576, or a false
+    count, would make it ask for hundreds of gigabytes and abort the whole process. Each
+    sheet's declared extent (``<dimension ref=...>``, written by Excel, LibreOffice and
+    openpyxl) is checked here; a sheet without one is left to openpyxl, which streams.
+    """
+    known = True
+    for member in members:
+        lower = member.filename.lower()
+        if lower.endswith("sharedstrings.xml"):
+            with archive.open(member) as stream:
+                declared = _UNIQUE_COUNT.search(stream.read(4096))
+            if declared and int(declared.group(1)) > member.file_size // 8 + 16:
+                raise _corrupt(file_name)
+        elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+            with archive.open(member) as stream:
+                dimension = _DIMENSION.search(stream.read(64 * 1024))
+            if dimension is None:
+                known = False
+                continue
+            letters, digits = (
+                dimension.group(3) or dimension.group(1),
+                dimension.group(4) or dimension.group(2),
+            )
+            _check_extent(int(digits), _column_number(letters), file_name=file_name, limits=limits)
+    return known
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
 # --- OLE2 containers: xls, and password-protected xlsx -----------------------------------
 
 
 def _read_ole_workbook(
     path: Path, *, file_name: str, limits: ReadLimits, sheet_name: str | None
 ) -> RawTable:
-    names = _ole_stream_names(path.read_bytes())
-    if names is None:
-        raise _corrupt(file_name)
-    if {"EncryptedPackage", "EncryptionInfo"} & names:
+    try:
+        streams = _ole_streams(path.read_bytes(), wanted={"Workbook", "Book"})
+    except (struct.error, ValueError, IndexError) as exc:
+        raise _corrupt(file_name) from exc
+    if {"EncryptedPackage", "EncryptionInfo"} & streams.keys():
         raise _password_protected(file_name)
-    if not {"Workbook", "Book"} & names:
-        kind = "un document Word" if "WordDocument" in names else None
+    workbook = streams.get("Workbook") or streams.get("Book")
+    if workbook is None:
+        kind = "un document Word" if "WordDocument" in streams else None
         raise _not_a_spreadsheet(file_name, kind)
+    _check_xls_dimensions(workbook, file_name=file_name, limits=limits)
     return _read_with_calamine(
         path, file_name=file_name, fmt="xls", limits=limits, sheet_name=sheet_name
     )
 
 
-def _ole_stream_names(data: bytes) -> set[str] | None:
-    """Names in the directory of an OLE2 compound file, or None if it is damaged."""
-    end_of_chain = 0xFFFFFFFE
-    try:
-        sector_shift, _, _, _, _, fat_sector_count, first_dir_sector = struct.unpack_from(
-            "<HHHIIII", data, 30
-        )
-        if not 7 <= sector_shift <= 16:
-            return None
-        sector_size = 1 << sector_shift
-        sector_count = max(len(data) // sector_size - 1, 0)
-        ids_per_sector = sector_size // 4
+def _ole_streams(data: bytes, *, wanted: set[str]) -> dict[str, bytes]:
+    """The directory of an OLE2 compound file: every name, with the content of ``wanted``.
 
-        def sector(number: int) -> bytes:
-            start = (number + 1) * sector_size
-            if number >= sector_count:
-                raise ValueError("sector out of file")
-            return data[start : start + sector_size]
+    Raises ValueError (or struct.error) when the structure is damaged.
+    """
+    (sector_shift, mini_shift, _, _, _, fat_count, first_dir, _, cutoff, first_minifat, _,
+     first_difat, difat_count) = struct.unpack_from("<HHHIIIIIIIIII", data, 30)  # fmt: skip
+    if not 7 <= sector_shift <= 16 or not 2 <= mini_shift < sector_shift:
+        raise ValueError("bad sector sizes")
+    size = 1 << sector_shift
+    count = len(data) // size - 1
+    per_sector = size // 4
 
-        fat_sectors = [n for n in struct.unpack_from("<109I", data, 76) if n < sector_count]
-        difat_sector, difat_count = struct.unpack_from("<II", data, 68)
-        for _ in range(min(difat_count, sector_count)):
-            if difat_sector >= sector_count:
-                break
-            entries = struct.unpack(f"<{ids_per_sector}I", sector(difat_sector))
-            fat_sectors.extend(n for n in entries[:-1] if n < sector_count)
-            difat_sector = entries[-1]
-        fat: list[int] = []
-        for number in fat_sectors[:fat_sector_count]:
-            fat.extend(struct.unpack(f"<{ids_per_sector}I", sector(number)))
+    def sector(number: int) -> bytes:
+        if not 0 <= number < count:
+            raise ValueError("sector outside the file")
+        return data[(number + 1) * size : (number + 2) * size]
 
-        names: set[str] = set()
-        current, visited = first_dir_sector, 0
-        while current != end_of_chain:
-            visited += 1
-            if current >= len(fat) or visited > sector_count:
-                return None
-            block = sector(current)
-            for offset in range(0, sector_size, 128):
-                (name_length,) = struct.unpack_from("<H", block, offset + 64)
-                if 2 <= name_length <= 64:
-                    raw = block[offset : offset + name_length - 2]
-                    names.add(raw.decode("utf-16-le", errors="replace"))
-            current = fat[current]
-    except (struct.error, ValueError):
-        return None
-    return names
+    def chain(start: int, table: list[int]) -> list[int]:
+        numbers: list[int] = []
+        while start < 0xFFFFFFFA:  # the end-of-chain and free markers are above
+            if start >= len(table) or len(numbers) >= len(table):  # outside, or a loop
+                raise ValueError("broken chain")
+            numbers.append(start)
+            start = table[start]
+        return numbers
+
+    fat_sectors = list(struct.unpack_from("<109I", data, 76))
+    for _ in range(min(difat_count, count)):
+        difat = struct.unpack(f"<{per_sector}I", sector(first_difat))
+        fat_sectors.extend(difat[:-1])
+        first_difat = difat[-1]
+    fat: list[int] = []
+    for number in fat_sectors[:fat_count]:
+        fat.extend(struct.unpack(f"<{per_sector}I", sector(number)))
+
+    directory = b"".join(sector(number) for number in chain(first_dir, fat))
+    entries: list[tuple[str, int, int]] = []
+    for offset in range(0, len(directory) - 127, 128):
+        (name_length,) = struct.unpack_from("<H", directory, offset + 64)
+        start, length = struct.unpack_from("<IQ", directory, offset + 116)
+        if 2 <= name_length <= 64:
+            name = directory[offset : offset + name_length - 2].decode("utf-16-le", "replace")
+            entries.append((name, start, length & 0xFFFFFFFF if size == 512 else length))
+    streams = {name: b"" for name, _, _ in entries}
+    if not entries or not wanted & streams.keys():
+        return streams
+    mini_stream = b""
+    minifat: list[int] = []
+    for name, start, length in entries:
+        if name not in wanted:
+            continue
+        if length >= cutoff:
+            content = b"".join(sector(number) for number in chain(start, fat))
+        else:
+            if not mini_stream:
+                _, root_start, _ = entries[0]
+                mini_stream = b"".join(sector(number) for number in chain(root_start, fat))
+                for number in chain(first_minifat, fat):
+                    minifat.extend(struct.unpack(f"<{per_sector}I", sector(number)))
+            mini = 1 << mini_shift
+            content = b"".join(
+                mini_stream[number * mini : (number + 1) * mini] for number in chain(start, minifat)
+            )
+        if len(content) < length:
+            raise ValueError("stream shorter than declared")
+        streams[name] = content[:length]
+    return streams
+
+
+def _check_xls_dimensions(workbook: bytes, *, file_name: str, limits: ReadLimits) -> None:
+    """Check each sheet's DIMENSIONS record, by which calamine sizes its memory."""
+    position = 0
+    while position + 4 <= len(workbook):
+        kind, length = struct.unpack_from("<HH", workbook, position)
+        body = position + 4
+        if kind == 0x0200 and length >= 14:  # BIFF8: rows on 32 bits
+            _, rows, _, columns = struct.unpack_from("<IIHH", workbook, body)
+            _check_extent(rows, columns, file_name=file_name, limits=limits)
+        elif kind == 0x0200 and length >= 8:  # BIFF5 and older: rows on 16 bits
+            _, rows, _, columns = struct.unpack_from("<HHHH", workbook, body)
+            _check_extent(rows, columns, file_name=file_name, limits=limits)
+        position = body + length
 
 
 # --- spreadsheets through calamine, xlsx through openpyxl as a fallback -----------------
@@ -541,6 +642,18 @@ def _limited(rows: Iterable[RowT], *, file_name: str, limits: ReadLimits) -> Ite
     for count, row in enumerate(rows, 1):
         _check_row_count(count, file_name=file_name, limits=limits)
         yield row
+
+
+def _check_extent(rows: int, columns: int, *, file_name: str, limits: ReadLimits) -> None:
+    """Refuse a sheet that spreads over more lines, or more cells, than the limits allow."""
+    _check_row_count(rows, file_name=file_name, limits=limits)
+    if rows * columns > limits.max_cells:
+        raise SheetTooLargeError(
+            f"Une feuille de « {file_name} » s'étend sur {_thousands(rows)} lignes et "
+            f"{_thousands(columns)} colonnes, bien au-delà d'une vraie liste (une valeur "
+            "oubliée loin du tableau ?) : supprimez les lignes et colonnes inutilisées ou "
+            "copiez le tableau seul dans un nouveau classeur, puis réessayez."
+        )
 
 
 def _check_row_count(count: int, *, file_name: str, limits: ReadLimits) -> None:
