@@ -24,7 +24,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         SECRET_KEY=settings.web.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         SQLALCHEMY_ECHO=settings.database.echo,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # hide_parameters: an error logged never shows SQL values (youth names).
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "hide_parameters": True},
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.web.session_idle_minutes),
         SESSION_REFRESH_EACH_REQUEST=True,
         SESSION_COOKIE_NAME="psad_session",

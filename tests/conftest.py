@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from click.testing import CliRunner, Result
+from flask import Flask, appcontext_pushed
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
+from psad import cli as cli_module
 from psad import create_app
 from psad.config import DatabaseSettings, Settings, WebSettings
 from psad.db import Base, db
@@ -43,6 +46,21 @@ def pg_engine() -> Iterator[Engine | None]:
     yield engine
     Base.metadata.drop_all(engine)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database with every table, created once and copied for each test."""
+    import psad.models  # noqa: F401
+
+    path = tmp_path_factory.mktemp("template") / "psad.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    engine.dispose()
+    return path
 
 
 @pytest.fixture
@@ -73,7 +91,10 @@ def settings(make_settings) -> Settings:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def app(
-    settings: Settings, pg_engine: Engine | None, request: pytest.FixtureRequest
+    settings: Settings,
+    pg_engine: Engine | None,
+    sqlite_template: Path,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Flask]:
     app = create_app(settings)
     app.config["TESTING"] = True
@@ -81,7 +102,10 @@ def app(
     with app.app_context():
         engine = db.engine
     if pg_engine is None:
-        Base.metadata.create_all(engine)
+        database = Path(engine.url.database or "")
+        if not database.exists():
+            shutil.copyfile(sqlite_template, database)
+        Base.metadata.create_all(engine)  # no-op on the copy; kept for a custom URL
         app.extensions["psad_test_bind"] = engine
         yield app
         engine.dispose()
@@ -138,6 +162,12 @@ class Client(FlaskClient):
         form = {"csrf_token": self.csrf_token(), **(data or {})}
         return self.post(url, data=form, **kwargs)
 
+    def sign_in(self, user: object) -> None:
+        """Open a session for ``user`` without the slow password check (log-in has its tests)."""
+        with self.session_transaction() as cookie:
+            cookie["_user_id"] = str(user.id)  # type: ignore[attr-defined]
+            cookie["_fresh"] = True
+
     def login(self, email: str, password: str = "correct horse battery"):  # type: ignore[no-untyped-def]
         response = self.submit("/connexion", {"email": email, "password": password})
         assert response.status_code == 302, response.text
@@ -148,3 +178,47 @@ class Client(FlaskClient):
 def client(app: Flask) -> Client:
     app.test_client_class = Client
     return app.test_client()  # type: ignore[return-value]
+
+
+# --- the command line -------------------------------------------------------------------
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A clean PSAD_* environment; the instance folder in tmp; yields the config path to use."""
+    for name in list(os.environ):
+        if name.startswith("PSAD_") and name != "PSAD_TEST_DATABASE_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PSAD_INSTANCE_PATH", str(tmp_path / "cli-instance"))
+    config = tmp_path / "cli.toml"
+    monkeypatch.setenv("PSAD_CONFIG", str(config))
+    yield config
+
+
+@pytest.fixture
+def run(app: Flask, settings: Settings, cli_env: Path) -> Iterator[Run]:
+    """Invoke `psad ...` against the test database; engines it opened are closed afterwards."""
+    cli_env.write_text(
+        f'[web]\nsecret_key = "{SECRET}"\n[database]\nurl = "{settings.database_url}"\n',
+        encoding="utf-8",
+    )
+    opened: list[Flask] = []
+
+    def remember(sender: Flask, **extra: object) -> None:
+        if sender is not app:
+            opened.append(sender)
+
+    def invoke(*args: str, password: str | None = None, input: str | None = None) -> Result:
+        env = {"PSAD_PASSWORD": password} if password else {}
+        return CliRunner().invoke(cli_module.cli, list(args), env=env, input=input)
+
+    appcontext_pushed.connect(remember)
+    try:
+        yield invoke
+    finally:
+        appcontext_pushed.disconnect(remember)
+        for other in opened:
+            with other.app_context():
+                db.engine.dispose()

@@ -23,6 +23,7 @@ from psad.youth.identifiers import normalize_uai
 T = TypeVar("T")
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+UAI_SIZE = 8  # Structure.uai
 
 
 def _get_or_404(model: type[T], object_id: int) -> T:
@@ -103,6 +104,9 @@ def structure_form(
     if not form.validate_on_submit():
         return _form_page("admin/structure_form.html", form, psad=psad, structure=structure)
     uai = normalize_uai(form.uai.data)
+    if uai.value and len(uai.value) > UAI_SIZE:
+        form.uai.errors = [f"UAI « {form.uai.data} » trop long : {UAI_SIZE} caractères au plus."]
+        return _form_page("admin/structure_form.html", form, psad=psad, structure=structure)
     values = dict(
         name=form.name.data or "",
         kind=StructureKind(form.kind.data),

@@ -72,7 +72,7 @@ class StructureForm(FrenchForm):
     kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in StructureKind])
     uai = StringField("UAI (établissements scolaires)", validators=[Optional(), Length(max=12)])
     commune = StringField("Commune", validators=[Optional(), Length(max=120)])
-    email = EmailField("Adresse électronique de contact", validators=[Optional()])
+    email = EmailField("Adresse électronique de contact", validators=[Optional(), Length(max=254)])
     active = BooleanField("Active", default=True)
     submit = SubmitField("Enregistrer")
 

@@ -402,12 +402,16 @@ def _check_xls_dimensions(workbook: bytes, *, file_name: str, limits: ReadLimits
     while position + 4 <= len(workbook):
         kind, length = struct.unpack_from("<HH", workbook, position)
         body = position + 4
-        if kind == 0x0200 and length >= 14:  # BIFF8: rows on 32 bits
-            _, rows, _, columns = struct.unpack_from("<IIHH", workbook, body)
-            _check_extent(rows, columns, file_name=file_name, limits=limits)
-        elif kind == 0x0200 and length >= 8:  # BIFF5 and older: rows on 16 bits
-            _, rows, _, columns = struct.unpack_from("<HHHH", workbook, body)
-            _check_extent(rows, columns, file_name=file_name, limits=limits)
+        if kind == 0x0200 and length >= 8:
+            # First line, line after the last, first column, column after the last; lines
+            # are on 32 bits from BIFF8 (14 bytes) on, on 16 bits before.
+            layout = "<IIHH" if length >= 14 else "<HHHH"
+            first_row, end_row, first_column, end_column = struct.unpack_from(
+                layout, workbook, body
+            )
+            if first_row > end_row or first_column > end_column:
+                raise _corrupt(file_name)
+            _check_extent(end_row, end_column, file_name=file_name, limits=limits)
         position = body + length
 
 

@@ -36,6 +36,7 @@ from psad.imports.rejects import rejected_rows_workbook
 from psad.web.access import requires
 from psad.web.forms import FrenchForm
 from psad.web.session import current_actor, current_membership, current_viewer
+from psad.web.urls import RECORD_ID, requested_page
 from psad.youth.models import Youth
 from psad.youth.queries import youth_scope
 
@@ -105,6 +106,7 @@ def index() -> str:
         select(ImportBatch)
         .where(ImportBatch.psad_id == _psad_id())
         .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc()),
+        page=requested_page(),
         per_page=25,
         error_out=False,
     )
@@ -243,7 +245,7 @@ def confirm(token: str) -> BaseResponse:
     return redirect(url_for("imports.job", token=token))
 
 
-@bp.get("/<int:batch_id>")
+@bp.get(f"/<{RECORD_ID}:batch_id>")
 @can_import
 def batch(batch_id: int) -> str:
     batch = _batch_or_404(batch_id)
@@ -253,6 +255,7 @@ def batch(batch_id: int) -> str:
         .options(contains_eager(Listing.youth))
         .where(Listing.batch_id == batch.id, youth_scope(current_viewer()))
         .order_by(Listing.line),
+        page=requested_page(),
         per_page=50,
         error_out=False,
     )
@@ -267,7 +270,7 @@ def batch(batch_id: int) -> str:
     return render_template("imports/batch.html", batch=batch, listed=listed, report=batch.report)
 
 
-@bp.get("/<int:batch_id>/lignes-rejetees.xlsx")
+@bp.get(f"/<{RECORD_ID}:batch_id>/lignes-rejetees.xlsx")
 @can_import
 def rejects(batch_id: int) -> Response:
     batch = _batch_or_404(batch_id)

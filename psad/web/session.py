@@ -28,7 +28,9 @@ def init(app: Flask) -> None:
     def _load_user(user_id: str) -> User | None:
         if not user_id.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        # A deactivated account loses its open sessions at once, not at their next log-in.
+        return user if user is not None and user.active else None
 
     @app.before_request
     def _idle_timeout() -> Response | None:

@@ -70,6 +70,17 @@ def _postal_code(form: FrenchForm, field: Field) -> None:
         field.data = checked.value
 
 
+def _storable(normalize: Any, what: str, size: int) -> Any:
+    """Refuse an identifier that, once normalised, is longer than its column; warn otherwise."""
+
+    def check(form: FrenchForm, field: Field) -> None:
+        value = normalize(field.data).value if field.data else None
+        if value and len(value) > size:
+            raise ValidationError(f"{what} « {field.data} » trop long : {size} caractères au plus.")
+
+    return check
+
+
 def _not_in_future(form: FrenchForm, field: Field) -> None:
     if field.data and field.data > form.today:
         raise ValidationError("Cette date est dans le futur.")
@@ -98,7 +109,10 @@ class SignalementForm(FrenchForm):
     birth_place = StringField(
         "Lieu de naissance (commune)", validators=[Optional(), Length(max=120)]
     )
-    ine = StringField("INE (identifiant national élève)", validators=[Optional(), Length(max=20)])
+    ine = StringField(
+        "INE (identifiant national élève)",
+        validators=[Optional(), Length(max=20), _storable(identifiers.normalize_ine, "INE", 11)],
+    )
     # Contact details
     address = StringField("Adresse", validators=[Optional(), Length(max=300)])
     postal_code = StringField("Code postal", validators=[Optional(), _postal_code])
@@ -117,7 +131,8 @@ class SignalementForm(FrenchForm):
     guardian_email = EmailField("Courriel du représentant légal", validators=[Optional(), _email])
     # Last schooling
     school_uai = StringField(
-        "UAI du dernier établissement", validators=[Optional(), Length(max=12)]
+        "UAI du dernier établissement",
+        validators=[Optional(), Length(max=12), _storable(identifiers.normalize_uai, "UAI", 8)],
     )
     school_name = StringField("Dernier établissement", validators=[Optional(), Length(max=200)])
     school_commune = StringField(

@@ -118,6 +118,8 @@ def signal_youth(
     youth_data = data.youth
     key = identity_key(youth_data.last_name, youth_data.first_name, youth_data.birth_date)
     for match in find_matches(session, ine=youth_data.ine, key=key):
+        if data.allow_homonym and not match.by_ine:
+            continue  # the user said: same name and birth date, another person
         if match.youth.psad_id != psad.id:
             raise YouthOutOfScopeError(
                 f"Ce jeune est déjà suivi par la PSAD {match.youth.psad.code} "
@@ -128,12 +130,11 @@ def signal_youth(
             raise DuplicateYouthError(
                 f"Un jeune avec l'INE {youth_data.ine} existe déjà dans votre PSAD.", match.youth
             )
-        if not data.allow_homonym:
-            raise DuplicateYouthError(
-                "Un jeune de même nom, prénom et date de naissance existe déjà dans votre PSAD. "
-                "S'il s'agit d'une autre personne, cochez « Il s'agit d'un homonyme ».",
-                match.youth,
-            )
+        raise DuplicateYouthError(
+            "Un jeune de même nom, prénom et date de naissance existe déjà dans votre PSAD. "
+            "S'il s'agit d'une autre personne, cochez « Il s'agit d'un homonyme ».",
+            match.youth,
+        )
     youth = Youth(psad=psad, **{name: getattr(youth_data, name) for name in YOUTH_FIELDS})
     youth.refresh_keys()
     if not data.guardian.is_empty():

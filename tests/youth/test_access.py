@@ -1,0 +1,322 @@
+"""The access matrix: for each role, which youth it sees, which pages it may open.
+
+Two PSADs: LILLE (structures « Lycée Baggio » and « E2C Lille ») and AMIENS. In LILLE, four
+youth: two assigned to the Lycée Baggio (one with a closed case), one to the E2C, one to nobody.
+In AMIENS, one youth. Users: a pilote, a co-pilote, a partenaire of the Lycée Baggio and a
+lecteur of LILLE, and an administrator with no membership.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from psad.audit.actions import AuditAction
+from psad.audit.models import AuditEvent
+from psad.audit.services import Actor, record
+from psad.auth.models import Psad, Role, Structure, User
+from psad.youth.models import Case, CaseSource, CaseStatus, Youth
+from tests.factories import make_psad, make_structure, make_user, make_youth
+
+PILOT, COPILOT, PARTNER, READER, ADMIN = "pilote", "co-pilote", "partenaire", "lecteur", "admin"
+ROLES = [PILOT, COPILOT, PARTNER, READER, ADMIN]
+# Youth of LILLE, by last name, and the one of AMIENS.
+ASSIGNED, CLOSED, OTHER_STRUCTURE, UNASSIGNED, AMIENS = (
+    "Baggio-Suivi",
+    "Baggio-Clos",
+    "Ecole-Deuxieme",
+    "Sans-Referent",
+    "Amienois",
+)
+LILLE_YOUTH = [ASSIGNED, CLOSED, OTHER_STRUCTURE, UNASSIGNED]
+
+
+@dataclass
+class World:
+    lille: Psad
+    amiens: Psad
+    baggio: Structure
+    users: dict[str, User]
+    youth: dict[str, int]
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    lille = make_psad(session, code="LILLE", name="PSAD de Lille")
+    amiens = make_psad(session, code="AMIENS", name="PSAD d'Amiens")
+    baggio = make_structure(session, lille, name="Lycée Baggio")
+    e2c = make_structure(session, lille, name="E2C Lille")
+    amiens_school = make_structure(session, amiens, name="Lycée d'Amiens")
+    youth = {
+        ASSIGNED: make_youth(session, lille, last_name=ASSIGNED, referent_structure=baggio),
+        CLOSED: make_youth(
+            session,
+            lille,
+            last_name=CLOSED,
+            referent_structure=baggio,
+            case_status=CaseStatus.CLOSED,
+        ),
+        OTHER_STRUCTURE: make_youth(
+            session, lille, last_name=OTHER_STRUCTURE, referent_structure=e2c
+        ),
+        UNASSIGNED: make_youth(session, lille, last_name=UNASSIGNED),
+        AMIENS: make_youth(session, amiens, last_name=AMIENS, referent_structure=amiens_school),
+    }
+    users = {
+        PILOT: make_user(session, psad=lille, role=Role.PILOT),
+        COPILOT: make_user(session, psad=lille, role=Role.COPILOT),
+        PARTNER: make_user(session, psad=lille, role=Role.PARTNER, structure=baggio),
+        READER: make_user(session, psad=lille, role=Role.READER),
+        ADMIN: make_user(session, is_admin=True),
+    }
+    session.commit()
+    return World(lille, amiens, baggio, users, {name: y.id for name, y in youth.items()})
+
+
+def sign_in(client: FlaskClient, user: User) -> None:
+    client.sign_in(user)  # type: ignore[attr-defined]
+
+
+def text(response) -> str:  # type: ignore[no-untyped-def]
+    return html.unescape(response.get_data(as_text=True))
+
+
+def shown(page: str, last_name: str) -> bool:
+    return last_name.upper() in page or last_name in page
+
+
+# --- the youth list -----------------------------------------------------------------------
+
+LIST_SEES = {
+    PILOT: LILLE_YOUTH,
+    COPILOT: LILLE_YOUTH,
+    PARTNER: [ASSIGNED, CLOSED],
+}
+
+
+@pytest.mark.parametrize("role", [PILOT, COPILOT, PARTNER])
+def test_youth_list_shows_exactly_the_youth_in_scope(client, world, role):
+    sign_in(client, world.users[role])
+
+    page = text(client.get("/jeunes"))
+
+    visible = [name for name in [*LILLE_YOUTH, AMIENS] if shown(page, name)]
+    assert visible == LIST_SEES[role]
+    assert f"{len(LIST_SEES[role])} jeunes" in page
+
+
+@pytest.mark.parametrize("role", [READER, ADMIN])
+def test_youth_list_is_forbidden_to_roles_without_names(client, world, role):
+    sign_in(client, world.users[role])
+
+    response = client.get("/jeunes")
+
+    assert response.status_code == 403
+    assert "Votre rôle ne donne pas accès aux dossiers nominatifs des jeunes." in text(response)
+    assert not any(shown(text(response), name) for name in [*LILLE_YOUTH, AMIENS])
+
+
+@pytest.mark.parametrize("role", [PILOT, COPILOT, PARTNER])
+def test_search_stays_within_the_scope(client, world, role):
+    sign_in(client, world.users[role])
+
+    page = text(client.get("/jeunes", query_string={"q": "amienois"}))
+
+    assert not shown(page, AMIENS)
+    assert "0 jeune" in page
+
+
+# --- a youth's file -----------------------------------------------------------------------
+
+FILE_STATUS = {
+    PILOT: {ASSIGNED: 200, CLOSED: 200, OTHER_STRUCTURE: 200, UNASSIGNED: 200, AMIENS: 404},
+    COPILOT: {ASSIGNED: 200, CLOSED: 200, OTHER_STRUCTURE: 200, UNASSIGNED: 200, AMIENS: 404},
+    PARTNER: {ASSIGNED: 200, CLOSED: 200, OTHER_STRUCTURE: 404, UNASSIGNED: 404, AMIENS: 404},
+    READER: dict.fromkeys([*LILLE_YOUTH, AMIENS], 403),
+    ADMIN: dict.fromkeys([*LILLE_YOUTH, AMIENS], 403),
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "youth", "status"),
+    [(role, youth, status) for role, row in FILE_STATUS.items() for youth, status in row.items()],
+)
+def test_opening_a_youth_file(client, world, role, youth, status):
+    sign_in(client, world.users[role])
+
+    response = client.get(f"/jeunes/{world.youth[youth]}")
+
+    assert response.status_code == status
+    assert shown(text(response), youth) is (status == 200)
+
+
+def test_partner_of_psad_a_gets_404_for_a_youth_of_psad_b(client, world):
+    sign_in(client, world.users[PARTNER])
+
+    response = client.get(f"/jeunes/{world.youth[AMIENS]}")
+
+    assert response.status_code == 404
+    assert "Ce dossier n'existe pas ou ne fait pas partie de vos dossiers." in text(response)
+
+
+def test_outside_scope_answers_like_a_youth_that_does_not_exist(client, world):
+    sign_in(client, world.users[PARTNER])
+
+    outside = client.get(f"/jeunes/{world.youth[AMIENS]}")
+    missing = client.get("/jeunes/2000000000")
+
+    def message(response) -> str:  # type: ignore[no-untyped-def]
+        return text(response).split("<h1>")[1].split("</p>")[0]
+
+    assert (outside.status_code, message(outside)) == (missing.status_code, message(missing))
+
+
+def test_partner_never_sees_another_psad_even_with_its_structure_as_referent(
+    client, session, world
+):
+    # A case of AMIENS wrongly pointing at LILLE's structure must not open the file.
+    youth = make_youth(session, world.amiens, last_name="Incoherent", case=False)
+    session.add(
+        Case(
+            youth=youth,
+            psad_id=world.amiens.id,
+            source=CaseSource.LISTING,
+            opened_on=date(2026, 10, 1),
+            referent_structure_id=world.baggio.id,
+        )
+    )
+    session.commit()
+    sign_in(client, world.users[PARTNER])
+
+    assert client.get(f"/jeunes/{youth.id}").status_code == 404
+
+
+def test_pilot_of_psad_a_gets_404_for_a_youth_of_psad_b(client, world):
+    sign_in(client, world.users[PILOT])
+
+    assert client.get(f"/jeunes/{world.youth[AMIENS]}").status_code == 404
+
+
+def test_refused_file_is_not_recorded_as_read(client, session, world):
+    sign_in(client, world.users[PARTNER])
+
+    client.get(f"/jeunes/{world.youth[AMIENS]}")
+
+    assert (
+        session.scalars(select(AuditEvent).where(AuditEvent.action == "youth.viewed")).all() == []
+    )
+
+
+# --- the home page ------------------------------------------------------------------------
+
+
+def test_reader_sees_the_figures_of_the_psad(client, world):
+    sign_in(client, world.users[READER])
+
+    page = text(client.get("/"))
+
+    assert 'Jeunes connus</th><td class="text-end">4</td>' in page
+    assert 'Dossiers de suivi ouverts</th><td class="text-end">3</td>' in page
+
+
+@pytest.mark.parametrize("role", [READER, ADMIN])
+def test_home_page_of_roles_without_names_shows_no_name(client, world, role):
+    sign_in(client, world.users[role])
+
+    page = text(client.get("/"))
+
+    assert not any(shown(page, name) for name in [*LILLE_YOUTH, AMIENS])
+    assert 'href="/jeunes"' not in page
+
+
+def test_admin_home_page_shows_no_youth_figures(client, world):
+    sign_in(client, world.users[ADMIN])
+
+    page = text(client.get("/"))
+
+    assert "Jeunes connus" not in page
+    assert "Vous êtes administrateur technique" in page
+
+
+# --- signalement --------------------------------------------------------------------------
+
+SIGNAL_STATUS = {PILOT: 200, COPILOT: 200, PARTNER: 200, READER: 403, ADMIN: 403}
+
+
+@pytest.mark.parametrize(("role", "status"), SIGNAL_STATUS.items())
+def test_signalement_form_by_role(client, world, role, status):
+    sign_in(client, world.users[role])
+
+    assert client.get("/jeunes/signaler").status_code == status
+
+
+@pytest.mark.parametrize("role", [READER, ADMIN])
+def test_signalement_post_is_refused_and_saves_nothing(client, session, world, role):
+    sign_in(client, world.users[role])
+
+    response = client.submit("/jeunes/signaler", {"last_name": "Nouveau", "first_name": "Léa"})
+
+    assert response.status_code == 403
+    assert session.scalar(select(func.count()).select_from(Youth)) == 5
+
+
+def test_partner_keeps_sight_of_the_youth_it_signals(client, session, world):
+    sign_in(client, world.users[PARTNER])
+
+    response = client.submit("/jeunes/signaler", {"last_name": "Signale", "first_name": "Léa"})
+
+    assert client.get(response.location).status_code == 200
+    youth = session.scalars(select(Youth).where(Youth.last_name == "Signale")).one()
+    assert youth.cases[0].referent_structure_id == world.baggio.id
+
+
+# --- the audit log ------------------------------------------------------------------------
+
+JOURNAL_STATUS = {PILOT: 200, COPILOT: 403, PARTNER: 403, READER: 403, ADMIN: 200}
+
+
+@pytest.mark.parametrize(("role", "status"), JOURNAL_STATUS.items())
+def test_audit_log_by_role(client, world, role, status):
+    sign_in(client, world.users[role])
+
+    response = client.get("/journal")
+
+    assert response.status_code == status
+    if status == 403:
+        assert "Le journal d'audit est réservé aux pilotes et aux administrateurs." in text(
+            response
+        )
+
+
+@pytest.fixture
+def events_of_both_psads(session, world):  # type: ignore[no-untyped-def]
+    actor = Actor(user_id=None, psad_id=None, ip_address="192.0.2.1")
+    record(session, actor, AuditAction.PSAD_UPDATED, psad_id=world.lille.id, detail="marque-lille")
+    record(
+        session, actor, AuditAction.PSAD_UPDATED, psad_id=world.amiens.id, detail="marque-amiens"
+    )
+    session.commit()
+
+
+def test_pilot_sees_only_the_events_of_his_psad(client, world, events_of_both_psads):
+    sign_in(client, world.users[PILOT])
+
+    page = text(client.get("/journal"))
+
+    assert "marque-lille" in page
+    assert "marque-amiens" not in page
+
+
+def test_admin_sees_the_events_of_every_psad(client, world, events_of_both_psads):
+    sign_in(client, world.users[ADMIN])
+
+    page = text(client.get("/journal"))
+
+    assert "marque-lille" in page
+    assert "marque-amiens" in page

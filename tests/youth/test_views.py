@@ -1,0 +1,549 @@
+"""Youth pages: the list (pagination, search), a youth's file, the « Signaler un jeune » form,
+and what bad input gets: a French message, a 4xx status, nothing half-saved."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from psad import clock
+from psad.auth.models import Psad, Role, User
+from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Track, Youth
+from tests.factories import make_psad, make_structure, make_user, make_youth
+
+VALID_INE = "0494004062M"
+VALID_UAI = "0590117G"
+
+
+def sign_in(client: FlaskClient, user: User) -> None:
+    client.sign_in(user)  # type: ignore[attr-defined]
+
+
+def text(response) -> str:  # type: ignore[no-untyped-def]
+    return html.unescape(response.get_data(as_text=True))
+
+
+def field_error(response, field_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The error shown under a form field, tied to it by aria-describedby."""
+    page = text(response)
+    assert re.search(rf'id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-erreur', page) or (
+        re.search(rf'aria-describedby="[^"]*{field_id}-erreur[^>]*id="{field_id}"', page)
+    ), f"no error tied to {field_id}"
+    match = re.search(rf'<div id="{field_id}-erreur"[^>]*>([^<]*)</div>', page)
+    assert match, f"no error under {field_id}"
+    return match.group(1)
+
+
+def count(session: Session, model: type) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def rows(page: str) -> list[str]:
+    """Names in the youth list, in order."""
+    return re.findall(r'<th scope="row"><a href="/jeunes/\d+">([^<]+)</a></th>', page)
+
+
+@pytest.fixture
+def psad(session) -> Psad:
+    return make_psad(session, code="LILLE", name="PSAD de Lille")
+
+
+@pytest.fixture
+def pilot(session, psad) -> User:
+    user = make_user(session, psad=psad, role=Role.PILOT, full_name="Claire Martin")
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def signed_in(client, pilot) -> FlaskClient:
+    sign_in(client, pilot)
+    return client
+
+
+# --- the youth list -----------------------------------------------------------------------
+
+
+def test_list_shows_25_youth_per_page(signed_in, session, psad):
+    for number in range(30):
+        make_youth(session, psad, last_name=f"Nom{number:02d}")
+    session.commit()
+
+    page = text(signed_in.get("/jeunes"))
+
+    assert len(rows(page)) == 25
+    assert "30 jeunes." in page
+    assert "Page 1 sur 2" in page
+
+
+def test_second_page_shows_the_rest_in_name_order(signed_in, session, psad):
+    for number in range(30):
+        make_youth(session, psad, last_name=f"Nom{number:02d}")
+    session.commit()
+
+    page = text(signed_in.get("/jeunes?page=2"))
+
+    assert [name.split()[0] for name in rows(page)] == [f"NOM{n}" for n in range(25, 30)]
+
+
+def test_pagination_links_keep_the_search(signed_in, session, psad):
+    for number in range(30):
+        make_youth(session, psad, last_name=f"Martin{number:02d}")
+    session.commit()
+
+    page = text(signed_in.get("/jeunes?q=martin"))
+
+    assert 'href="/jeunes?q=martin&page=2"' in page
+
+
+@pytest.mark.parametrize("page_number", ["99999999999999999999", "-3", "abc", "1000"])
+def test_impossible_page_numbers_do_not_break_the_list(signed_in, session, psad, page_number):
+    make_youth(session, psad)
+    session.commit()
+
+    response = signed_in.get(f"/jeunes?page={page_number}")
+
+    assert response.status_code == 200
+    assert "1 jeune." in text(response)
+
+
+@pytest.fixture
+def eloise(session, psad) -> Youth:
+    youth = make_youth(session, psad, last_name="LEFÈVRE", first_name="Éloïse", ine=VALID_INE)
+    make_youth(session, psad, last_name="Lefebvre", first_name="Marc")
+    make_youth(session, psad, last_name="Dupont", first_name="Eloi")
+    session.commit()
+    return youth
+
+
+@pytest.mark.parametrize("query", ["eloise lefevre", "LEFEVRE ELOISE", "Lefèvre", "éloïse"])
+def test_search_by_name_ignores_accents_and_case(signed_in, eloise, query):
+    page = text(signed_in.get("/jeunes", query_string={"q": query}))
+
+    assert rows(page) == ["LEFÈVRE Éloïse"]
+
+
+@pytest.mark.parametrize("query", [VALID_INE, "0494004062m", "0494 004 062 M"])
+def test_search_by_ine(signed_in, eloise, query):
+    page = text(signed_in.get("/jeunes", query_string={"q": query}))
+
+    assert rows(page) == ["LEFÈVRE Éloïse"]
+
+
+def test_search_without_result_says_so(signed_in, eloise):
+    page = text(signed_in.get("/jeunes", query_string={"q": "zorro"}))
+
+    assert rows(page) == []
+    assert "Aucun jeune ne correspond à cette recherche." in page
+
+
+def test_list_can_show_only_closed_cases(signed_in, session, psad):
+    make_youth(session, psad, last_name="Ouvert")
+    make_youth(session, psad, last_name="Ferme", case_status=CaseStatus.CLOSED)
+    session.commit()
+
+    page = text(signed_in.get("/jeunes?status=closed"))
+
+    assert rows(page) == ["FERME Prénom"]
+
+
+# --- a youth's file -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_youth(session, psad) -> Youth:
+    school = make_structure(session, psad, name="Lycée Baggio")
+    youth = make_youth(
+        session,
+        psad,
+        referent_structure=school,
+        last_name="Lefèvre",
+        first_name="Éloïse",
+        sex=Sex.FEMALE,
+        ine=VALID_INE,
+        birth_date=date(2008, 3, 14),
+        address="3 rue des Arts",
+        postal_code="59000",
+        commune="Lille",
+        phone="+33612345678",
+        email="eloise@example.fr",
+        school_name="Lycée Baggio",
+        school_uai=VALID_UAI,
+        level="1re professionnelle",
+        track=Track.VOCATIONAL,
+    )
+    youth.guardians.append(Guardian(last_name="Lefèvre", first_name="Anne", phone="+33320000000"))
+    session.commit()
+    return youth
+
+
+def test_file_shows_identity(signed_in, full_youth):
+    page = text(signed_in.get(f"/jeunes/{full_youth.id}"))
+
+    assert "<h1>LEFÈVRE Éloïse</h1>" in page
+    assert page.count("<h1") == 1
+    for shown in ("Fille", "14/03/2008", VALID_INE):
+        assert f"<td>{shown}</td>" in page
+
+
+def test_file_shows_contact_details_and_guardian(signed_in, full_youth):
+    page = text(signed_in.get(f"/jeunes/{full_youth.id}"))
+
+    for shown in ("3 rue des Arts", "59000 Lille", "06 12 34 56 78", "eloise@example.fr"):
+        assert f"<td>{shown}</td>" in page
+    assert "<td>Anne LEFÈVRE</td>" in page
+    assert "<td>03 20 00 00 00</td>" in page
+
+
+def test_file_shows_last_schooling(signed_in, full_youth):
+    page = text(signed_in.get(f"/jeunes/{full_youth.id}"))
+
+    for shown in ("Lycée Baggio", VALID_UAI, "1re professionnelle", "Professionnelle"):
+        assert f"<td>{shown}</td>" in page
+
+
+def test_file_shows_the_case_status(signed_in, full_youth):
+    page = text(signed_in.get(f"/jeunes/{full_youth.id}"))
+
+    assert "Dossier ouvert depuis le 01/10/2026 (Signalement)" in page
+    assert '<th scope="row">Statut</th><td>Ouvert</td>' in page
+    assert '<th scope="row">Structure référente</th><td>Lycée Baggio</td>' in page
+
+
+def test_file_of_a_closed_case_shows_its_closing_date(signed_in, session, psad):
+    youth = make_youth(session, psad, case_status=CaseStatus.CLOSED)
+    session.commit()
+
+    page = text(signed_in.get(f"/jeunes/{youth.id}"))
+
+    assert '<th scope="row">Clos le</th><td>01/11/2026</td>' in page
+
+
+def test_file_shows_the_history_of_the_case(signed_in, session):
+    response = signed_in.submit("/jeunes/signaler", {"last_name": "Dupont", "first_name": "Léa"})
+
+    page = text(signed_in.get(response.location))
+
+    history = page[page.index('id="historique"') :]
+    assert "Création d'un jeune" in history
+    assert "Ouverture d'un dossier de suivi" in history
+    assert "Claire Martin" in history
+
+
+def test_file_lists_previous_cases(signed_in, session, psad):
+    youth = make_youth(session, psad, case_status=CaseStatus.CLOSED)
+    session.add(
+        Case(
+            youth=youth,
+            psad_id=psad.id,
+            source=CaseSource.LISTING,
+            opened_on=date(2026, 11, 15),
+            status=CaseStatus.OPEN,
+        )
+    )
+    session.commit()
+
+    page = text(signed_in.get(f"/jeunes/{youth.id}"))
+
+    assert "Dossiers précédents" in page
+    assert "Signalement : ouvert le 01/10/2026, clos le 01/11/2026" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/jeunes/abc",
+        "/jeunes/99999999999999999999",
+        "/jeunes/-1",
+        "/jeunes/0",
+        "/jeunes/2147483648",
+        "/jeunes/1.5",
+        "/jeunes/%00",
+    ],
+)
+def test_malformed_or_out_of_range_ids_answer_a_french_404(signed_in, url):
+    response = signed_in.get(url)
+
+    assert response.status_code == 404
+    assert "Page introuvable" in text(response)
+
+
+def test_unknown_youth_answers_a_french_404(signed_in):
+    response = signed_in.get("/jeunes/123456")
+
+    assert response.status_code == 404
+    assert "Ce dossier n'existe pas ou ne fait pas partie de vos dossiers." in text(response)
+
+
+# --- « Signaler un jeune » ----------------------------------------------------------------
+
+
+def signal(client: FlaskClient, **fields: object):  # type: ignore[no-untyped-def]
+    data = {"last_name": "Lefèvre", "first_name": "Éloïse", **fields}
+    return client.submit("/jeunes/signaler", data)
+
+
+def test_signal_form_has_labelled_fields_and_one_title(signed_in):
+    page = text(signed_in.get("/jeunes/signaler"))
+
+    assert page.count("<h1") == 1
+    for field_id, label in [
+        ("last_name", "Nom"),
+        ("birth_date", "Date de naissance (jj/mm/aaaa)"),
+        ("ine", "INE (identifiant national élève)"),
+        ("phone", "Téléphone"),
+        ("school_uai", "UAI du dernier établissement"),
+    ]:
+        assert f'<label class="form-label" for="{field_id}">{label}</label>' in page
+
+
+def test_signalement_creates_the_youth_with_normalised_values(signed_in, session, psad):
+    signal(
+        signed_in,
+        sex="female",
+        birth_date="14/03/2008",
+        ine="0494 004 062 m",
+        phone="06 12 34 56 78",
+        email="Eloise@Example.FR",
+        postal_code="59000",
+        commune="Lille",
+        school_uai="0590117g",
+        track="vocational",
+        school_exit_date="2026-06-30",
+    )
+
+    youth = session.scalars(select(Youth)).one()
+    assert (youth.psad_id, youth.last_name, youth.first_name) == (psad.id, "Lefèvre", "Éloïse")
+    assert (youth.ine, youth.school_uai) == (VALID_INE, VALID_UAI)
+    assert (youth.phone, youth.email) == ("+33612345678", "Eloise@example.fr")
+    assert (youth.birth_date, youth.school_exit_date) == (date(2008, 3, 14), date(2026, 6, 30))
+    assert (youth.sex, youth.track) == (Sex.FEMALE, Track.VOCATIONAL)
+
+
+def test_signalement_opens_a_case(signed_in, session, pilot):
+    signal(signed_in, reason="Absent depuis la rentrée")
+
+    case = session.scalars(select(Case)).one()
+    assert case.status is CaseStatus.OPEN
+    assert case.source is CaseSource.SIGNALEMENT
+    assert (case.opened_by_id, case.opened_on) == (pilot.id, clock.today())
+    assert case.reason == "Absent depuis la rentrée"
+
+
+def test_signalement_records_the_legal_guardian(signed_in, session):
+    signal(signed_in, guardian_last_name="Lefèvre", guardian_phone="03 20 00 00 00")
+
+    guardian = session.scalars(select(Guardian)).one()
+    assert (guardian.last_name, guardian.phone) == ("Lefèvre", "+33320000000")
+
+
+def test_signalement_records_the_structure_that_signals(signed_in, session, psad):
+    school = make_structure(session, psad, name="Lycée Baggio")
+    session.commit()
+
+    signal(signed_in, source_structure_id=school.id)
+
+    assert session.scalars(select(Case.source_structure_id)).one() == school.id
+
+
+def test_signalement_leads_to_the_new_file_with_a_confirmation(signed_in, session):
+    response = signal(signed_in)
+
+    youth = session.scalars(select(Youth)).one()
+    assert response.status_code == 302
+    assert response.location == f"/jeunes/{youth.id}"
+    assert "Jeune signalé : son dossier de suivi est ouvert." in text(
+        signed_in.get(response.location)
+    )
+
+
+def test_wrong_ine_key_is_saved_with_a_warning(signed_in, session):
+    response = signal(signed_in, ine="0494004062A")
+
+    assert response.status_code == 302
+    assert "INE 0494004062A : clé de contrôle incorrecte (attendue M)" in text(
+        signed_in.get(response.location)
+    )
+    assert session.scalars(select(Youth.ine)).one() == "0494004062A"
+
+
+def test_wrong_uai_key_is_saved_with_a_warning(signed_in, session):
+    response = signal(signed_in, school_uai="0590117A")
+
+    assert response.status_code == 302
+    assert "UAI 0590117A : clé de contrôle incorrecte (attendue G)" in text(
+        signed_in.get(response.location)
+    )
+    assert session.scalars(select(Youth.school_uai)).one() == "0590117A"
+
+
+INVALID_FIELDS = [
+    ("phone", "12", "Numéro de téléphone « 12 » invalide"),
+    ("other_phone", "06 12 34", "Numéro de téléphone « 06 12 34 » invalide"),
+    ("guardian_phone", "téléphone", "Numéro de téléphone « téléphone » invalide"),
+    ("email", "eloise@", "Adresse électronique « eloise@ » invalide : rien après l’arobase"),
+    ("guardian_email", "parent.example.fr", "Adresse électronique « parent.example.fr » invalide"),
+    ("birth_date", "31/02/2008", "Date invalide : utilisez le format jj/mm/aaaa."),
+    ("birth_date", "demain", "Date invalide : utilisez le format jj/mm/aaaa."),
+    ("birth_date", "1950-01-01", "Date de naissance invraisemblable."),
+    ("school_exit_date", "2026-13-01", "Date invalide : utilisez le format jj/mm/aaaa."),
+    ("postal_code", "ABCDE", "Code postal invalide : 5 chiffres."),
+    ("ine", "12345678901234", "INE « 12345678901234 » trop long : 11 caractères au plus."),
+    ("school_uai", "ABCDEFGHIJ", "UAI « ABCDEFGHIJ » trop long : 8 caractères au plus."),
+    ("last_name", "", "Ce champ est obligatoire."),
+    ("last_name", "x" * 121, "Le champ ne peut pas contenir plus de 120 caractères."),
+    ("sex", "inconnu", "N'est pas un choix valide."),
+    ("track", "spatiale", "N'est pas un choix valide."),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [case for case in INVALID_FIELDS if case[2] is not None],
+    ids=[f"{f}={v[:12]}" for f, v, m in INVALID_FIELDS if m is not None],
+)
+def test_invalid_value_gets_a_french_message_under_its_field(signed_in, field, value, message):
+    response = signal(signed_in, **{field: value})
+
+    assert response.status_code == 422
+    assert message in field_error(response, field)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [(f, v) for f, v, m in INVALID_FIELDS if m is not None],
+    ids=[f"{f}={v[:12]}" for f, v, m in INVALID_FIELDS if m is not None],
+)
+def test_invalid_value_saves_nothing(signed_in, session, field, value):
+    valid_elsewhere = {"ine": VALID_INE, "phone": "0612345678", "guardian_last_name": "Parent"}
+
+    signal(signed_in, **{**valid_elsewhere, field: value})
+
+    assert (count(session, Youth), count(session, Case), count(session, Guardian)) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("field", ["birth_date", "school_exit_date"])
+def test_future_date_is_refused(signed_in, session, field):
+    tomorrow = clock.today() + timedelta(days=1)
+
+    response = signal(signed_in, **{field: tomorrow.strftime("%d/%m/%Y")})
+
+    assert response.status_code == 422
+    assert field_error(response, field) == "Cette date est dans le futur."
+    assert count(session, Youth) == 0
+
+
+def test_form_with_errors_lists_them_at_the_top(signed_in):
+    response = signal(signed_in, phone="12", email="x@")
+
+    page = text(response)
+    summary = page[page.index('id="erreurs"') :]
+    assert "Le formulaire contient 2 erreurs" in summary
+    assert '<a href="#phone">Téléphone</a>' in summary
+
+
+def test_form_with_errors_keeps_what_was_typed(signed_in):
+    response = signal(signed_in, phone="12", commune="Roubaix")
+
+    assert 'value="Roubaix"' in text(response)
+
+
+# --- duplicates ---------------------------------------------------------------------------
+
+
+def test_same_ine_is_refused_with_a_link_to_the_existing_file(signed_in, session, psad):
+    existing = make_youth(session, psad, ine=VALID_INE, last_name="Autre")
+    session.commit()
+
+    response = signal(signed_in, ine=VALID_INE)
+
+    assert response.status_code == 409
+    page = text(response)
+    assert f"Un jeune avec l'INE {VALID_INE} existe déjà dans votre PSAD." in page
+    assert f'<a href="/jeunes/{existing.id}">Voir la fiche existante</a>' in page
+    assert (count(session, Youth), count(session, Case)) == (1, 1)
+
+
+def test_same_name_and_birth_date_is_refused_unless_homonym(signed_in, session, psad):
+    make_youth(
+        session, psad, last_name="LEFEVRE", first_name="Eloise", birth_date=date(2008, 3, 14)
+    )
+    session.commit()
+
+    response = signal(signed_in, birth_date="14/03/2008")
+
+    assert response.status_code == 409
+    assert "Un jeune de même nom, prénom et date de naissance existe déjà" in text(response)
+    assert "Il s'agit d'un homonyme" in text(response)
+    assert count(session, Youth) == 1
+
+
+def test_homonym_ticked_creates_a_second_youth(signed_in, session, psad):
+    make_youth(
+        session, psad, last_name="LEFEVRE", first_name="Eloise", birth_date=date(2008, 3, 14)
+    )
+    session.commit()
+
+    response = signal(signed_in, birth_date="14/03/2008", allow_homonym="y")
+
+    assert response.status_code == 302
+    assert count(session, Youth) == 2
+
+
+def test_homonym_ticked_does_not_bypass_the_ine_check(signed_in, session, psad):
+    make_youth(session, psad, ine=VALID_INE)
+    session.commit()
+
+    response = signal(signed_in, ine=VALID_INE, allow_homonym="y")
+
+    assert response.status_code == 409
+    assert count(session, Youth) == 1
+
+
+@pytest.fixture
+def amiens(session) -> Psad:
+    return make_psad(session, code="AMIENS", name="PSAD d'Amiens")
+
+
+def test_youth_followed_by_another_psad_is_refused_naming_that_psad(signed_in, session, amiens):
+    make_youth(session, amiens, ine=VALID_INE)
+    session.commit()
+
+    response = signal(signed_in, ine=VALID_INE)
+
+    assert response.status_code == 409
+    page = text(response)
+    assert "Ce jeune est déjà suivi par la PSAD AMIENS (PSAD d'Amiens)" in page
+    assert "Voir la fiche existante" not in page
+    assert count(session, Youth) == 1
+
+
+def test_same_name_in_another_psad_is_refused_naming_that_psad(signed_in, session, amiens):
+    make_youth(
+        session, amiens, last_name="Lefèvre", first_name="Éloïse", birth_date=date(2008, 3, 14)
+    )
+    session.commit()
+
+    response = signal(signed_in, birth_date="14/03/2008")
+
+    assert response.status_code == 409
+    assert "déjà suivi par la PSAD AMIENS" in text(response)
+
+
+def test_homonym_in_another_psad_can_be_signalled_once_ticked(signed_in, session, amiens):
+    make_youth(
+        session, amiens, last_name="Lefèvre", first_name="Éloïse", birth_date=date(2008, 3, 14)
+    )
+    session.commit()
+
+    response = signal(signed_in, birth_date="14/03/2008", allow_homonym="y")
+
+    assert response.status_code == 302
+    assert count(session, Youth) == 2
