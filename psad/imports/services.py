@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from psad import clock
@@ -489,7 +489,7 @@ class _Writer:
             self._open_cases_for(reopen, reopened=True)
         listings.extend(self._create(new_rows))
         if listings:
-            self.session.execute(insert(Listing), listings)
+            self.session.execute(insert(Listing.__table__), listings)
 
     def _known_youth(self, rows: list[ParsedRow]) -> dict[tuple[str, str], dict[str, Any]]:
         ines = {row.ine for row in rows if row.ine}
@@ -566,11 +566,10 @@ class _Writer:
             youth["created_at"] = self.now
             youth["updated_at"] = self.now
             values.append(youth)
-        ids = list(
-            self.session.scalars(
-                insert(Youth).returning(Youth.id, sort_by_parameter_order=True), values
-            )
-        )
+        ids = allocate_ids(self.session, Youth.__table__, len(values))
+        for youth_id, youth in zip(ids, values, strict=True):
+            youth["id"] = youth_id
+        self.session.execute(insert(Youth.__table__), values)
         guardians = [
             {
                 "youth_id": youth_id,
@@ -583,7 +582,7 @@ class _Writer:
             if row.guardian
         ]
         if guardians:
-            self.session.execute(insert(Guardian), guardians)
+            self.session.execute(insert(Guardian.__table__), guardians)
         self._open_cases_for(ids, reopened=False)
         self.result.created += len(ids)
         self.seen_youth.update(ids)
@@ -593,7 +592,7 @@ class _Writer:
 
     def _open_cases_for(self, youth_ids: list[int], *, reopened: bool) -> None:
         self.session.execute(
-            insert(Case),
+            insert(Case.__table__),
             [
                 {
                     "youth_id": youth_id,
@@ -648,7 +647,28 @@ class _Writer:
             if youth_id not in having
         ]
         if missing:
-            self.session.execute(insert(Guardian), missing)
+            self.session.execute(insert(Guardian.__table__), missing)
+
+
+def allocate_ids(session: Session, table: Table, count: int) -> list[int]:
+    """Primary keys for ``count`` new rows, so that they are inserted in one executemany.
+
+    PostgreSQL hands them out from the table's sequence. On SQLite the import holds the
+    write lock (``lock_psad_imports``), so nobody else inserts meanwhile: the next ids are
+    those after the largest one.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return list(
+            session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                    "FROM generate_series(1, :count)"
+                ),
+                {"table": table.name, "count": count},
+            )
+        )
+    start = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+    return list(range(start, start + count))
 
 
 def _changes(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
