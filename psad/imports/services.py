@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -34,13 +34,14 @@ from psad.imports.profiles import (
 )
 from psad.imports.reader import RawTable, ReadLimits, read_table
 from psad.imports.rows import CONFLICT, WARNING, ParsedRow, Problem, RowParser
-from psad.youth.identifiers import fold
+from psad.youth.identifiers import fold, format_phone
 from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Youth
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
 CHUNK = 2000
 PREVIEW_ROWS = 10
+PHONE_FIELDS = {"phone", "other_phone", "guardian_phone"}
 MAX_PROBLEMS_SHOWN = 1000
 
 
@@ -131,6 +132,8 @@ def _shown(row: ParsedRow, name: str) -> str:
         return ""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if name in PHONE_FIELDS:
+        return format_phone(value)
     return str(getattr(value, "label", value))
 
 
@@ -164,10 +167,11 @@ def analyse_file(
     parser = RowParser(mapping, header.headers, today=today, min_age=min_age, max_age=max_age)
     body = [(line, cells) for line, cells in table.rows if line > header.line]
     total = len(body)
+    step = max(1, min(5000, total // 50))
     parsed: list[ParsedRow] = []
     for index, (line, cells) in enumerate(body):
         parsed.append(parser.parse(line, cells))
-        if index % 5000 == 0:
+        if index % step == 0:
             progress("Vérification des lignes", index, total)
     progress("Vérification des lignes", total, total)
     rows, merged = _merge_duplicates(parsed)
@@ -401,7 +405,10 @@ def _chunks(items: list[T], size: int) -> Iterator[tuple[int, list[T]]]:
         yield start, items[start : start + size]
 
 
-YOUTH_COLUMNS = [c for c in Youth.__table__.columns.keys()]  # noqa: SIM118
+YOUTHS = cast(Table, Youth.__table__)
+CASES = cast(Table, Case.__table__)
+LISTINGS = cast(Table, Listing.__table__)
+GUARDIANS = cast(Table, Guardian.__table__)
 COMPARED = [name for name in FIELDS if not name.startswith("guardian_")]
 
 
@@ -489,12 +496,12 @@ class _Writer:
             self._open_cases_for(reopen, reopened=True)
         listings.extend(self._create(new_rows))
         if listings:
-            self.session.execute(insert(Listing.__table__), listings)
+            self.session.execute(insert(LISTINGS), listings)
 
     def _known_youth(self, rows: list[ParsedRow]) -> dict[tuple[str, str], dict[str, Any]]:
         ines = {row.ine for row in rows if row.ine}
         keys = {key for row in rows if (key := row.identity_key)}
-        table = Youth.__table__
+        table = YOUTHS
         found: dict[tuple[str, str], dict[str, Any]] = {}
         for column, values in (("ine", ines), ("identity_key", keys)):
             if not values:
@@ -566,10 +573,10 @@ class _Writer:
             youth["created_at"] = self.now
             youth["updated_at"] = self.now
             values.append(youth)
-        ids = allocate_ids(self.session, Youth.__table__, len(values))
+        ids = allocate_ids(self.session, YOUTHS, len(values))
         for youth_id, youth in zip(ids, values, strict=True):
             youth["id"] = youth_id
-        self.session.execute(insert(Youth.__table__), values)
+        self.session.execute(insert(YOUTHS), values)
         guardians = [
             {
                 "youth_id": youth_id,
@@ -582,7 +589,7 @@ class _Writer:
             if row.guardian
         ]
         if guardians:
-            self.session.execute(insert(Guardian.__table__), guardians)
+            self.session.execute(insert(GUARDIANS), guardians)
         self._open_cases_for(ids, reopened=False)
         self.result.created += len(ids)
         self.seen_youth.update(ids)
@@ -592,7 +599,7 @@ class _Writer:
 
     def _open_cases_for(self, youth_ids: list[int], *, reopened: bool) -> None:
         self.session.execute(
-            insert(Case.__table__),
+            insert(CASES),
             [
                 {
                     "youth_id": youth_id,
@@ -647,7 +654,7 @@ class _Writer:
             if youth_id not in having
         ]
         if missing:
-            self.session.execute(insert(Guardian.__table__), missing)
+            self.session.execute(insert(GUARDIANS), missing)
 
 
 def allocate_ids(session: Session, table: Table, count: int) -> list[int]:

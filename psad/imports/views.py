@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -99,10 +100,9 @@ def _batch_or_404(batch_id: int) -> ImportBatch:
     return batch
 
 
-@bp.get("/")
-@can_import
-def index() -> str:
-    batches = db.paginate(
+def _history() -> Any:
+    """The PSAD's lists, newest first, one page."""
+    return db.paginate(
         select(ImportBatch)
         .where(ImportBatch.psad_id == _psad_id())
         .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc()),
@@ -110,7 +110,12 @@ def index() -> str:
         per_page=25,
         error_out=False,
     )
-    return render_template("imports/index.html", batches=batches, form=UploadForm())
+
+
+@bp.get("/")
+@can_import
+def index() -> str:
+    return render_template("imports/index.html", batches=_history(), form=UploadForm())
 
 
 @bp.post("/deposer")
@@ -118,10 +123,7 @@ def index() -> str:
 def upload() -> BaseResponse | tuple[str, int]:
     form = UploadForm()
     if not form.validate_on_submit():
-        batches = db.paginate(
-            select(ImportBatch).where(ImportBatch.psad_id == _psad_id()), per_page=25
-        )
-        return render_template("imports/index.html", batches=batches, form=form), 422
+        return render_template("imports/index.html", batches=_history(), form=form), 422
     settings = current_app.extensions["psad_settings"]
     token = secrets.token_urlsafe(24)
     original = Path(form.file.data.filename or "liste").name[:200]
