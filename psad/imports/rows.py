@@ -139,46 +139,56 @@ class RowParser:
             for name, index in self.mapping.items()
         }
 
+        self.indexes = list(self.mapping.values())
+        self.plan = [
+            (
+                name,
+                PARSERS.get(name),
+                TEXT_LIMITS.get(name),
+                GUARDIAN_FIELDS.get(name),
+                self.column(name),
+            )
+            for name in self.mapping
+        ]
+
     def column(self, name: str) -> str:
         return self.columns.get(name) or FIELDS.get(name, name)
 
     def parse(self, line: int, cells: list[Any]) -> ParsedRow:
         width = len(cells)
-        raw = {
-            name: cells[index] if index < width else None for name, index in self.mapping.items()
-        }
-        row = ParsedRow(line=line, cells=cells, row_hash=row_hash(list(raw.values())))
+        raw = [cells[index] if index < width else None for index in self.indexes]
+        row = ParsedRow(line=line, cells=cells, row_hash=row_hash(raw))
         problems = row.problems
         youth = row.youth
-
-        def warn(name: str, message: str | None) -> None:
-            if message:
-                problems.append(Problem(line, WARNING, message, self.column(name)))
-
-        for name, value in raw.items():
+        guardian = row.guardian
+        clean_text = ids.clean_text
+        for value, (name, parser, limit, guardian_key, column) in zip(raw, self.plan, strict=True):
             if value is None or value == "":
                 continue
-            parser = PARSERS.get(name)
             if parser is None:
-                text = ids.clean_text(value)
-                limit = TEXT_LIMITS.get(name)
-                if text and limit and len(text) > limit:
-                    warn(name, f"Texte trop long, coupé à {limit} caractères")
-                    text = text[:limit]
-                checked_value, message = text, None
+                checked = clean_text(value)
+                if checked and limit and len(checked) > limit:
+                    problems.append(
+                        Problem(
+                            line, WARNING, f"Texte trop long, coupé à {limit} caractères", column
+                        )
+                    )
+                    checked = checked[:limit]
             else:
-                checked_value, message = parser(value)
-                warn(name, message)
-            if name in GUARDIAN_FIELDS:
-                if checked_value is not None:
-                    row.guardian[GUARDIAN_FIELDS[name]] = checked_value
-            elif checked_value is not None:
-                youth[name] = checked_value
-        self._check_identity(row, raw)
+                checked, message = parser(value)
+                if message:
+                    problems.append(Problem(line, WARNING, message, column))
+            if checked is None:
+                continue
+            if guardian_key:
+                guardian[guardian_key] = checked
+            else:
+                youth[name] = checked
+        self._check_identity(row)
         self._check_dates(row)
         return row
 
-    def _check_identity(self, row: ParsedRow, raw: dict[str, Any]) -> None:
+    def _check_identity(self, row: ParsedRow) -> None:
         youth = row.youth
 
         def error(name: str, message: str) -> None:

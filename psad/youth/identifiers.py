@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 T = TypeVar("T")
 
@@ -207,6 +207,27 @@ def format_phone(e164: str | None) -> str:
 # --- E-mail -------------------------------------------------------------------------------
 
 
+# Plain ASCII addresses (nearly all of a list) are checked by this pattern, which accepts a
+# subset of what email-validator accepts; anything else goes to email-validator. A list of
+# 100,000 rows spends a third of its checking time in email-validator otherwise.
+_SIMPLE_EMAIL = re.compile(
+    r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+)
+_SPECIAL_USE_DOMAINS = tuple(SPECIAL_USE_DOMAIN_NAMES)
+
+
+def _simple_email(text: str) -> str | None:
+    """The normalised address when it is plain ASCII and certainly valid, else None."""
+    match = _SIMPLE_EMAIL.fullmatch(text)
+    if match is None or len(text) > 254 or text.index("@") > 64:
+        return None
+    domain = match.group(1).lower()
+    if any(domain == name or domain.endswith("." + name) for name in _SPECIAL_USE_DOMAINS):
+        return None
+    return text[: match.start(1)] + domain
+
+
 def _email_problem(text: str) -> str:
     local, at, domain = text.partition("@")
     if not at:
@@ -229,6 +250,9 @@ def normalize_email(raw: object) -> Checked[str]:
     text = clean_text(raw)
     if text is None:
         return Checked(None)
+    simple = _simple_email(text)
+    if simple is not None:
+        return Checked(simple)
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError:

@@ -433,3 +433,31 @@ def test_postal_code_starting_with_00_does_not_exist() -> None:
 @pytest.mark.parametrize("raw", EMPTY_CELLS)
 def test_empty_postal_code_is_none_without_warning(raw: object) -> None:
     assert normalize_postal_code(raw) == Checked(None)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "jeune.dupont@exemple.fr",
+        "Jeune.Dupont@EXEMPLE.FR",
+        "a_b%c+d-e@sous-domaine.exemple.com",
+        "x@exemple.invalid",
+        "x@mon.local",
+        "double..point@exemple.fr",
+        ".debut@exemple.fr",
+        "fin.@exemple.fr",
+        "x@-tiret.fr",
+        "x@exemple.123",
+        "élodie@exemple.fr",
+        "x@exemple.fr.",
+        ("a" * 65) + "@exemple.fr",
+    ],
+)
+def test_fast_email_check_agrees_with_email_validator(address: str) -> None:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        expected: str | None = validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        expected = None
+    assert normalize_email(address).value == expected
