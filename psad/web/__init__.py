@@ -13,10 +13,11 @@ def register(app: Flask) -> None:
     from psad.auth.admin_views import bp as admin_bp
     from psad.auth.views import bp as auth_bp
     from psad.imports.views import bp as imports_bp
+    from psad.reference.views import bp as reference_bp
     from psad.web.home import bp as home_bp
     from psad.youth.views import bp as youth_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp, youth_bp, audit_bp, imports_bp):
+    for blueprint in (home_bp, auth_bp, admin_bp, youth_bp, audit_bp, imports_bp, reference_bp):
         app.register_blueprint(blueprint)
     session.init(app)
     security.init(app)
