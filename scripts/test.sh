@@ -9,8 +9,8 @@ bash scripts/ensure_system.sh chromium
 bash scripts/ensure_system.sh postgresql
 
 echo "== Static checks (ruff, mypy, import-linter)"
-"$bin/ruff" check psad tests bench
-"$bin/ruff" format --check psad tests bench
+"$bin/ruff" check .
+"$bin/ruff" format --check .
 "$bin/mypy"
 "$bin/lint-imports" --no-cache
 
