@@ -4,6 +4,11 @@ The format is recognised from the file's content, never from its name. Every fil
 cannot be read ends in one ``UnreadableFileError`` whose French message names the file
 and says what to do. Values are returned as read; turning them into dates, phone numbers
 or identifiers is the job of the import services.
+
+calamine does the reading (fast), but it trusts sizes written in the file: a false count
+or a stray far cell makes it allocate hundreds of gigabytes, which aborts the process, and
+a damaged ODS table makes it loop for ever. Those sizes are checked here first (declared
+zip sizes, sheet extents, shared-string counts, xls DIMENSIONS records, ODS well-formed).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import math
 import re
 import struct
 import warnings
+import xml.parsers.expat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import IO, Any, TypeAlias, TypeVar
 
 import python_calamine
 
@@ -43,12 +49,15 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 CSV_DELIMITERS = (";", "\t", ",")
+CSV_SAMPLE_CHARS = 64 * 1024
+CSV_SAMPLE_ROWS = 50
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"'
 )
+_ROW_NUMBER = re.compile(rb'<row [^>]*?\br="(\d{1,7})"')  # a literal start keeps it fast
+_FAR_CELL = re.compile(rb' r="(?:[A-Z]{2,3}\d|[A-Z]\d{7})')
+_CELL_REFERENCE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
 _UNIQUE_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="(\d+)"')
-CSV_SAMPLE_CHARS = 64 * 1024
-CSV_SAMPLE_ROWS = 50
 
 # Magic numbers of files people upload by mistake, with what to call them.
 OTHER_MAGICS: tuple[tuple[bytes, str], ...] = (
@@ -187,9 +196,10 @@ def _read_zip_workbook(
             _check_declared_sizes(members, file_name=file_name, limits=limits)
             if kind == "ods" and _ods_is_encrypted(archive, names):
                 raise _password_protected(file_name)
-            extents_known = kind == "ods" or _check_xlsx_parts(
-                archive, members, file_name=file_name, limits=limits
-            )
+            if kind == "ods" and not _is_well_formed_xml(archive, "content.xml"):
+                raise _corrupt(file_name)
+            if kind == "xlsx":
+                _check_xlsx_parts(archive, members, file_name=file_name, limits=limits)
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -199,17 +209,14 @@ def _read_zip_workbook(
         NotImplementedError,
     ) as exc:
         raise _corrupt(file_name) from exc
-    if kind == "ods":
+    try:
         return _read_with_calamine(
             path, file_name=file_name, fmt=kind, limits=limits, sheet_name=sheet_name
         )
-    if extents_known:
-        try:
-            return _read_with_calamine(
-                path, file_name=file_name, fmt=kind, limits=limits, sheet_name=sheet_name
-            )
-        except CorruptFileError:
-            pass  # some generators write sheets calamine refuses: openpyxl may read them
+    except CorruptFileError:
+        if kind != "xlsx":
+            raise
+    # Some generators write sheets that calamine refuses and openpyxl reads.
     return _read_with_openpyxl(path, file_name=file_name, limits=limits, sheet_name=sheet_name)
 
 
@@ -260,22 +267,43 @@ def _ods_is_encrypted(archive: zipfile.ZipFile, names: set[str]) -> bool:
         return b"encryption-data" in member.read(MEBIBYTE)
 
 
+def _is_well_formed_xml(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether a part is well-formed XML without a DTD, checked by streaming it through expat.
+
+    calamine's ODS reader loops for ever on some malformed content (a damaged closing tag
+    of a table), so the content is checked first; expat does it at C speed.
+    """
+    parser = xml.parsers.expat.ParserCreate()
+
+    def refuse_doctype(*_: object) -> None:
+        raise ValueError("DTD in a spreadsheet part")
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(MEBIBYTE):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except (xml.parsers.expat.ExpatError, LookupError):  # LookupError: unknown encoding
+        return False
+    return True
+
+
 def _check_xlsx_parts(
     archive: zipfile.ZipFile,
     members: Sequence[zipfile.ZipInfo],
     *,
     file_name: str,
     limits: ReadLimits,
-) -> bool:
-    """Check what calamine sizes its memory by before it reads; False if it cannot be known.
+) -> None:
+    """Check what calamine sizes its memory by, before it reads anything.
 
     calamine allocates a sheet as a full grid from its first to its last cell, and its
     shared strings by their declared count: a stray value in cell XFD1048576, or a false
-    count, would make it ask for hundreds of gigabytes and abort the whole process. Each
-    sheet's declared extent (``<dimension ref=...>``, written by Excel, LibreOffice and
-    openpyxl) is checked here; a sheet without one is left to openpyxl, which streams.
+    count, would make it ask for hundreds of gigabytes and abort the whole process. A
+    sheet's extent is taken from its ``<dimension ref=...>`` (written by Excel, LibreOffice
+    and openpyxl) or, where the writer left it out, from a scan of its cell references.
     """
-    known = True
     for member in members:
         lower = member.filename.lower()
         if lower.endswith("sharedstrings.xml"):
@@ -285,16 +313,36 @@ def _check_xlsx_parts(
                 raise _corrupt(file_name)
         elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
             with archive.open(member) as stream:
-                dimension = _DIMENSION.search(stream.read(64 * 1024))
-            if dimension is None:
-                known = False
-                continue
-            letters, digits = (
-                dimension.group(3) or dimension.group(1),
-                dimension.group(4) or dimension.group(2),
-            )
-            _check_extent(int(digits), _column_number(letters), file_name=file_name, limits=limits)
-    return known
+                head = stream.read(64 * 1024)
+                dimension = _DIMENSION.search(head)
+                if dimension:
+                    rows = int(dimension.group(4) or dimension.group(2))
+                    columns = _column_number(dimension.group(3) or dimension.group(1))
+                else:
+                    rows, columns = _scanned_extent(head, stream)
+            _check_extent(rows, columns, file_name=file_name, limits=limits)
+
+
+def _scanned_extent(head: bytes, stream: IO[bytes]) -> tuple[int, int]:
+    """Last line and column of a sheet without ``<dimension>``, read from its references.
+
+    Rows are counted by their ``<row r=...>``; cell references are parsed one by one only
+    in the chunks holding a column past Z or a line past 999,999, so that the usual narrow
+    sheet costs little more than its decompression.
+    """
+    rows, columns, tail, chunk = 0, 0, b"", head
+    while chunk:
+        data = tail + chunk
+        rows = max(rows, max(map(int, _ROW_NUMBER.findall(data)), default=0))
+        if _FAR_CELL.search(data):
+            for letters, digits in _CELL_REFERENCE.findall(data):
+                rows = max(rows, int(digits))
+                columns = max(columns, _column_number(letters))
+        elif b"<c" in data:
+            columns = max(columns, 26)  # no reference past column Z in this chunk
+        tail = data[-256:]
+        chunk = stream.read(MEBIBYTE)
+    return rows, columns
 
 
 def _column_number(letters: bytes) -> int:

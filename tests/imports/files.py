@@ -322,9 +322,15 @@ def write_xlsx_with_stray_cell(directory: Path, cell: str, name: str = "loin.xls
     return path
 
 
-def write_xlsx_without_dimension(directory: Path, name: str = "sans-dimension.xlsx") -> Path:
-    """The SIEI workbook as generators that omit ``<dimension>`` write it."""
-    source = write_siei_xlsx(directory, "source.xlsx")
+def write_xlsx_without_dimension(
+    directory: Path, name: str = "sans-dimension.xlsx", *, stray_cell: str | None = None
+) -> Path:
+    """The SIEI workbook as generators that omit ``<dimension>`` (openpyxl's write-only
+    mode among them) write it; with a value in ``stray_cell`` if given."""
+    if stray_cell is None:
+        source = write_siei_xlsx(directory, "source.xlsx")
+    else:
+        source = write_xlsx_with_stray_cell(directory, stray_cell, "source.xlsx")
     with zipfile.ZipFile(source) as original:
         sheet = original.read("xl/worksheets/sheet1.xml")
     start = sheet.index(b"<dimension")
@@ -381,4 +387,17 @@ def write_xls_with_false_dimensions(directory: Path, name: str = "dimensions.xls
     data[position + 8 : position + 12] = (0x5F000004).to_bytes(4, "little")
     path = directory / name
     path.write_bytes(bytes(data))
+    return path
+
+
+def write_damaged_ods(directory: Path, name: str = "abime.ods") -> Path:
+    """The ODS list with its table's closing tag damaged (calamine alone would loop forever)."""
+    source = write_ods(directory, "source.ods")
+    path = directory / name
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as copy:
+        for member in original.infolist():
+            data = original.read(member.filename)
+            if member.filename == "content.xml":
+                data = data.replace(b"</table:table>", b"</table::able>")
+            copy.writestr(member, data)
     return path

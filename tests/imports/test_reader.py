@@ -300,6 +300,15 @@ def test_truncated_xlsx_is_reported_as_damaged(tmp_path: Path) -> None:
     )
 
 
+def test_damaged_ods_is_reported_as_damaged(tmp_path: Path) -> None:
+    path = files.write_damaged_ods(tmp_path)
+
+    with pytest.raises(CorruptFileError) as caught:
+        read_table(path, file_name="abime.ods")
+
+    assert "« abime.ods » est endommagé ou incomplet" in caught.value.message
+
+
 def test_zip_bomb_declaring_300_mo_is_refused_before_reading(tmp_path: Path) -> None:
     path = files.write_zip_bomb(tmp_path, megabytes=300)
     assert path.stat().st_size < MIB
@@ -438,13 +447,22 @@ def test_value_a_little_beside_the_table_is_read(tmp_path: Path) -> None:
     assert table.rows[-1] == (9, [None] * 27 + ["x"])
 
 
-def test_sheet_without_declared_extent_is_read_through_openpyxl(tmp_path: Path) -> None:
+def test_sheet_without_declared_extent_is_read(tmp_path: Path) -> None:
     path = files.write_xlsx_without_dimension(tmp_path)
 
     table = read_table(path, file_name="sans-dimension.xlsx")
 
     assert [line for line, _ in table.rows] == [1, 2, 4, 5, 7]
-    assert table.rows[3][1][3] == datetime(2008, 3, 14)
+    assert table.rows[3][1][3] == date(2008, 3, 14)
+
+
+def test_far_value_in_a_sheet_without_declared_extent_is_found(tmp_path: Path) -> None:
+    path = files.write_xlsx_without_dimension(tmp_path, stray_cell="AAA50000")
+
+    with pytest.raises(SheetTooLargeError) as caught:
+        read_table(path, file_name="sans-dimension.xlsx")
+
+    assert "s'étend sur 50\N{NO-BREAK SPACE}000 lignes et 703 colonnes" in caught.value.message
 
 
 def test_false_shared_string_count_is_reported_as_damaged(tmp_path: Path) -> None:
