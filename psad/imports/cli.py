@@ -97,6 +97,8 @@ def import_command(
             file,
             file_name=file.name,
             today=clock.today(),
+            session=session,
+            psad_id=psad.id,
             profile=profile,
             progress=progress,
         )

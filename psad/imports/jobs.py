@@ -100,6 +100,8 @@ def _analyse_job(app: Flask, token: str) -> None:
                 _job_file(app, job),
                 file_name=job.file_name,
                 today=clock.today(),
+                session=session,
+                psad_id=job.psad_id,
                 profile=job.profile,
                 mapping=job.mapping,
                 progress=progress,
@@ -142,6 +144,8 @@ def _apply_job(app: Flask, token: str) -> None:
                 _job_file(app, job),
                 file_name=job.file_name,
                 today=clock.today(),
+                session=session,
+                psad_id=job.psad_id,
                 profile=job.profile,
                 mapping=job.mapping,
                 progress=progress,
@@ -220,7 +224,14 @@ def _import_dropped(app: Flask, session: Session, psad: Psad, path: Path) -> Pat
     )
     stamp = clock.local(clock.now()).strftime("%Y%m%d-%H%M%S")
     try:
-        analysis = runner.analyse(settings, path, file_name=path.name, today=clock.today())
+        analysis = runner.analyse(
+            settings,
+            path,
+            file_name=path.name,
+            today=clock.today(),
+            session=session,
+            psad_id=psad.id,
+        )
         outcome = runner.run(session, analysis, request)
     except DomainError as error:
         session.rollback()

@@ -7,8 +7,11 @@ is a warning, and that cell is left empty.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -93,6 +96,23 @@ class ParsedRow:
     guardian: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     merged_lines: list[int] = field(default_factory=list)
+    identity_key: str | None = None
+    # The youth an identical row was listed for by an earlier import of this PSAD: such a row
+    # is not checked again (see ``RowParser.parse``).
+    known_youth_id: int | None = None
+    row_json: str = ""
+
+    def refresh_identity(self) -> None:
+        youth = self.youth
+        self.identity_key = ids.identity_key(
+            youth.get("last_name"), youth.get("first_name"), youth.get("birth_date")
+        )
+
+    def keep_as_read(self) -> None:
+        """Keep the row as read in JSON (a listing stores it); drop the cells."""
+        self.row_json = json.dumps(self.cells, ensure_ascii=False, default=str)
+        if not self.rejected:
+            self.cells = []
 
     @property
     def rejected(self) -> bool:
@@ -103,14 +123,20 @@ class ParsedRow:
         value: str | None = self.youth.get("ine")
         return value
 
-    @property
-    def identity_key(self) -> str | None:
-        return ids.identity_key(
-            self.youth.get("last_name"), self.youth.get("first_name"), self.youth.get("birth_date")
-        )
-
     def reason(self) -> str:
         return " ; ".join(p.message for p in self.problems if p.level == ERROR)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small objects are built (much faster)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def row_hash(values: Sequence[Any]) -> str:
@@ -154,10 +180,19 @@ class RowParser:
     def column(self, name: str) -> str:
         return self.columns.get(name) or FIELDS.get(name, name)
 
-    def parse(self, line: int, cells: list[Any]) -> ParsedRow:
+    def fingerprint(self, cells: list[Any]) -> str:
+        width = len(cells)
+        return row_hash([cells[index] if index < width else None for index in self.indexes])
+
+    def parse(self, line: int, cells: list[Any], known_youth_id: int | None = None) -> ParsedRow:
+        """Check one row; a row listed identically before is taken as is, for its youth."""
         width = len(cells)
         raw = [cells[index] if index < width else None for index in self.indexes]
         row = ParsedRow(line=line, cells=cells, row_hash=row_hash(raw))
+        if known_youth_id is not None:
+            row.known_youth_id = known_youth_id
+            row.keep_as_read()
+            return row
         problems = row.problems
         youth = row.youth
         guardian = row.guardian
@@ -186,6 +221,8 @@ class RowParser:
                 youth[name] = checked
         self._check_identity(row)
         self._check_dates(row)
+        row.refresh_identity()
+        row.keep_as_read()
         return row
 
     def _check_identity(self, row: ParsedRow) -> None:

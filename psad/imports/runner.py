@@ -38,7 +38,17 @@ def analyse(
     profile: str | None = None,
     mapping: dict[str, int] | None = None,
     progress: services.Progress = services._no_progress,
+    session: Session | None = None,
+    psad_id: int | None = None,
 ) -> services.Analysis:
+    """Analyse a file; with a session and a PSAD, rows it listed identically before are not
+    checked again."""
+    listed = None
+    if session is not None and psad_id is not None:
+
+        def listed(hashes: list[str]) -> dict[str, int]:
+            return services.listed_rows(session, psad_id, hashes)
+
     return services.analyse_file(
         path,
         file_name=file_name,
@@ -50,6 +60,7 @@ def analyse(
         profile_name=profile,
         mapping=mapping,
         progress=progress,
+        listed=listed,
     )
 
 

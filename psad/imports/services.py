@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from psad import clock
@@ -24,6 +24,7 @@ from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.auth.models import Psad
 from psad.errors import DomainError
+from psad.imports.bulk import insert_rows
 from psad.imports.models import ImportBatch, ImportLock, ImportOrigin, Listing, ListSource
 from psad.imports.profiles import (
     FIELDS,
@@ -33,13 +34,14 @@ from psad.imports.profiles import (
     find_header,
 )
 from psad.imports.reader import RawTable, ReadLimits, read_table
-from psad.imports.rows import CONFLICT, WARNING, ParsedRow, Problem, RowParser
+from psad.imports.rows import CONFLICT, WARNING, ParsedRow, Problem, RowParser, collector_paused
 from psad.youth.identifiers import fold, format_phone
+from psad.youth.identifiers import identity_key as ids_identity_key
 from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Youth
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
-CHUNK = 2000
+CHUNK = 10000
 PREVIEW_ROWS = 10
 PHONE_FIELDS = {"phone", "other_phone", "guardian_phone"}
 MAX_PROBLEMS_SHOWN = 1000
@@ -149,8 +151,13 @@ def analyse_file(
     profile_name: str | None = None,
     mapping: dict[str, int] | None = None,
     progress: Progress = _no_progress,
+    listed: Callable[[list[str]], dict[str, int]] | None = None,
 ) -> Analysis:
-    """Read the file, find its header and parse every row; raises on an unreadable file."""
+    """Read the file, find its header and parse every row; raises on an unreadable file.
+
+    ``listed`` tells which row fingerprints an earlier import of the PSAD already listed (and
+    for which youth): those rows are not checked again. Without it no database is needed.
+    """
     progress("Lecture du fichier", 0, 0)
     size = path.stat().st_size
     digest = file_hash(path)
@@ -166,13 +173,21 @@ def analyse_file(
         mapping = dict(header.mapping)
     parser = RowParser(mapping, header.headers, today=today, min_age=min_age, max_age=max_age)
     body = [(line, cells) for line, cells in table.rows if line > header.line]
+    table = RawTable(
+        file_name=table.file_name, format=table.format, sheet_name=table.sheet_name, rows=[]
+    )  # the rows live on in ``body`` only
+    known = listed([parser.fingerprint(cells) for _, cells in body]) if listed else {}
     total = len(body)
     step = max(1, min(5000, total // 50))
     parsed: list[ParsedRow] = []
-    for index, (line, cells) in enumerate(body):
-        parsed.append(parser.parse(line, cells))
-        if index % step == 0:
-            progress("Vérification des lignes", index, total)
+    with collector_paused():
+        for index, (line, cells) in enumerate(body):
+            parsed.append(
+                parser.parse(line, cells, known.get(parser.fingerprint(cells)) if known else None)
+            )
+            if index % step == 0:
+                progress("Vérification des lignes", index, total)
+    del body
     progress("Vérification des lignes", total, total)
     rows, merged = _merge_duplicates(parsed)
     return Analysis(
@@ -228,6 +243,9 @@ def _merge_duplicates(rows: list[ParsedRow]) -> tuple[list[ParsedRow], int]:
             first.youth.setdefault(name, value)
         for name, value in row.guardian.items():
             first.guardian.setdefault(name, value)
+        first.refresh_identity()
+        if first.identity_key:
+            by_key.setdefault(first.identity_key, first)
         first.merged_lines.append(row.line)
         first.problems.append(
             Problem(row.line, WARNING, f"Même jeune qu'à la ligne {first.line} : lignes fusionnées")
@@ -412,8 +430,29 @@ GUARDIANS = cast(Table, Guardian.__table__)
 COMPARED = [name for name in FIELDS if not name.startswith("guardian_")]
 
 
+GUARDIAN_COLUMNS = ("youth_id", "last_name", "first_name", "phone", "email", "address")
+LISTING_COLUMNS = ("batch_id", "youth_id", "line", "outcome", "row_hash", "row_json")
+CASE_COLUMNS = (
+    "youth_id",
+    "psad_id",
+    "status",
+    "source",
+    "source_detail",
+    "source_batch_id",
+    "opened_on",
+    "opened_by_id",
+    "created_at",
+)
+YOUTH_EXTRA_COLUMNS = ("id", "psad_id", "search_key", "identity_key", "created_at", "updated_at")
+
+
 class _Writer:
-    """Writes one chunk of accepted rows with a handful of bulk statements."""
+    """Writes one chunk of accepted rows with a handful of bulk statements.
+
+    Matching first looks up ids only (INE, identity key, or the youth a row identical to
+    this one was listed for before); full records are read only for the youth whose values
+    must be compared.
+    """
 
     def __init__(
         self,
@@ -432,47 +471,53 @@ class _Writer:
         self.seen_youth: set[int] = set()
 
     def write(self, rows: list[ParsedRow]) -> None:
-        known = self._known_youth(rows)
-        open_cases = self._open_cases(
-            [y["id"] for y in known.values() if y["psad_id"] == self.psad_id]
-        )
+        matches = self._match_all(rows)
+        ours = [m.id for m in matches.values() if m.psad_id == self.psad_id]
+        open_cases = self._open_cases(ours)
+        compare_ids = [
+            m.id
+            for row in rows
+            if (m := matches.get(row.line)) is not None
+            and m.psad_id == self.psad_id
+            and row.known_youth_id is None
+        ]
+        records = self._records(compare_ids)
         new_rows: list[ParsedRow] = []
         updates: list[dict[str, Any]] = []
-        listings: list[dict[str, Any]] = []
+        listings: list[tuple[Any, ...]] = []
         reopen: list[int] = []
+        guardians_for: dict[int, dict[str, Any]] = {}
         changed_audit: list[tuple[int, list[str]]] = []
         for row in rows:
-            match = self._match(row, known)
+            match = matches.get(row.line)
             if match is None:
                 new_rows.append(row)
                 continue
-            if match["psad_id"] != self.psad_id:
-                self._conflict(row, match)
+            if match.psad_id != self.psad_id:
+                self._conflict(row, match.psad_id)
                 continue
-            youth_id = match["id"]
+            youth_id = match.id
             if youth_id in self.seen_youth:  # matched twice (INE on one row, name on another)
                 self.result.unchanged += 1
                 continue
             self.seen_youth.add(youth_id)
-            changes = _changes(match, row.youth)
+            changes = _changes(records[youth_id], row.youth) if youth_id in records else {}
             if changes:
                 changes["id"] = youth_id
                 changes["updated_at"] = self.now
-                if "last_name" in changes or "first_name" in changes or "birth_date" in changes:
-                    merged = {**match, **changes}
-                    probe = Youth(
-                        last_name=merged["last_name"],
-                        first_name=merged["first_name"],
-                        birth_date=merged["birth_date"],
+                if {"last_name", "first_name", "birth_date"} & changes.keys():
+                    merged = {**records[youth_id], **changes}
+                    changes["search_key"] = _search_key(merged["last_name"], merged["first_name"])
+                    changes["identity_key"] = ids_identity_key(
+                        merged["last_name"], merged["first_name"], merged["birth_date"]
                     )
-                    probe.refresh_keys()
-                    changes["search_key"] = probe.search_key
-                    changes["identity_key"] = probe.identity_key
                 updates.append(changes)
                 changed_audit.append((youth_id, sorted(k for k in changes if k in FIELDS)))
                 self.result.updated += 1
             else:
                 self.result.unchanged += 1
+            if row.guardian:
+                guardians_for[youth_id] = row.guardian
             outcome = "updated" if changes else "unchanged"
             if youth_id not in open_cases:
                 reopen.append(youth_id)
@@ -481,7 +526,7 @@ class _Writer:
             listings.append(self._listing(row, youth_id, outcome))
         if updates:
             self.session.execute(update(Youth), updates)
-        self._add_guardians_for_known(rows, known)
+        self._add_missing_guardians(guardians_for)
         for youth_id, names in changed_audit:
             audit.record(
                 self.session,
@@ -495,51 +540,69 @@ class _Writer:
         if reopen:
             self._open_cases_for(reopen, reopened=True)
         listings.extend(self._create(new_rows))
-        if listings:
-            self.session.execute(insert(LISTINGS), listings)
+        insert_rows(self.session, LISTINGS, LISTING_COLUMNS, listings)
 
-    def _known_youth(self, rows: list[ParsedRow]) -> dict[tuple[str, str], dict[str, Any]]:
-        ines = {row.ine for row in rows if row.ine}
-        keys = {key for row in rows if (key := row.identity_key)}
+    def _match_all(self, rows: list[ParsedRow]) -> dict[int, _Match]:
+        """Each row's known youth, by line: listed identical before, else INE, else identity."""
         table = YOUTHS
-        found: dict[tuple[str, str], dict[str, Any]] = {}
-        for column, values in (("ine", ines), ("identity_key", keys)):
-            if not values:
-                continue
-            query = (
-                select(table)
-                .where(table.c[column].in_(values))
-                .order_by((table.c.psad_id != self.psad_id), table.c.id)
+        light = (table.c.id, table.c.psad_id, table.c.ine, table.c.identity_key)
+        by_id: dict[int, _Match] = {}
+        listed = [row.known_youth_id for row in rows if row.known_youth_id is not None]
+        for values in _slices(listed):
+            for record in self.session.execute(select(*light).where(table.c.id.in_(values))):
+                by_id[record.id] = _Match(*record)
+        by_ine: dict[str, _Match] = {}
+        by_key: dict[str, _Match] = {}
+        ines = {row.ine for row in rows if row.ine and row.known_youth_id is None}
+        keys = {row.identity_key for row in rows if row.identity_key and row.known_youth_id is None}
+        for column, values_set, found in (("ine", ines, by_ine), ("identity_key", keys, by_key)):
+            for values in _slices(list(values_set)):
+                query = (
+                    select(*light)
+                    .where(table.c[column].in_(values))
+                    .order_by(table.c.psad_id != self.psad_id, table.c.id)
+                )
+                for record in self.session.execute(query):
+                    found.setdefault(getattr(record, column), _Match(*record))
+        matches: dict[int, _Match] = {}
+        for row in rows:
+            match: _Match | None = None
+            if row.known_youth_id is not None:
+                match = by_id.get(row.known_youth_id)
+            elif row.ine and row.ine in by_ine:
+                match = by_ine[row.ine]
+            elif row.identity_key and row.identity_key in by_key:
+                candidate = by_key[row.identity_key]
+                if not (row.ine and candidate.ine and candidate.ine != row.ine):
+                    match = candidate
+            if match is not None:
+                matches[row.line] = match
+        return matches
+
+    def _records(self, youth_ids: list[int]) -> dict[int, dict[str, Any]]:
+        records: dict[int, dict[str, Any]] = {}
+        for values in _slices(youth_ids):
+            query = select(*(YOUTHS.c[name] for name in ("id", *COMPARED))).where(
+                YOUTHS.c.id.in_(values)
             )
             for record in self.session.execute(query).mappings():
-                found.setdefault((column, record[column]), dict(record))
-        return found
-
-    def _match(
-        self, row: ParsedRow, known: dict[tuple[str, str], dict[str, Any]]
-    ) -> dict[str, Any] | None:
-        if row.ine and ("ine", row.ine) in known:
-            return known[("ine", row.ine)]
-        key = row.identity_key
-        if key and ("identity_key", key) in known:
-            candidate = known[("identity_key", key)]
-            if not (row.ine and candidate["ine"] and candidate["ine"] != row.ine):
-                return candidate
-        return None
+                records[record["id"]] = dict(record)
+        return records
 
     def _open_cases(self, youth_ids: list[int]) -> set[int]:
-        if not youth_ids:
-            return set()
-        return set(
-            self.session.scalars(
-                select(Case.youth_id).where(
-                    Case.youth_id.in_(youth_ids), Case.status == CaseStatus.OPEN
+        found: set[int] = set()
+        for values in _slices(youth_ids):
+            found.update(
+                self.session.scalars(
+                    select(Case.youth_id).where(
+                        Case.youth_id.in_(values), Case.status == CaseStatus.OPEN
+                    )
                 )
             )
-        )
+        return found
 
-    def _conflict(self, row: ParsedRow, match: dict[str, Any]) -> None:
-        psad = self.session.get(Psad, match["psad_id"])
+    def _conflict(self, row: ParsedRow, psad_id: int) -> None:
+        psad = self.session.get(Psad, psad_id)
         name = f"{psad.code} ({psad.name})" if psad else "une autre PSAD"
         self.result.conflicts += 1
         self.result.conflict_rows.append(
@@ -551,110 +614,119 @@ class _Writer:
             )
         )
 
-    def _listing(self, row: ParsedRow, youth_id: int, outcome: str) -> dict[str, Any]:
-        return {
-            "batch_id": self.batch.id,
-            "youth_id": youth_id,
-            "line": row.line,
-            "outcome": outcome,
-            "row_hash": row.row_hash,
-            "row_json": json.dumps(row.cells, ensure_ascii=False, default=str),
-        }
+    def _listing(self, row: ParsedRow, youth_id: int, outcome: str) -> tuple[Any, ...]:
+        return (self.batch.id, youth_id, row.line, outcome, row.row_hash, row.row_json)
 
-    def _create(self, rows: list[ParsedRow]) -> list[dict[str, Any]]:
+    def _create(self, rows: list[ParsedRow]) -> list[tuple[Any, ...]]:
         if not rows:
             return []
-        values = []
-        for row in rows:
-            youth = {name: row.youth.get(name) for name in COMPARED}
-            youth["psad_id"] = self.psad_id
-            youth["search_key"] = f"{fold(youth['last_name'])} {fold(youth['first_name'])}".strip()
-            youth["identity_key"] = row.identity_key
-            youth["created_at"] = self.now
-            youth["updated_at"] = self.now
-            values.append(youth)
-        ids = allocate_ids(self.session, YOUTHS, len(values))
-        for youth_id, youth in zip(ids, values, strict=True):
-            youth["id"] = youth_id
-        self.session.execute(insert(YOUTHS), values)
-        guardians = [
-            {
-                "youth_id": youth_id,
-                **{
-                    k: row.guardian.get(k)
-                    for k in ("last_name", "first_name", "phone", "email", "address")
-                },
-            }
-            for youth_id, row in zip(ids, rows, strict=True)
-            if row.guardian
-        ]
-        if guardians:
-            self.session.execute(insert(GUARDIANS), guardians)
-        self._open_cases_for(ids, reopened=False)
-        self.result.created += len(ids)
-        self.seen_youth.update(ids)
+        new_ids = allocate_ids(self.session, YOUTHS, len(rows))
+        youth_rows = []
+        guardian_rows = []
+        for youth_id, row in zip(new_ids, rows, strict=True):
+            values = row.youth
+            youth_rows.append(
+                (
+                    *(values.get(name) for name in COMPARED),
+                    youth_id,
+                    self.psad_id,
+                    _search_key(values.get("last_name"), values.get("first_name")),
+                    row.identity_key,
+                    self.now,
+                    self.now,
+                )
+            )
+            if row.guardian:
+                guardian_rows.append(
+                    (youth_id, *(row.guardian.get(k) for k in GUARDIAN_COLUMNS[1:]))
+                )
+        insert_rows(self.session, YOUTHS, (*COMPARED, *YOUTH_EXTRA_COLUMNS), youth_rows)
+        insert_rows(self.session, GUARDIANS, GUARDIAN_COLUMNS, guardian_rows)
+        self._open_cases_for(new_ids, reopened=False)
+        self.result.created += len(new_ids)
+        self.seen_youth.update(new_ids)
         return [
-            self._listing(row, youth_id, "created") for youth_id, row in zip(ids, rows, strict=True)
+            self._listing(row, youth_id, "created")
+            for youth_id, row in zip(new_ids, rows, strict=True)
         ]
 
     def _open_cases_for(self, youth_ids: list[int], *, reopened: bool) -> None:
-        self.session.execute(
-            insert(CASES),
+        common = (
+            self.psad_id,
+            CaseStatus.OPEN,
+            CaseSource.LISTING,
+            self.batch.label[:200],
+            self.batch.id,
+            self.request.today,
+            self.request.user_id,
+            self.now,
+        )
+        insert_rows(
+            self.session, CASES, CASE_COLUMNS, [(youth_id, *common) for youth_id in youth_ids]
+        )
+        if not reopened:
+            self.result.opened += len(youth_ids)
+            return
+        for youth_id in youth_ids:
+            audit.record(
+                self.session,
+                self.request.actor,
+                AuditAction.CASE_REOPENED,
+                object_type="youth",
+                object_id=youth_id,
+                psad_id=self.psad_id,
+                detail=f"liste={self.batch.id}",
+            )
+
+    def _add_missing_guardians(self, guardians_for: dict[int, dict[str, Any]]) -> None:
+        """A known youth without a guardian gets the one the list gives (never duplicated)."""
+        having: set[int] = set()
+        for values in _slices(list(guardians_for)):
+            having.update(
+                self.session.scalars(select(Guardian.youth_id).where(Guardian.youth_id.in_(values)))
+            )
+        insert_rows(
+            self.session,
+            GUARDIANS,
+            GUARDIAN_COLUMNS,
             [
-                {
-                    "youth_id": youth_id,
-                    "psad_id": self.psad_id,
-                    "status": CaseStatus.OPEN,
-                    "source": CaseSource.LISTING,
-                    "source_detail": self.batch.label[:200],
-                    "source_batch_id": self.batch.id,
-                    "opened_on": self.request.today,
-                    "opened_by_id": self.request.user_id,
-                    "created_at": self.now,
-                }
-                for youth_id in youth_ids
+                (youth_id, *(g.get(k) for k in GUARDIAN_COLUMNS[1:]))
+                for youth_id, g in guardians_for.items()
+                if youth_id not in having
             ],
         )
-        if reopened:
-            for youth_id in youth_ids:
-                audit.record(
-                    self.session,
-                    self.request.actor,
-                    AuditAction.CASE_REOPENED,
-                    object_type="youth",
-                    object_id=youth_id,
-                    psad_id=self.psad_id,
-                    detail=f"liste={self.batch.id}",
-                )
-        else:
-            self.result.opened += len(youth_ids)
 
-    def _add_guardians_for_known(
-        self, rows: list[ParsedRow], known: dict[tuple[str, str], dict[str, Any]]
-    ) -> None:
-        """A known youth without a guardian gets the one the list gives (never duplicated)."""
-        candidates = {}
-        for row in rows:
-            match = self._match(row, known)
-            if match and match["psad_id"] == self.psad_id and row.guardian:
-                candidates[match["id"]] = row.guardian
-        if not candidates:
-            return
-        having = set(
-            self.session.scalars(
-                select(Guardian.youth_id).where(Guardian.youth_id.in_(list(candidates)))
-            )
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    id: int
+    psad_id: int
+    ine: str | None
+    identity_key: str | None
+
+
+def _slices(values: list[Any], size: int = 5000) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _search_key(last_name: str | None, first_name: str | None) -> str:
+    return f"{fold(last_name)} {fold(first_name)}".strip()
+
+
+def listed_rows(session: Session, psad_id: int, hashes: Sequence[str]) -> dict[str, int]:
+    """Row fingerprints already listed in this PSAD, with the youth each one was listed for."""
+    found: dict[str, int] = {}
+    for values in _slices(sorted(set(hashes))):
+        query = (
+            select(Listing.row_hash, Listing.youth_id)
+            .join(ImportBatch, ImportBatch.id == Listing.batch_id)
+            .where(ImportBatch.psad_id == psad_id, Listing.row_hash.in_(values))
+            .order_by(Listing.id)
         )
-        missing = [
-            {
-                "youth_id": youth_id,
-                **{k: g.get(k) for k in ("last_name", "first_name", "phone", "email", "address")},
-            }
-            for youth_id, g in candidates.items()
-            if youth_id not in having
-        ]
-        if missing:
-            self.session.execute(insert(GUARDIANS), missing)
+        for row_hash, youth_id in session.execute(query):
+            found[row_hash] = youth_id
+    return found
 
 
 def allocate_ids(session: Session, table: Table, count: int) -> list[int]:

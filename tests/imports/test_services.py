@@ -79,7 +79,13 @@ def listing(tmp_path: Path, *rows: list[object], name: str = "liste.xlsx") -> Pa
     )
 
 
-def analyse(path: Path) -> services.Analysis:
+def analyse(path: Path, session: Session | None = None, psad: Psad | None = None):
+    listed = None
+    if session is not None and psad is not None:
+
+        def listed(hashes: list[str]) -> dict[str, int]:
+            return services.listed_rows(session, psad.id, hashes)
+
     return services.analyse_file(
         path,
         file_name=path.name,
@@ -88,6 +94,7 @@ def analyse(path: Path) -> services.Analysis:
         today=TODAY,
         min_age=16,
         max_age=25,
+        listed=listed,
     )
 
 
@@ -102,7 +109,7 @@ def do_import(
         actor=Actor(user_id=None, psad_id=psad.id, ip_address="test"),
         today=TODAY,
     )
-    return runner.run(session, analyse(path), request, **options)
+    return runner.run(session, analyse(path, session, psad), request, **options)
 
 
 def problems_of(outcome: runner.Outcome, line: int) -> list[str]:
@@ -362,7 +369,7 @@ def test_an_import_failing_half_way_leaves_the_database_as_it_was(session, tmp_p
     path = listing(tmp_path, *rows)
 
     def fail_after_first_chunk(phase: str, done: int, total: int) -> None:
-        if done >= services.CHUNK:
+        if phase.startswith("Enregistrement") and done > 0:  # rows already written
             raise RuntimeError("disk full")
 
     request = services.ImportRequest(
@@ -410,3 +417,25 @@ def test_two_imports_into_one_psad_do_not_interleave(app, session):
 
     assert waited, "the second import took the lock while the first held it"
     assert second_has_lock.is_set()
+
+
+def test_a_row_listed_identically_before_is_recognised_without_being_checked_again(
+    session, tmp_path
+):
+    psad = make_psad(session)
+    do_import(session, psad, listing(tmp_path, row(phone="0612")))
+    youth = session.scalars(select(Youth)).one()
+    youth.last_name = "Lefèvre-Martin"  # corrected by hand since
+    session.commit()
+    newer = listing(
+        tmp_path, row(phone="0612"), row(ine=None, last="Neuf", first="Nouveau"), name="avril.xlsx"
+    )
+
+    outcome = do_import(session, psad, newer, label="SIEI avril 2026")
+
+    assert (outcome.result.unchanged, outcome.result.created) == (1, 1)
+    assert problems_of(outcome, 4) == []  # not checked again: no repeated warning
+    session.refresh(youth)
+    assert youth.last_name == "Lefèvre-Martin"
+    lines = session.scalars(select(Listing.line).where(Listing.youth_id == youth.id)).all()
+    assert sorted(lines) == [4, 4]
