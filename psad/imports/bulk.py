@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import sqltypes
 
 
 def insert_rows(
@@ -27,22 +28,32 @@ def insert_rows(
     if dialect.name == "postgresql":
         _copy(connection, table, columns, rows)
         return
-    processors = [_processor(table, name, dialect) for name in columns]
-    prepared = [
-        tuple(value if process is None else process(value)
-              for value, process in zip(row, processors, strict=True))
-        for row in rows
-    ]  # fmt: skip
+    by_column = [list(values) for values in zip(*rows, strict=True)]
+    for position, name in enumerate(columns):
+        process = _processor(table, name, dialect)
+        if process is None:
+            continue
+        values = by_column[position]
+        if values.count(values[0]) == len(values):  # one value for all rows (batch id, now...)
+            by_column[position] = [process(values[0])] * len(values)
+        else:
+            by_column[position] = [process(value) for value in values]
     names = ", ".join(columns)
     marks = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", prepared)
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(zip(*by_column, strict=True))
+    )
 
 
 def _processor(table: Table, name: str, dialect: Any) -> Callable[[Any], Any] | None:
-    bind: Callable[[Any], Any] | None = table.c[name].type._cached_bind_processor(dialect)
-    if bind is None:
+    """What turns a Python value into what the driver stores, or None when nothing does."""
+    column_type = table.c[name].type
+    bind = column_type._cached_bind_processor(dialect)
+    if bind is not None:
+        return lambda value: None if value is None else bind(value)
+    if isinstance(column_type, sqltypes.Enum):
         return _enum_value
-    return lambda value: bind(value) if value is not None else None
+    return None
 
 
 def _enum_value(value: Any) -> Any:
