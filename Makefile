@@ -32,7 +32,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 bench: install
-	$(VENV)/bin/python bench/import_bench.py
+	bash scripts/bench.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

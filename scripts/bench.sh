@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The import benchmark on SQLite and on a throw-away PostgreSQL (unless PSAD_BENCH_PG_URL
+# names a server). Prints the figures; never part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${VENV:-.venv}/bin
+bash scripts/ensure_system.sh postgresql
+if [ -z "${PSAD_BENCH_PG_URL:-}" ]; then
+  pgdir=$(mktemp -d /tmp/psad-bench-pg.XXXXXX)
+  port=$(( 40000 + RANDOM % 20000 ))
+  trap 'bash scripts/pg_local.sh stop "$pgdir"' EXIT
+  PSAD_BENCH_PG_URL=$(bash scripts/pg_local.sh start "$pgdir" "$port")
+  export PSAD_BENCH_PG_URL
+fi
+"$bin/python" bench/import_bench.py "$@"
