@@ -390,7 +390,7 @@ def add_dimension(path: Path, ref: str) -> None:
     """Declare the sheet's extent (``<dimension>``), as Excel and LibreOffice always do.
 
     openpyxl's write-only mode leaves it out; the reader would then scan the whole sheet for
-    its extent before reading it (``_check_xlsx_parts`` in psad/imports/reader.py), which is
+    its extent before reading it (``_check_xlsx_parts`` in psad/imports/reader/zipped.py), which is
     what ``--no-dimension`` measures.
     """
     rewritten = path.with_suffix(".tmp")

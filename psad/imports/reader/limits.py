@@ -1,0 +1,65 @@
+"""What the reader accepts, and the checks that refuse a file or a sheet past it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from psad.imports.reader.errors import SheetTooLargeError, TooManyRowsError
+
+RowT = TypeVar("RowT")
+
+MEBIBYTE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What the reader accepts; callers take the values from the settings."""
+
+    max_bytes: int = 20 * MEBIBYTE
+    max_uncompressed_bytes: int = 200 * MEBIBYTE
+    max_ratio: int = 100
+    max_rows: int = 500_000
+    max_cells: int = 20_000_000  # lines x columns of a sheet's grid (calamine allocates it)
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+def _limited(rows: Iterable[RowT], *, file_name: str, limits: ReadLimits) -> Iterator[RowT]:
+    for count, row in enumerate(rows, 1):
+        _check_row_count(count, file_name=file_name, limits=limits)
+        yield row
+
+
+def _check_extent(rows: int, columns: int, *, file_name: str, limits: ReadLimits) -> None:
+    """Refuse a sheet that spreads over more lines, or more cells, than the limits allow."""
+    _check_row_count(rows, file_name=file_name, limits=limits)
+    if rows * columns > limits.max_cells:
+        raise SheetTooLargeError(
+            f"Une feuille de « {file_name} » s'étend sur {_thousands(rows)} lignes et "
+            f"{_thousands(columns)} colonnes, bien au-delà d'une vraie liste (une valeur "
+            "oubliée loin du tableau ?) : supprimez les lignes et colonnes inutilisées ou "
+            "copiez le tableau seul dans un nouveau classeur, puis réessayez."
+        )
+
+
+def _check_row_count(count: int, *, file_name: str, limits: ReadLimits) -> None:
+    if count > limits.max_rows:
+        raise TooManyRowsError(
+            f"Le fichier « {file_name} » compte plus de {_thousands(limits.max_rows)} lignes, "
+            "la limite acceptée : découpez la liste en plusieurs fichiers puis réessayez."
+        )
+
+
+def _megabytes(size: int, *, round_up: bool = False) -> str:
+    """Size in Mo with one decimal; round up to show that a file just past a limit is."""
+    tenths = math.ceil(size * 10 / MEBIBYTE) if round_up else round(size * 10 / MEBIBYTE)
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole},{tenth}" if tenth else str(whole)
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\N{NO-BREAK SPACE}")

@@ -1,0 +1,233 @@
+"""Reading and checking a list without touching the database: ``analyse_file``.
+
+The file is read, its header recognised and every row parsed; two rows for the same youth
+are merged. The resulting ``Analysis`` is what the preview shows and what is applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from psad.errors import DomainError
+from psad.imports.profiles import (
+    FIELDS,
+    REQUIRED_FIELDS,
+    HeaderMatch,
+    Profile,
+    find_header,
+)
+from psad.imports.reader import RawTable, ReadLimits, read_table
+from psad.imports.rows import WARNING, ParsedRow, Problem, RowParser, collector_paused
+from psad.youth.identifiers import format_phone
+
+Progress = Callable[[str, int, int], None]
+PREVIEW_ROWS = 10
+PHONE_FIELDS = {"phone", "other_phone", "guardian_phone"}
+MAX_PROBLEMS_SHOWN = 1000
+
+
+class MappingError(DomainError):
+    status_code = 422
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Analysis:
+    """What a file holds, as the preview shows it and as ``apply_import`` writes it."""
+
+    file_name: str
+    file_hash: str
+    file_size: int
+    table: RawTable
+    header: HeaderMatch
+    mapping: dict[str, int]
+    rows: list[ParsedRow]
+    rows_read: int
+    merged: int = 0
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for row in self.rows for p in row.problems]
+
+    @property
+    def accepted(self) -> list[ParsedRow]:
+        return [row for row in self.rows if not row.rejected]
+
+    @property
+    def rejected_rows(self) -> list[ParsedRow]:
+        return [row for row in self.rows if row.rejected]
+
+    def preview(self) -> dict[str, Any]:
+        """What the preview page shows, JSON-ready."""
+        problems = sorted(self.problems, key=lambda p: p.line)
+        first = [
+            {"line": row.line, "values": {name: _shown(row, name) for name in self.mapping}}
+            for row in self.rows[:PREVIEW_ROWS]
+        ]
+        return {
+            "file_name": self.file_name,
+            "sheet_name": self.table.sheet_name,
+            "header_line": self.header.line,
+            "profile": self.header.profile,
+            "profile_label": self.header.profile_label,
+            "headers": self.header.headers,
+            "mapping": self.mapping,
+            "rows_read": self.rows_read,
+            "accepted": len(self.accepted),
+            "rejected": len(self.rejected_rows),
+            "merged": self.merged,
+            "errors": sum(1 for p in problems if p.level != WARNING),
+            "warnings": sum(1 for p in problems if p.level == WARNING),
+            "first_rows": first,
+            "problems": [p.as_dict() for p in problems[:MAX_PROBLEMS_SHOWN]],
+            "problems_total": len(problems),
+        }
+
+
+def _shown(row: ParsedRow, name: str) -> str:
+    from psad.imports.rows import GUARDIAN_FIELDS
+
+    value = (
+        row.guardian.get(GUARDIAN_FIELDS[name]) if name in GUARDIAN_FIELDS else row.youth.get(name)
+    )
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if name in PHONE_FIELDS:
+        return format_phone(value)
+    return str(getattr(value, "label", value))
+
+
+def analyse_file(
+    path: Path,
+    *,
+    file_name: str,
+    profiles: list[Profile],
+    limits: ReadLimits,
+    today: date,
+    min_age: int,
+    max_age: int,
+    profile_name: str | None = None,
+    mapping: dict[str, int] | None = None,
+    progress: Progress = _no_progress,
+    listed: Callable[[list[str]], dict[str, int]] | None = None,
+) -> Analysis:
+    """Read the file, find its header and parse every row; raises on an unreadable file.
+
+    ``listed`` tells which row fingerprints an earlier import of the PSAD already listed (and
+    for which youth): those rows are not checked again. Without it no database is needed.
+    """
+    progress("Lecture du fichier", 0, 0)
+    size = path.stat().st_size
+    digest = file_hash(path)
+    table = read_table(path, file_name=file_name, limits=limits)
+    if profile_name:
+        profiles = [p for p in profiles if p.name == profile_name]
+        if not profiles:
+            raise MappingError(f"Profil d'import « {profile_name} » inconnu.")
+    header = find_header(table.rows, profiles, file_name=file_name)
+    if mapping is not None:
+        _check_mapping(mapping, header)
+    else:
+        mapping = dict(header.mapping)
+    parser = RowParser(mapping, header.headers, today=today, min_age=min_age, max_age=max_age)
+    body = [(line, cells) for line, cells in table.rows if line > header.line]
+    table = RawTable(
+        file_name=table.file_name, format=table.format, sheet_name=table.sheet_name, rows=[]
+    )  # the rows live on in ``body`` only
+    known = listed([parser.fingerprint(cells) for _, cells in body]) if listed else {}
+    total = len(body)
+    step = max(1, min(5000, total // 50))
+    parsed: list[ParsedRow] = []
+    with collector_paused():
+        for index, (line, cells) in enumerate(body):
+            parsed.append(
+                parser.parse(line, cells, known.get(parser.fingerprint(cells)) if known else None)
+            )
+            if index % step == 0:
+                progress("Vérification des lignes", index, total)
+    del body
+    progress("Vérification des lignes", total, total)
+    rows, merged = _merge_duplicates(parsed)
+    return Analysis(
+        file_name=file_name,
+        file_hash=digest,
+        file_size=size,
+        table=table,
+        header=header,
+        mapping=mapping,
+        rows=rows,
+        rows_read=total,
+        merged=merged,
+    )
+
+
+def _check_mapping(mapping: dict[str, int], header: HeaderMatch) -> None:
+    width = len(header.headers)
+    for name, index in mapping.items():
+        if name not in FIELDS:
+            raise MappingError(f"Champ « {name} » inconnu dans la correspondance des colonnes.")
+        if not 0 <= index < width:
+            raise MappingError(f"La colonne choisie pour « {FIELDS[name]} » n'existe pas.")
+    used = [index for index in mapping.values()]
+    if len(used) != len(set(used)):
+        raise MappingError(
+            "Une même colonne est associée à deux champs : corrigez la correspondance."
+        )
+    missing = [FIELDS[name] for name in REQUIRED_FIELDS if name not in mapping]
+    if missing:
+        raise MappingError(f"Associez une colonne à : {', '.join(missing)}.")
+
+
+def _merge_duplicates(rows: list[ParsedRow]) -> tuple[list[ParsedRow], int]:
+    """Two rows of the same file for the same youth become one, with a warning."""
+    by_ine: dict[str, ParsedRow] = {}
+    by_key: dict[str, ParsedRow] = {}
+    kept: list[ParsedRow] = []
+    merged = 0
+    for row in rows:
+        if row.rejected:
+            kept.append(row)
+            continue
+        ine, key = row.ine, row.identity_key
+        first = (by_ine.get(ine) if ine else None) or (by_key.get(key) if key else None)
+        if first is None or (ine and first.ine and first.ine != ine):
+            kept.append(row)
+            if ine:
+                by_ine[ine] = row
+            if key:
+                by_key[key] = row
+            continue
+        for name, value in row.youth.items():
+            first.youth.setdefault(name, value)
+        for name, value in row.guardian.items():
+            first.guardian.setdefault(name, value)
+        first.refresh_identity()
+        if first.identity_key:
+            by_key.setdefault(first.identity_key, first)
+        first.merged_lines.append(row.line)
+        first.problems.append(
+            Problem(row.line, WARNING, f"Même jeune qu'à la ligne {first.line} : lignes fusionnées")
+        )
+        first.problems.extend(p for p in row.problems)
+        if first.ine is None and ine:
+            by_ine[ine] = first
+        merged += 1
+    return kept, merged

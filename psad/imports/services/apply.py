@@ -1,0 +1,193 @@
+"""Applying an analysed list in one transaction, under the PSAD's import lock.
+
+``apply_import`` never commits: the entry point (web page, command line, drop folder job)
+commits once, or rolls back for a dry run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from psad import clock
+from psad.audit import services as audit
+from psad.audit.actions import AuditAction
+from psad.auth.models import Psad
+from psad.errors import DomainError
+from psad.imports.models import ImportBatch, ImportLock, ImportOrigin, ListSource
+from psad.imports.rows import WARNING, Problem
+from psad.imports.services.analysis import Analysis, Progress, _no_progress
+from psad.imports.services.batches import previous_batch
+from psad.imports.services.writer import _Writer
+
+T = TypeVar("T")
+CHUNK = 10000
+
+
+class AlreadyImportedError(DomainError):
+    status_code = 409
+
+    def __init__(self, message: str, batch: ImportBatch) -> None:
+        super().__init__(message)
+        self.batch = batch
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch | None
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    opened: int = 0
+    reopened: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    warnings: int = 0
+    rows_read: int = 0
+    already_imported: bool = False
+    conflict_rows: list[Problem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch.id if self.batch and not self.already_imported else None,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "opened": self.opened,
+            "reopened": self.reopened,
+            "rejected": self.rejected,
+            "conflicts": self.conflicts,
+            "warnings": self.warnings,
+            "rows_read": self.rows_read,
+            "already_imported": self.already_imported,
+        }
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    psad: Psad
+    label: str
+    source: ListSource
+    origin: ImportOrigin
+    actor: audit.Actor
+    today: date
+    user_id: int | None = None
+
+
+def lock_psad_imports(session: Session, psad_id: int) -> None:
+    """Take the PSAD's import lock until the transaction ends (a second import waits).
+
+    An UPDATE of the lock row locks it on PostgreSQL and takes SQLite's write lock, so the
+    same statement serialises imports on both databases.
+    """
+    now = clock.now()
+    done = session.execute(
+        update(ImportLock).where(ImportLock.psad_id == psad_id).values(locked_at=now)
+    )
+    if done.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(ImportLock(psad_id=psad_id, locked_at=now))
+        session.flush()
+
+
+def apply_import(
+    session: Session,
+    analysis: Analysis,
+    request: ImportRequest,
+    progress: Progress = _no_progress,
+    *,
+    allow_same_file: bool = False,
+) -> ImportResult:
+    """Create, update and list the youth of an analysed file; open or reopen their cases."""
+    psad = request.psad
+    if not request.label.strip():
+        raise DomainError("Donnez un libellé à la liste (par exemple « SIEI mars 2026 »).")
+    lock_psad_imports(session, psad.id)
+    earlier = previous_batch(session, psad.id, analysis.file_hash)
+    if earlier is not None and not allow_same_file:
+        raise AlreadyImportedError(
+            f"Ce fichier a déjà été importé le {clock.local(earlier.imported_at):%d/%m/%Y à %H:%M} "
+            f"(liste « {earlier.label} »).",
+            earlier,
+        )
+    now = clock.now()
+    batch = ImportBatch(
+        psad_id=psad.id,
+        label=request.label.strip(),
+        source=request.source,
+        origin=request.origin,
+        file_name=analysis.file_name,
+        file_hash=analysis.file_hash,
+        file_size=analysis.file_size,
+        profile=analysis.header.profile,
+        sheet_name=analysis.table.sheet_name,
+        header_line=analysis.header.line,
+        imported_by_id=request.user_id,
+        imported_at=now,
+        rows_read=analysis.rows_read,
+    )
+    session.add(batch)
+    session.flush()
+    result = ImportResult(batch=batch, rows_read=analysis.rows_read)
+    accepted = analysis.accepted
+    result.rejected = len(analysis.rows) - len(accepted)
+    result.warnings = sum(1 for p in analysis.problems if p.level == WARNING)
+    writer = _Writer(session, request, batch, result, now)
+    total = len(accepted)
+    for start, chunk in _chunks(accepted, CHUNK):
+        progress("Enregistrement des jeunes", start, total)
+        writer.write(chunk)
+    progress("Enregistrement des jeunes", total, total)
+    for name in (
+        "created",
+        "updated",
+        "unchanged",
+        "opened",
+        "reopened",
+        "rejected",
+        "conflicts",
+        "warnings",
+    ):
+        setattr(batch, name, getattr(result, name))
+    batch.report_json = json.dumps(_report(analysis, result), ensure_ascii=False, default=str)
+    audit.record(
+        session,
+        request.actor,
+        AuditAction.IMPORT_APPLIED,
+        object_type="import_batch",
+        object_id=batch.id,
+        psad_id=psad.id,
+        detail=json.dumps(
+            {
+                k: v
+                for k, v in result.as_dict().items()
+                if isinstance(v, int) and not isinstance(v, bool)
+            }
+        ),
+    )
+    session.flush()
+    return result
+
+
+def _report(analysis: Analysis, result: ImportResult) -> dict[str, Any]:
+    problems = analysis.problems + result.conflict_rows
+    problems.sort(key=lambda p: p.line)
+    return {
+        "headers": analysis.header.headers,
+        "mapping": analysis.mapping,
+        "problems": [p.as_dict() for p in problems],
+        "rejected_rows": [
+            {"line": row.line, "cells": row.cells, "reason": row.reason()}
+            for row in analysis.rejected_rows
+        ],
+    }
+
+
+def _chunks(items: list[T], size: int) -> Iterator[tuple[int, list[T]]]:
+    for start in range(0, len(items), size):
+        yield start, items[start : start + size]

@@ -1,0 +1,308 @@
+"""Writing the accepted rows of a list: matching known youth, then bulk statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from psad.audit import services as audit
+from psad.audit.actions import AuditAction
+from psad.auth.models import Psad
+from psad.imports.bulk import insert_rows
+from psad.imports.models import ImportBatch
+from psad.imports.profiles import FIELDS
+from psad.imports.rows import CONFLICT, ParsedRow, Problem
+from psad.imports.services.tables import (
+    CASE_COLUMNS,
+    CASES,
+    COMPARED,
+    GUARDIAN_COLUMNS,
+    GUARDIANS,
+    LISTING_COLUMNS,
+    LISTINGS,
+    YOUTH_EXTRA_COLUMNS,
+    YOUTHS,
+    _slices,
+    allocate_ids,
+)
+from psad.youth.identifiers import fold
+from psad.youth.identifiers import identity_key as ids_identity_key
+from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Youth
+
+if TYPE_CHECKING:  # apply.py imports this module
+    from psad.imports.services.apply import ImportRequest, ImportResult
+
+
+class _Writer:
+    """Writes one chunk of accepted rows with a handful of bulk statements.
+
+    Matching first looks up ids only (INE, identity key, or the youth a row identical to
+    this one was listed for before); full records are read only for the youth whose values
+    must be compared.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        request: ImportRequest,
+        batch: ImportBatch,
+        result: ImportResult,
+        now: Any,
+    ) -> None:
+        self.session = session
+        self.request = request
+        self.psad_id = request.psad.id
+        self.batch = batch
+        self.result = result
+        self.now = now
+        self.seen_youth: set[int] = set()
+
+    def write(self, rows: list[ParsedRow]) -> None:
+        matches = self._match_all(rows)
+        ours = [m.id for m in matches.values() if m.psad_id == self.psad_id]
+        open_cases = self._open_cases(ours)
+        compare_ids = [
+            m.id
+            for row in rows
+            if (m := matches.get(row.line)) is not None
+            and m.psad_id == self.psad_id
+            and row.known_youth_id is None
+        ]
+        records = self._records(compare_ids)
+        new_rows: list[ParsedRow] = []
+        updates: list[dict[str, Any]] = []
+        listings: list[tuple[Any, ...]] = []
+        reopen: list[int] = []
+        guardians_for: dict[int, dict[str, Any]] = {}
+        changed_audit: list[tuple[int, list[str]]] = []
+        for row in rows:
+            match = matches.get(row.line)
+            if match is None:
+                new_rows.append(row)
+                continue
+            if match.psad_id != self.psad_id:
+                self._conflict(row, match.psad_id)
+                continue
+            youth_id = match.id
+            if youth_id in self.seen_youth:  # matched twice (INE on one row, name on another)
+                self.result.unchanged += 1
+                continue
+            self.seen_youth.add(youth_id)
+            changes = _changes(records[youth_id], row.youth) if youth_id in records else {}
+            if changes:
+                changes["id"] = youth_id
+                changes["updated_at"] = self.now
+                if {"last_name", "first_name", "birth_date"} & changes.keys():
+                    merged = {**records[youth_id], **changes}
+                    changes["search_key"] = _search_key(merged["last_name"], merged["first_name"])
+                    changes["identity_key"] = ids_identity_key(
+                        merged["last_name"], merged["first_name"], merged["birth_date"]
+                    )
+                updates.append(changes)
+                changed_audit.append((youth_id, sorted(k for k in changes if k in FIELDS)))
+                self.result.updated += 1
+            else:
+                self.result.unchanged += 1
+            if row.guardian:
+                guardians_for[youth_id] = row.guardian
+            outcome = "updated" if changes else "unchanged"
+            if youth_id not in open_cases:
+                reopen.append(youth_id)
+                self.result.reopened += 1
+                outcome += "+reopened"
+            listings.append(self._listing(row, youth_id, outcome))
+        if updates:
+            self.session.execute(update(Youth), updates)
+        self._add_missing_guardians(guardians_for)
+        for youth_id, names in changed_audit:
+            audit.record(
+                self.session,
+                self.request.actor,
+                AuditAction.YOUTH_UPDATED,
+                object_type="youth",
+                object_id=youth_id,
+                psad_id=self.psad_id,
+                detail=f"liste={self.batch.id}; champs={','.join(names)}",
+            )
+        if reopen:
+            self._open_cases_for(reopen, reopened=True)
+        listings.extend(self._create(new_rows))
+        insert_rows(self.session, LISTINGS, LISTING_COLUMNS, listings)
+
+    def _match_all(self, rows: list[ParsedRow]) -> dict[int, _Match]:
+        """Each row's known youth, by line: listed identical before, else INE, else identity."""
+        table = YOUTHS
+        light = (table.c.id, table.c.psad_id, table.c.ine, table.c.identity_key)
+        by_id: dict[int, _Match] = {}
+        listed = [row.known_youth_id for row in rows if row.known_youth_id is not None]
+        for values in _slices(listed):
+            for record in self.session.execute(select(*light).where(table.c.id.in_(values))):
+                by_id[record.id] = _Match(*record)
+        by_ine: dict[str, _Match] = {}
+        by_key: dict[str, _Match] = {}
+        ines = {row.ine for row in rows if row.ine and row.known_youth_id is None}
+        keys = {row.identity_key for row in rows if row.identity_key and row.known_youth_id is None}
+        for column, values_set, found in (("ine", ines, by_ine), ("identity_key", keys, by_key)):
+            for values in _slices(list(values_set)):
+                query = (
+                    select(*light)
+                    .where(table.c[column].in_(values))
+                    .order_by(table.c.psad_id != self.psad_id, table.c.id)
+                )
+                for record in self.session.execute(query):
+                    found.setdefault(getattr(record, column), _Match(*record))
+        matches: dict[int, _Match] = {}
+        for row in rows:
+            match: _Match | None = None
+            if row.known_youth_id is not None:
+                match = by_id.get(row.known_youth_id)
+            elif row.ine and row.ine in by_ine:
+                match = by_ine[row.ine]
+            elif row.identity_key and row.identity_key in by_key:
+                candidate = by_key[row.identity_key]
+                if not (row.ine and candidate.ine and candidate.ine != row.ine):
+                    match = candidate
+            if match is not None:
+                matches[row.line] = match
+        return matches
+
+    def _records(self, youth_ids: list[int]) -> dict[int, dict[str, Any]]:
+        records: dict[int, dict[str, Any]] = {}
+        for values in _slices(youth_ids):
+            query = select(*(YOUTHS.c[name] for name in ("id", *COMPARED))).where(
+                YOUTHS.c.id.in_(values)
+            )
+            for record in self.session.execute(query).mappings():
+                records[record["id"]] = dict(record)
+        return records
+
+    def _open_cases(self, youth_ids: list[int]) -> set[int]:
+        found: set[int] = set()
+        for values in _slices(youth_ids):
+            found.update(
+                self.session.scalars(
+                    select(Case.youth_id).where(
+                        Case.youth_id.in_(values), Case.status == CaseStatus.OPEN
+                    )
+                )
+            )
+        return found
+
+    def _conflict(self, row: ParsedRow, psad_id: int) -> None:
+        psad = self.session.get(Psad, psad_id)
+        name = f"{psad.code} ({psad.name})" if psad else "une autre PSAD"
+        self.result.conflicts += 1
+        self.result.conflict_rows.append(
+            Problem(
+                row.line,
+                CONFLICT,
+                f"Jeune déjà suivi par la PSAD {name} : non importé ; "
+                "le pilote peut demander un transfert",
+            )
+        )
+
+    def _listing(self, row: ParsedRow, youth_id: int, outcome: str) -> tuple[Any, ...]:
+        return (self.batch.id, youth_id, row.line, outcome, row.row_hash, row.row_json)
+
+    def _create(self, rows: list[ParsedRow]) -> list[tuple[Any, ...]]:
+        if not rows:
+            return []
+        new_ids = allocate_ids(self.session, YOUTHS, len(rows))
+        youth_rows = []
+        guardian_rows = []
+        for youth_id, row in zip(new_ids, rows, strict=True):
+            values = row.youth
+            youth_rows.append(
+                (
+                    *(values.get(name) for name in COMPARED),
+                    youth_id,
+                    self.psad_id,
+                    _search_key(values.get("last_name"), values.get("first_name")),
+                    row.identity_key,
+                    self.now,
+                    self.now,
+                )
+            )
+            if row.guardian:
+                guardian_rows.append(
+                    (youth_id, *(row.guardian.get(k) for k in GUARDIAN_COLUMNS[1:]))
+                )
+        insert_rows(self.session, YOUTHS, (*COMPARED, *YOUTH_EXTRA_COLUMNS), youth_rows)
+        insert_rows(self.session, GUARDIANS, GUARDIAN_COLUMNS, guardian_rows)
+        self._open_cases_for(new_ids, reopened=False)
+        self.result.created += len(new_ids)
+        self.seen_youth.update(new_ids)
+        return [
+            self._listing(row, youth_id, "created")
+            for youth_id, row in zip(new_ids, rows, strict=True)
+        ]
+
+    def _open_cases_for(self, youth_ids: list[int], *, reopened: bool) -> None:
+        common = (
+            self.psad_id,
+            CaseStatus.OPEN,
+            CaseSource.LISTING,
+            self.batch.label[:200],
+            self.batch.id,
+            self.request.today,
+            self.request.user_id,
+            self.now,
+        )
+        insert_rows(
+            self.session, CASES, CASE_COLUMNS, [(youth_id, *common) for youth_id in youth_ids]
+        )
+        if not reopened:
+            self.result.opened += len(youth_ids)
+            return
+        for youth_id in youth_ids:
+            audit.record(
+                self.session,
+                self.request.actor,
+                AuditAction.CASE_REOPENED,
+                object_type="youth",
+                object_id=youth_id,
+                psad_id=self.psad_id,
+                detail=f"liste={self.batch.id}",
+            )
+
+    def _add_missing_guardians(self, guardians_for: dict[int, dict[str, Any]]) -> None:
+        """A known youth without a guardian gets the one the list gives (never duplicated)."""
+        having: set[int] = set()
+        for values in _slices(list(guardians_for)):
+            having.update(
+                self.session.scalars(select(Guardian.youth_id).where(Guardian.youth_id.in_(values)))
+            )
+        insert_rows(
+            self.session,
+            GUARDIANS,
+            GUARDIAN_COLUMNS,
+            [
+                (youth_id, *(g.get(k) for k in GUARDIAN_COLUMNS[1:]))
+                for youth_id, g in guardians_for.items()
+                if youth_id not in having
+            ],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    id: int
+    psad_id: int
+    ine: str | None
+    identity_key: str | None
+
+
+def _search_key(last_name: str | None, first_name: str | None) -> str:
+    return f"{fold(last_name)} {fold(first_name)}".strip()
+
+
+def _changes(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    """Fields the newer list fills or corrects; an empty cell never blanks a field."""
+    return {
+        name: value
+        for name, value in incoming.items()
+        if name in current and value is not None and value != current[name]
+    }
