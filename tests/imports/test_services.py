@@ -439,3 +439,13 @@ def test_a_row_listed_identically_before_is_recognised_without_being_checked_aga
     assert youth.last_name == "Lefèvre-Martin"
     lines = session.scalars(select(Listing.line).where(Listing.youth_id == youth.id)).all()
     assert sorted(lines) == [4, 4]
+
+
+def test_a_youth_listed_twice_in_a_file_read_again_is_counted_once(session, tmp_path):
+    psad = make_psad(session)
+    path = listing(tmp_path, row(), row(ine=None, last="LEFEVRE", first="eloise"))
+    do_import(session, psad, path)
+
+    forced = do_import(session, psad, path, force=True)
+
+    assert (forced.result.unchanged, forced.result.created) == (1, 0)

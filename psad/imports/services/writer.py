@@ -87,8 +87,10 @@ class _Writer:
                 self._conflict(row, match.psad_id)
                 continue
             youth_id = match.id
-            if youth_id in self.seen_youth:  # matched twice (INE on one row, name on another)
-                self.result.unchanged += 1
+            if youth_id in self.seen_youth:
+                # A second row of this file for a youth already handled (a duplicate the
+                # analysis could not merge, e.g. one row listed before and one new): the youth
+                # is counted once, as in a merge.
                 continue
             self.seen_youth.add(youth_id)
             changes = _changes(records[youth_id], row.youth) if youth_id in records else {}
