@@ -184,11 +184,17 @@ class RowParser:
         width = len(cells)
         return row_hash([cells[index] if index < width else None for index in self.indexes])
 
-    def parse(self, line: int, cells: list[Any], known_youth_id: int | None = None) -> ParsedRow:
+    def parse(
+        self,
+        line: int,
+        cells: list[Any],
+        known_youth_id: int | None = None,
+        fingerprint: str | None = None,
+    ) -> ParsedRow:
         """Check one row; a row listed identically before is taken as is, for its youth."""
         width = len(cells)
         raw = [cells[index] if index < width else None for index in self.indexes]
-        row = ParsedRow(line=line, cells=cells, row_hash=row_hash(raw))
+        row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or row_hash(raw))
         if known_youth_id is not None:
             row.known_youth_id = known_youth_id
             row.keep_as_read()

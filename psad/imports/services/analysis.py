@@ -152,15 +152,19 @@ def analyse_file(
     table = RawTable(
         file_name=table.file_name, format=table.format, sheet_name=table.sheet_name, rows=[]
     )  # the rows live on in ``body`` only
-    known = listed([parser.fingerprint(cells) for _, cells in body]) if listed else {}
     total = len(body)
     step = max(1, min(5000, total // 50))
     parsed: list[ParsedRow] = []
     with collector_paused():
-        for index, (line, cells) in enumerate(body):
-            parsed.append(
-                parser.parse(line, cells, known.get(parser.fingerprint(cells)) if known else None)
-            )
+        hashes = [parser.fingerprint(cells) for _, cells in body]
+        known = listed(hashes) if listed else {}
+        body.reverse()  # consumed from the end, so that each row's cells can be freed at once
+        hashes.reverse()
+        for index in range(total):
+            line, cells = body.pop()
+            fingerprint = hashes.pop()
+            parsed.append(parser.parse(line, cells, known.get(fingerprint), fingerprint))
+            del cells
             if index % step == 0:
                 progress("Vérification des lignes", index, total)
     del body
