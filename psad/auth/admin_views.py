@@ -104,8 +104,8 @@ def structure_form(
     if not form.validate_on_submit():
         return _form_page("admin/structure_form.html", form, psad=psad, structure=structure)
     uai = normalize_uai(form.uai.data)
-    if uai.value and len(uai.value) > UAI_SIZE:
-        form.uai.errors = [f"UAI « {form.uai.data} » trop long : {UAI_SIZE} caractères au plus."]
+    if form.uai.data and (uai.value is None or len(uai.value) > UAI_SIZE):
+        form.uai.errors = [f"UAI « {form.uai.data} » : format non reconnu."]
         return _form_page("admin/structure_form.html", form, psad=psad, structure=structure)
     values = dict(
         name=form.name.data or "",

@@ -74,8 +74,12 @@ def _storable(normalize: Any, what: str, size: int) -> Any:
     """Refuse an identifier that, once normalised, is longer than its column; warn otherwise."""
 
     def check(form: FrenchForm, field: Field) -> None:
-        value = normalize(field.data).value if field.data else None
-        if value and len(value) > size:
+        if not field.data:
+            return
+        value = normalize(field.data).value
+        if value is None:
+            raise ValidationError(f"{what} « {field.data} » : format non reconnu.")
+        if len(value) > size:
             raise ValidationError(f"{what} « {field.data} » trop long : {size} caractères au plus.")
 
     return check

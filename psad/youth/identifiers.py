@@ -82,7 +82,8 @@ _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def normalize_ine(raw: object) -> Checked[str]:
-    """Upper-case the INE without spaces; warn on a wrong key or an unknown format."""
+    """Upper-case the INE without spaces; warn on a wrong key (kept: the SI is authoritative)
+    or an unknown format (dropped: it identifies nobody)."""
     text = clean_text(raw)
     if text is None:
         return Checked(None)
@@ -94,7 +95,8 @@ def normalize_ine(raw: object) -> Checked[str]:
         return Checked(ine)
     if _INE_WITHOUT_KNOWN_KEY.fullmatch(ine):
         return Checked(ine)
-    return Checked(ine, f"INE {ine} : format non reconnu")
+    # Not an INE at all ("INCONNU", "NC", a pasted name...): never stored nor used to match.
+    return Checked(None, f"INE « {ine[:40]} » : format non reconnu, non enregistré")
 
 
 def normalize_uai(raw: object) -> Checked[str]:
@@ -120,7 +122,11 @@ def normalize_uai(raw: object) -> Checked[str]:
         else:
             problem = "lettre de contrôle manquante"
         return Checked(digits, f"UAI {uai} : {problem} ({suggestion} ?)")
-    return Checked(uai, f"UAI {uai} : format non reconnu (7 chiffres et une lettre attendus)")
+    return Checked(
+        None,
+        f"UAI « {uai[:40]} » : format non reconnu (7 chiffres et une lettre attendus), "
+        "non enregistré",
+    )
 
 
 # --- Phones -------------------------------------------------------------------------------

@@ -643,7 +643,7 @@ def test_structure_with_a_uai_too_long_to_store_is_refused(client, session, admi
     )
 
     assert response.status_code == 422
-    assert field_error(response, "uai") == "UAI « 059011700G » trop long : 8 caractères au plus."
+    assert field_error(response, "uai") == "UAI « 059011700G » : format non reconnu."
     assert count(session, Structure) == 0
 
 

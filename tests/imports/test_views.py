@@ -228,3 +228,20 @@ def test_a_batch_of_another_psad_answers_404(client, pilot, session, tmp_path):
 
     assert client.get(f"/listes/{batch.id}").status_code == 404
     assert client.get(f"/listes/{batch.id}/lignes-rejetees.xlsx").status_code == 404
+
+
+def test_a_long_list_pages_its_youth(client, pilot, tmp_path):
+    client.login("pilote@psad.example")
+    rows = [[f"Nom{i}", "Prénom", date(2008, 1, 1), None, None] for i in range(60)]
+    page = upload(client, write_xlsx(tmp_path, "longue.xlsx", [HEADER, *rows]))
+    _, token = finished_page(client, page.headers["Location"])
+    client.post(f"/listes/travaux/{token}/confirmer", data={"csrf_token": client.csrf_token()})
+    jobs.wait(token)
+    batch_url = client.get(f"/listes/travaux/{token}").headers["Location"]
+
+    first = client.get(batch_url)
+    second = client.get(f"{batch_url}?page=2")
+
+    assert first.status_code == 200 and "Page 1 sur 2" in first.text
+    assert f'href="{batch_url}?page=2"' in first.text
+    assert "NOM59" in second.text

@@ -53,8 +53,10 @@ def test_ine_with_a_wrong_key_is_kept_with_the_expected_key() -> None:
 
 
 @pytest.mark.parametrize("raw", ["049400406M", "1234B12345A", "12345678ABC", "INCONNU"])
-def test_ine_in_an_unknown_format_is_kept_with_a_warning(raw: str) -> None:
-    assert normalize_ine(raw) == Checked(raw, f"INE {raw} : format non reconnu")
+def test_ine_in_an_unknown_format_is_dropped_with_a_warning(raw: str) -> None:
+    assert normalize_ine(raw) == Checked(
+        None, f"INE « {raw} » : format non reconnu, non enregistré"
+    )
 
 
 # --- UAI --------------------------------------------------------------------------------
@@ -89,9 +91,10 @@ def test_uai_without_its_letter_is_kept_with_a_warning() -> None:
 
 
 @pytest.mark.parametrize("raw", ["075065EE", "LYCEE", "07506551E"])
-def test_uai_in_an_unknown_format_is_kept_with_a_warning(raw: str) -> None:
+def test_uai_in_an_unknown_format_is_dropped_with_a_warning(raw: str) -> None:
     assert normalize_uai(raw) == Checked(
-        raw, f"UAI {raw} : format non reconnu (7 chiffres et une lettre attendus)"
+        None,
+        f"UAI « {raw} » : format non reconnu (7 chiffres et une lettre attendus), non enregistré",
     )
 
 
