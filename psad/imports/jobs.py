@@ -30,6 +30,8 @@ from psad.imports.models import ImportJob, ImportOrigin, JobStatus, ListSource
 
 log = logging.getLogger(__name__)
 LIVE: dict[str, tuple[str, int, int]] = {}
+# Jobs whose final status could not be saved (database busy): the page reads it here.
+FINISHED: dict[str, tuple[JobStatus, str | None]] = {}
 _threads: dict[str, threading.Thread] = {}
 
 
@@ -93,7 +95,8 @@ def _analyse_job(app: Flask, token: str) -> None:
     with app.app_context():
         session = db.session()
         job = session.scalars(select(ImportJob).where(ImportJob.token == token)).one()
-        progress = JobProgress(app, token, write_db=True)
+        # On SQLite a progress write could wait for another import's write lock: memory only.
+        progress = JobProgress(app, token, write_db=session.get_bind().dialect.name != "sqlite")
         try:
             analysis = runner.analyse(
                 settings_of(app),
@@ -109,8 +112,9 @@ def _analyse_job(app: Flask, token: str) -> None:
         except DomainError as error:
             _finish(session, job, JobStatus.FAILED, error=error.message)
             return
-        except Exception:
-            log.exception("import job %s: analysis failed", job.id)
+        except Exception as error:
+            # Only the type: a driver's message may quote a cell (a youth's name).
+            log.error("import job %s: analysis failed (%s)", job.id, type(error).__name__)
             _finish(session, job, JobStatus.FAILED, error="Erreur inattendue pendant la lecture.")
             return
         job.preview_json = json.dumps(analysis.preview(), ensure_ascii=False, default=str)
@@ -156,9 +160,14 @@ def _apply_job(app: Flask, token: str) -> None:
             job = session.get_one(ImportJob, job_id)
             _finish(session, job, JobStatus.FAILED, error=error.message)
             return
-        except Exception:
+        except Exception as error:
             session.rollback()
-            log.exception("import job %s: apply failed (user %s)", job_id, created_by)
+            log.error(
+                "import job %s: apply failed (user %s, %s)",
+                job_id,
+                created_by,
+                type(error).__name__,
+            )
             job = session.get_one(ImportJob, job_id)
             _finish(
                 session,
@@ -185,7 +194,14 @@ def _finish(session: Session, job: ImportJob, status: JobStatus, error: str | No
     job.status = status
     job.error = error
     job.phase = ""
-    session.commit()
+    try:
+        session.commit()
+    except Exception as problem:  # the page must not wait forever for a job that ended
+        session.rollback()
+        log.error("import job %s: status not saved (%s)", job.id, type(problem).__name__)
+        LIVE[job.token] = ("", 0, 0)
+        FINISHED[job.token] = (status, error)
+        return
     LIVE.pop(job.token, None)
 
 
@@ -236,6 +252,15 @@ def _import_dropped(app: Flask, session: Session, psad: Psad, path: Path) -> Pat
     except DomainError as error:
         session.rollback()
         return _move(path, "failed", stamp, f"Échec de l'import de {path.name} : {error.message}\n")
+    except Exception as error:  # never retried forever, never blocking the files after it
+        session.rollback()
+        log.error("drop folder: %s failed (%s)", path.name, type(error).__name__)
+        return _move(
+            path,
+            "failed",
+            stamp,
+            f"Échec inattendu de l'import de {path.name} : rien n'a été enregistré.\n",
+        )
     from psad.imports.cli import summary
 
     text = summary(outcome, force=False) + "\n"

@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
@@ -159,6 +159,9 @@ def upload() -> BaseResponse | tuple[str, int]:
 @can_import
 def job(token: str) -> BaseResponse | str:
     job = _job_or_404(token)
+    if token in jobs.FINISHED:  # ended, but the database was too busy to record it
+        db.session.expunge(job)
+        job.status, job.error = jobs.FINISHED[token]
     if job.status is JobStatus.DONE and job.batch_id:
         return redirect(url_for("imports.batch", batch_id=job.batch_id))
     phase, done, total = jobs.LIVE.get(token, (job.phase, job.done, job.total))
@@ -241,9 +244,14 @@ def confirm(token: str) -> BaseResponse:
             "warning",
         )
         return redirect(url_for("imports.index"))
-    job.status = JobStatus.APPLYING
+    started = db.session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job.id, ImportJob.status == JobStatus.READY)
+        .values(status=JobStatus.APPLYING)
+    )
     db.session.commit()
-    jobs.start(current_app._get_current_object(), token, apply=True)  # type: ignore[attr-defined]
+    if started.rowcount == 1:  # type: ignore[attr-defined]  # a double click starts one import
+        jobs.start(current_app._get_current_object(), token, apply=True)  # type: ignore[attr-defined]
     return redirect(url_for("imports.job", token=token))
 
 

@@ -449,3 +449,18 @@ def test_a_youth_listed_twice_in_a_file_read_again_is_counted_once(session, tmp_
     forced = do_import(session, psad, path, force=True)
 
     assert (forced.result.unchanged, forced.result.created) == (1, 0)
+
+
+def test_placeholder_ines_neither_merge_youth_nor_stop_the_import(session, tmp_path):
+    psad = make_psad(session)
+    path = listing(
+        tmp_path,
+        row(ine="INCONNU", uai="0750655E-LYCEE"),
+        row(ine="INCONNU", last="Dupré", first="Noé"),
+    )
+
+    outcome = do_import(session, psad, path)
+
+    assert outcome.result.created == 2
+    assert session.scalars(select(Youth.ine).distinct()).all() == [None]
+    assert any("format non reconnu" in p for p in problems_of(outcome, 4))

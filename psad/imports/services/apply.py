@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from psad import clock
@@ -90,9 +91,14 @@ def lock_psad_imports(session: Session, psad_id: int) -> None:
     done = session.execute(
         update(ImportLock).where(ImportLock.psad_id == psad_id).values(locked_at=now)
     )
-    if done.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(ImportLock(psad_id=psad_id, locked_at=now))
-        session.flush()
+    if done.rowcount == 0:  # type: ignore[attr-defined]  # the PSAD's first import
+        try:
+            with session.begin_nested():
+                session.add(ImportLock(psad_id=psad_id, locked_at=now))
+        except IntegrityError:  # another first import created it meanwhile: wait for it
+            session.execute(
+                update(ImportLock).where(ImportLock.psad_id == psad_id).values(locked_at=now)
+            )
 
 
 def apply_import(
