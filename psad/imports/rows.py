@@ -166,6 +166,7 @@ class RowParser:
         }
 
         self.indexes = list(self.mapping.values())
+        self.fields = tuple(self.mapping)
         self.plan = [
             (
                 name,
@@ -181,8 +182,11 @@ class RowParser:
         return self.columns.get(name) or FIELDS.get(name, name)
 
     def fingerprint(self, cells: list[Any]) -> str:
+        """The row's values with the fields they are read into: a corrected mapping changes it."""
         width = len(cells)
-        return row_hash([cells[index] if index < width else None for index in self.indexes])
+        return row_hash(
+            [self.fields, *(cells[index] if index < width else None for index in self.indexes)]
+        )
 
     def parse(
         self,
@@ -194,7 +198,7 @@ class RowParser:
         """Check one row; a row listed identically before is taken as is, for its youth."""
         width = len(cells)
         raw = [cells[index] if index < width else None for index in self.indexes]
-        row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or row_hash(raw))
+        row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or self.fingerprint(cells))
         if known_youth_id is not None:
             row.known_youth_id = known_youth_id
             row.keep_as_read()

@@ -464,3 +464,17 @@ def test_placeholder_ines_neither_merge_youth_nor_stop_the_import(session, tmp_p
     assert outcome.result.created == 2
     assert session.scalars(select(Youth.ine).distinct()).all() == [None]
     assert any("format non reconnu" in p for p in problems_of(outcome, 4))
+
+
+def test_an_older_row_listed_again_after_a_newer_one_is_applied_again(session, tmp_path):
+    psad = make_psad(session)
+    do_import(session, psad, listing(tmp_path, row(phone="0611111111"), name="a.xlsx"))
+    do_import(session, psad, listing(tmp_path, row(phone="0622222222"), name="b.xlsx"))
+
+    third = listing(tmp_path, row(phone="0611111111"), row(ine=None, last="Autre"), name="c.xlsx")
+
+    outcome = do_import(session, psad, third)
+
+    assert outcome.result.updated == 1
+    phone = session.scalars(select(Youth.phone).where(Youth.last_name == "Lefèvre")).one()
+    assert phone == "+33611111111"

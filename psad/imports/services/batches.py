@@ -22,18 +22,35 @@ def previous_batch(session: Session, psad_id: int, digest: str) -> ImportBatch |
 
 
 def listed_rows(session: Session, psad_id: int, hashes: Sequence[str]) -> dict[str, int]:
-    """Row fingerprints already listed in this PSAD, with the youth each one was listed for."""
-    found: dict[str, int] = {}
+    """Row fingerprints that are the latest listing of a youth of this PSAD, with that youth.
+
+    Only the latest listing counts: if a newer list said something else since, an older
+    identical row must be read and applied again.
+    """
+    candidates: dict[str, tuple[int, int]] = {}
     for values in _slices(sorted(set(hashes))):
         query = (
-            select(Listing.row_hash, Listing.youth_id)
+            select(Listing.row_hash, Listing.youth_id, Listing.id)
             .join(ImportBatch, ImportBatch.id == Listing.batch_id)
             .where(ImportBatch.psad_id == psad_id, Listing.row_hash.in_(values))
-            .order_by(Listing.id)
         )
-        for row_hash, youth_id in session.execute(query):
-            found[row_hash] = youth_id
-    return found
+        for row_hash, youth_id, listing_id in session.execute(query):
+            if row_hash not in candidates or listing_id > candidates[row_hash][1]:
+                candidates[row_hash] = (youth_id, listing_id)
+    latest: dict[int, int] = {}
+    for values in _slices(sorted({youth_id for youth_id, _ in candidates.values()})):
+        newest = (
+            select(Listing.youth_id, func.max(Listing.id))
+            .where(Listing.youth_id.in_(values))
+            .group_by(Listing.youth_id)
+        )
+        for youth_id, listing_id in session.execute(newest):
+            latest[youth_id] = listing_id
+    return {
+        row_hash: youth_id
+        for row_hash, (youth_id, listing_id) in candidates.items()
+        if latest.get(youth_id) == listing_id
+    }
 
 
 def count_batches(session: Session, psad_id: int) -> int:
