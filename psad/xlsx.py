@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def safe_value(value: Any) -> Any:
-    """A value as it may go into a cell: text that a spreadsheet would run as a formula is
-    prefixed with an apostrophe (OWASP CSV/formula injection), other values are kept."""
-    if value is None or isinstance(value, bool | int | float | date | datetime):
+def safe_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """A value as it may go into a cell. Text that a spreadsheet would run as a formula
+    (OWASP formula injection) is stored as text with Excel's « quote prefix »: it shows and
+    reads back unchanged, and is never evaluated."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
         return value
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def table_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -32,12 +33,13 @@ def table_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=safe_value(header))
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.data_type = "s"
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([safe_value(value) for value in row])
+        sheet.append([safe_cell(sheet, value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

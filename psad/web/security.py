@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,6 +33,7 @@ def init(app: Flask) -> None:
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if response.mimetype == "text/html":
+        if request.endpoint not in ("static", "bootstrap.static"):
+            # Pages and downloads (rejected rows) hold personal data: never in a cache.
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -100,9 +100,11 @@ def test_rejected_rows_download_as_xlsx_with_reason_and_no_formula(client, pilot
 
     sheet = load_workbook(io.BytesIO(download.data)).active
     rows = list(sheet.iter_rows(values_only=True))
+    formula_like = sheet.cell(row=2, column=5)
     assert rows[0] == (*HEADER, "Motif du rejet", "Ligne d'origine")
     assert rows[1][1] == "Sans-Nom"
-    assert rows[1][4].startswith("'=")  # shown as text, never run as a formula
+    assert rows[1][4] == '=HYPERLINK("http://x")'  # unchanged, for a re-import
+    assert (formula_like.data_type, formula_like.quotePrefix) == ("s", True)  # never run
     assert "Nom manquant" in rows[1][5]
     assert rows[1][6] == 3
 
@@ -245,3 +247,16 @@ def test_a_long_list_pages_its_youth(client, pilot, tmp_path):
     assert first.status_code == 200 and "Page 1 sur 2" in first.text
     assert f'href="{batch_url}?page=2"' in first.text
     assert "NOM59" in second.text
+
+
+def test_the_rejected_rows_download_is_never_cached(client, pilot, tmp_path):
+    client.login("pilote@psad.example")
+    page = upload(client, write_xlsx(tmp_path, "mars.xlsx", [HEADER, GOOD, BAD]))
+    _, token = finished_page(client, page.headers["Location"])
+    client.post(f"/listes/travaux/{token}/confirmer", data={"csrf_token": client.csrf_token()})
+    jobs.wait(token)
+    batch_url = client.get(f"/listes/travaux/{token}").headers["Location"]
+
+    download = client.get(f"{batch_url}/lignes-rejetees.xlsx")
+
+    assert download.headers["Cache-Control"] == "no-store"
