@@ -26,7 +26,7 @@ from psad.config import Settings
 from psad.db import db
 from psad.errors import DomainError
 from psad.imports import runner, services
-from psad.imports.models import ImportJob, ImportOrigin, JobStatus, ListSource
+from psad.imports.models import ImportBatch, ImportJob, ImportOrigin, JobStatus, ListSource
 
 log = logging.getLogger(__name__)
 LIVE: dict[str, tuple[str, int, int]] = {}
@@ -110,9 +110,11 @@ def _analyse_job(app: Flask, token: str) -> None:
                 progress=progress,
             )
         except DomainError as error:
+            _job_file(app, job).unlink(missing_ok=True)  # unreadable: nothing is kept
             _finish(session, job, JobStatus.FAILED, error=error.message)
             return
         except Exception as error:
+            _job_file(app, job).unlink(missing_ok=True)
             # Only the type: a driver's message may quote a cell (a youth's name).
             log.error("import job %s: analysis failed (%s)", job.id, type(error).__name__)
             _finish(session, job, JobStatus.FAILED, error="Erreur inattendue pendant la lecture.")
@@ -286,7 +288,26 @@ def purge_uploads(app: Flask) -> int:
         if path.is_file() and path.stat().st_mtime < cutoff.timestamp():
             path.unlink()
             removed += 1
+    inbox = settings.inbox_dir
+    if inbox.is_dir():  # reports and files of the drop folder
+        for path in inbox.glob("*/*/*"):
+            if (
+                path.parent.name in ("done", "failed")
+                and path.is_file()
+                and path.stat().st_mtime < cutoff.timestamp()
+            ):
+                path.unlink()
+                removed += 1
     with app.app_context():
         db.session.execute(delete(ImportJob).where(ImportJob.updated_at < cutoff))
+        # Rejected rows (whole rows as read, some of youth out of scope) go with the files.
+        for batch in db.session.scalars(
+            select(ImportBatch).where(
+                ImportBatch.imported_at < cutoff, ImportBatch.report_json.contains("rejected_rows")
+            )
+        ):
+            report = batch.report
+            if report.pop("rejected_rows", None):
+                batch.report_json = json.dumps(report, ensure_ascii=False)
         db.session.commit()
     return removed

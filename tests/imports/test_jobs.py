@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from psad import clock
 from psad.imports.jobs import purge_uploads, upload_dir
-from psad.imports.models import ImportJob, JobStatus, ListSource
+from psad.imports.models import ImportBatch, ImportJob, JobStatus, ListSource
 from psad.scheduler import take_lease
 from tests.factories import make_psad
 
@@ -43,6 +43,31 @@ def test_uploaded_files_older_than_the_retention_are_deleted(app, settings, sess
     assert removed == 1
     assert not old.exists() and recent.exists()
     assert session.scalar(select(func.count()).select_from(ImportJob)) == 0
+
+
+def test_rejected_rows_of_old_lists_go_with_the_retention(
+    app, settings, session, tmp_path, monkeypatch
+):
+    psad = make_psad(session)
+    batch = ImportBatch(
+        psad_id=psad.id,
+        label="L",
+        source=ListSource.SIEI,
+        origin="cli",
+        file_name="a.xlsx",
+        file_hash="1" * 64,
+        file_size=1,
+        rejected=1,
+        imported_at=clock.now() - timedelta(days=40),
+        report_json='{"headers": ["Nom"], "rejected_rows": [{"line": 2}]}',
+    )
+    session.add(batch)
+    session.commit()
+
+    purge_uploads(app)
+
+    session.refresh(batch)
+    assert "rejected_rows" not in batch.report and batch.report["headers"] == ["Nom"]
 
 
 def test_only_one_scheduler_holds_the_lease_until_it_expires(session):

@@ -141,7 +141,7 @@ def test_a_file_already_imported_is_recognised_and_confirming_changes_nothing(
     ],
 )
 def test_an_unreadable_file_gets_one_french_message_and_nothing_is_stored(
-    client, pilot, tmp_path, session, writer, expected
+    client, pilot, tmp_path, session, settings, writer, expected
 ):
     client.login("pilote@psad.example")
     path = writer(tmp_path) if writer is not write_zip_bomb else writer(tmp_path, megabytes=60)
@@ -152,6 +152,7 @@ def test_an_unreadable_file_gets_one_french_message_and_nothing_is_stored(
     assert expected in page.text
     assert "Rien n'a été enregistré" in page.text
     assert session.scalar(select(func.count()).select_from(Youth)) == 0
+    assert list(jobs.upload_dir(settings).iterdir()) == []  # the unreadable file is not kept
 
 
 def test_the_mapping_can_be_corrected_and_saved_as_a_profile(client, pilot, tmp_path, settings):
