@@ -19,6 +19,11 @@ from psad.youth.forms import SearchForm, SignalementForm
 from psad.youth.models import CaseStatus
 
 bp = Blueprint("youth", __name__)
+PARTNER_DUPLICATE = (
+    "Ce jeune semble déjà connu de la plateforme : contactez le pilote de la PSAD, qui peut "
+    "vous confier son suivi. S'il s'agit d'une autre personne, cochez « Il s'agit d'un "
+    "homonyme »."
+)
 PER_PAGE = 25
 
 
@@ -84,6 +89,8 @@ def signal() -> Response | tuple[str, int]:
         )
     except (services.DuplicateYouthError, services.YouthOutOfScopeError) as error:
         db.session.rollback()
+        if membership.role is Role.PARTNER:  # need-to-know: no name, no PSAD, no link
+            return _signal_page(form, 409, duplicate=PARTNER_DUPLICATE, existing=None)
         existing = getattr(error, "youth", None)
         return _signal_page(form, 409, duplicate=error.message, existing=existing)
     db.session.commit()

@@ -320,3 +320,23 @@ def test_admin_sees_the_events_of_every_psad(client, world, events_of_both_psads
 
     assert "marque-lille" in page
     assert "marque-amiens" in page
+
+
+def test_a_partner_signalling_a_known_youth_learns_nothing_about_the_file(client, session):
+    from tests.factories import make_psad, make_structure, make_user, make_youth
+
+    psad = make_psad(session)
+    school = make_structure(session, psad)
+    partner = make_user(session, psad=psad, role=Role.PARTNER, structure=school)
+    make_youth(session, psad, ine="0494004062M", last_name="Secret", first_name="Jeune")
+    session.commit()
+    client.sign_in(partner)
+
+    page = client.submit(
+        "/jeunes/signaler", {"last_name": "Autre", "first_name": "Nom", "ine": "0494004062M"}
+    )
+
+    assert page.status_code == 409
+    text = html.unescape(page.get_data(as_text=True))
+    assert "semble déjà connu de la plateforme" in text
+    assert "0494004062M existe déjà" not in text and "Voir la fiche existante" not in text
