@@ -152,7 +152,7 @@ def summary(outcome: runner.Outcome, *, force: bool) -> str:
         f"  conflits (suivis par une autre PSAD) : {result.conflicts}",
         f"  avertissements : {result.warnings}",
     ]
-    problems = sorted(outcome.analysis.problems + result.conflict_rows, key=lambda p: p.line)
+    problems = sorted(outcome.analysis.problems + result.late_problems, key=lambda p: p.line)
     for problem in problems[:20]:
         where = f", colonne {problem.column}" if problem.column else ""
         lines.append(f"  ligne {problem.line}{where} ({problem.level}) : {problem.message}")

@@ -50,9 +50,11 @@ REQUIRED_FIELDS: tuple[str, ...] = ("last_name", "first_name")
 # A header row must recognise the required fields and at least this many fields in all.
 MIN_HEADER_FIELDS = 3
 HEADER_SEARCH_ROWS = 30
-# Where several profiles recognise as many columns, the highest priority wins: a profile a
-# user saved from the preview, then the SIEI one (10), then the generic one (0).
-SAVED_PROFILE_PRIORITY = 20
+# Where several profiles recognise as many columns, the highest priority wins: the SIEI one
+# (10), then a profile a user saved from the preview (5), then the generic one (0). Profiles
+# are shared by every PSAD of the installation: a saved one never outranks the national
+# layout on a tie.
+SAVED_PROFILE_PRIORITY = 5
 
 PROFILE_KEYS = {"name", "label", "description", "priority", "fields"}
 PROFILE_NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -194,6 +196,11 @@ def save_profile(
             stream.write(text)
     except FileExistsError as exc:
         raise _profile_exists(name) from exc
+    except OSError as exc:
+        raise InvalidProfileError(
+            f"Le profil « {name} » n'a pas pu être enregistré (dossier des profils en lecture "
+            "seule ?) : demandez à l'administrateur."
+        ) from exc
     return path
 
 

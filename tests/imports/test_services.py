@@ -113,7 +113,7 @@ def do_import(
 
 
 def problems_of(outcome: runner.Outcome, line: int) -> list[str]:
-    found = outcome.analysis.problems + outcome.result.conflict_rows
+    found = outcome.analysis.problems + outcome.result.late_problems
     return [f"{p.level}: {p.message}" for p in found if p.line == line]
 
 
@@ -449,6 +449,7 @@ def test_a_youth_listed_twice_in_a_file_read_again_is_counted_once(session, tmp_
     forced = do_import(session, psad, path, force=True)
 
     assert (forced.result.unchanged, forced.result.created) == (1, 0)
+    assert any("Même jeune qu'une autre ligne" in p for p in problems_of(forced, 5))
 
 
 def test_placeholder_ines_neither_merge_youth_nor_stop_the_import(session, tmp_path):

@@ -52,7 +52,9 @@ class ImportResult:
     warnings: int = 0
     rows_read: int = 0
     already_imported: bool = False
-    conflict_rows: list[Problem] = field(default_factory=list)
+    # Found while applying (conflicts with another PSAD, a youth met twice): the report adds
+    # them to the analysis's problems.
+    late_problems: list[Problem] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -181,7 +183,7 @@ def apply_import(
 
 
 def _report(analysis: Analysis, result: ImportResult) -> dict[str, Any]:
-    problems = analysis.problems + result.conflict_rows
+    problems = analysis.problems + result.late_problems
     problems.sort(key=lambda p: p.line)
     return {
         "headers": analysis.header.headers,

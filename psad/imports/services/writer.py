@@ -14,7 +14,7 @@ from psad.auth.models import Psad
 from psad.imports.bulk import insert_rows
 from psad.imports.models import ImportBatch
 from psad.imports.profiles import FIELDS
-from psad.imports.rows import CONFLICT, ParsedRow, Problem
+from psad.imports.rows import CONFLICT, WARNING, ParsedRow, Problem
 from psad.imports.services.tables import (
     CASE_COLUMNS,
     CASES,
@@ -90,7 +90,15 @@ class _Writer:
             if youth_id in self.seen_youth:
                 # A second row of this file for a youth already handled (a duplicate the
                 # analysis could not merge, e.g. one row listed before and one new): the youth
-                # is counted once, as in a merge.
+                # is counted once, as in a merge, and the row is reported.
+                self.result.warnings += 1
+                self.result.late_problems.append(
+                    Problem(
+                        row.line,
+                        WARNING,
+                        "Même jeune qu'une autre ligne de ce fichier : ligne non appliquée",
+                    )
+                )
                 continue
             self.seen_youth.add(youth_id)
             changes = _changes(records[youth_id], row.youth) if youth_id in records else {}
@@ -197,7 +205,7 @@ class _Writer:
         psad = self.session.get(Psad, psad_id)
         name = f"{psad.code} ({psad.name})" if psad else "une autre PSAD"
         self.result.conflicts += 1
-        self.result.conflict_rows.append(
+        self.result.late_problems.append(
             Problem(
                 row.line,
                 CONFLICT,
