@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +46,40 @@ def upload_dir(settings: Settings) -> Path:
     path = settings.resolve(settings.imports.upload_dir)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def new_job(
+    session: Session,
+    settings: Settings,
+    *,
+    psad_id: int,
+    user_id: int,
+    label: str,
+    source: ListSource,
+    file_name: str,
+    save: Callable[[Path], object],
+) -> ImportJob:
+    """Store an upload under a random name (outside the web root) and record its job."""
+    token = secrets.token_urlsafe(24)
+    original = Path(file_name).name[:200] or "liste"
+    stored = f"{token}{Path(original).suffix.lower()[:10]}"
+    path = upload_dir(settings) / stored
+    save(path)
+    job = ImportJob(
+        token=token,
+        psad_id=psad_id,
+        created_by_id=user_id,
+        status=JobStatus.ANALYSING,
+        label=label,
+        source=source,
+        file_name=original,
+        stored_name=stored,
+        file_hash=services.file_hash(path),
+        file_size=path.stat().st_size,
+    )
+    session.add(job)
+    session.flush()
+    return job
 
 
 class JobProgress:

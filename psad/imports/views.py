@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -124,32 +122,26 @@ def upload() -> BaseResponse | tuple[str, int]:
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("imports/index.html", batches=_history(), form=form), 422
-    settings = current_app.extensions["psad_settings"]
-    token = secrets.token_urlsafe(24)
-    original = Path(form.file.data.filename or "liste").name[:200]
-    stored = f"{token}{Path(original).suffix.lower()[:10]}"
-    path = jobs.upload_dir(settings) / stored
-    form.file.data.save(path)
-    job = ImportJob(
-        token=token,
+    upload = form.file.data
+    job = jobs.new_job(
+        db.session(),
+        current_app.extensions["psad_settings"],
         psad_id=_psad_id(),
-        created_by_id=current_user.id,
-        status=JobStatus.ANALYSING,
+        user_id=current_user.id,
         label=form.label.data or "",
         source=ListSource(form.source.data),
-        file_name=original,
-        stored_name=stored,
-        file_hash=services.file_hash(path),
-        file_size=path.stat().st_size,
+        file_name=upload.filename or "liste",
+        save=upload.save,
     )
-    db.session.add(job)
     audit.record(
         db.session(),
         current_actor(),
         AuditAction.IMPORT_PREVIEWED,
         object_type="import_job",
-        detail=f"fichier={original}",
+        object_id=job.id,
+        detail=f"fichier={job.file_name}",
     )
+    token = job.token
     db.session.commit()
     jobs.start(current_app._get_current_object(), token, apply=False)  # type: ignore[attr-defined]
     return redirect(url_for("imports.job", token=token))
