@@ -141,6 +141,7 @@ def _analyse_job(app: Flask, token: str) -> None:
                 today=clock.today(),
                 session=session,
                 psad_id=job.psad_id,
+                header_line=job.preview.get("header_line"),  # the row the preview showed
                 profile=job.profile,
                 mapping=job.mapping,
                 progress=progress,
@@ -188,6 +189,7 @@ def _apply_job(app: Flask, token: str) -> None:
                 today=clock.today(),
                 session=session,
                 psad_id=job.psad_id,
+                header_line=job.preview.get("header_line"),  # the row the preview showed
                 profile=job.profile,
                 mapping=job.mapping,
                 progress=progress,

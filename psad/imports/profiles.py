@@ -138,15 +138,18 @@ def find_header(
     *,
     file_name: str,
     search_rows: int = HEADER_SEARCH_ROWS,
+    line_only: int | None = None,
 ) -> HeaderMatch:
     """Find the header among the first rows: the row and profile recognising most fields.
 
     Ties go to the earlier row, then to the earlier profile (``load_profiles`` puts the
-    highest priority first).
+    highest priority first). ``line_only`` keeps the header row a preview already found.
     """
     best: HeaderMatch | None = None
     candidates = list(profiles)
     for line, cells in rows[:search_rows]:
+        if line_only is not None and line != line_only:
+            continue
         headers = [_header_text(cell) for cell in cells]
         for profile in candidates:
             match = _match(line, headers, profile)

@@ -40,6 +40,7 @@ def analyse(
     progress: services.Progress = services._no_progress,
     session: Session | None = None,
     psad_id: int | None = None,
+    header_line: int | None = None,
 ) -> services.Analysis:
     """Analyse a file; with a session and a PSAD, rows it listed identically before are not
     checked again."""
@@ -61,6 +62,7 @@ def analyse(
         mapping=mapping,
         progress=progress,
         listed=listed,
+        header_line=header_line,
     )
 
 

@@ -319,3 +319,18 @@ def test_header_given_to_two_fields_is_refused(tmp_path: Path) -> None:
         "Le profil d'import « double.toml » associe l'en-tête « TEL » à deux champs : "
         "« phone » et « guardian_phone »."
     )
+
+
+def test_the_header_row_a_preview_found_is_kept_on_confirmation() -> None:
+    rows: list[Row] = [
+        (1, ["Nom", "Prénom", "Date de naissance"]),  # an earlier table on the sheet
+        (3, ["Nom", "Prénom", "Date de naissance", "INE"]),
+        (4, ["Dupré", "Noé", "14/05/2007", None]),
+    ]
+    profiles = load_profiles(default_profiles_dir())
+
+    found = find_header(rows, profiles, file_name="liste.xlsx", line_only=1)
+
+    assert found.line == 1
+    with pytest.raises(NoHeaderError):
+        find_header(rows, profiles, file_name="liste.xlsx", line_only=4)

@@ -128,6 +128,7 @@ def analyse_file(
     mapping: dict[str, int] | None = None,
     progress: Progress = _no_progress,
     listed: Callable[[list[str]], dict[str, int]] | None = None,
+    header_line: int | None = None,
 ) -> Analysis:
     """Read the file, find its header and parse every row; raises on an unreadable file.
 
@@ -142,7 +143,7 @@ def analyse_file(
         profiles = [p for p in profiles if p.name == profile_name]
         if not profiles:
             raise MappingError(f"Profil d'import « {profile_name} » inconnu.")
-    header = find_header(table.rows, profiles, file_name=file_name)
+    header = find_header(table.rows, profiles, file_name=file_name, line_only=header_line)
     if mapping is not None:
         _check_mapping(mapping, header)
     else:
