@@ -105,10 +105,7 @@ class Listing(Base):
 
     youth: Mapped[Youth] = relationship()
 
-    __table_args__ = (
-        UniqueConstraint("batch_id", "youth_id"),
-        Index(None, "row_hash"),
-    )
+    __table_args__ = (UniqueConstraint("batch_id", "youth_id"),)
 
 
 class ImportLock(Base):

@@ -85,7 +85,7 @@ class Youth(Base):
     __tablename__ = "youths"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"), index=True)
+    psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"))
     ine: Mapped[str | None] = mapped_column(String(11))
     last_name: Mapped[str] = mapped_column(String(120))
     first_name: Mapped[str] = mapped_column(String(120))
@@ -113,6 +113,9 @@ class Youth(Base):
     # Matching and search keys, kept in step by refresh_keys()
     search_key: Mapped[str] = mapped_column(String(250), default="")
     identity_key: Mapped[str | None] = mapped_column(String(260))
+    # Fingerprint of the row of the youth's latest listing (``Listing.row_hash``): an import
+    # finds the rows it listed identically before with one indexed lookup.
+    last_row_hash: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
@@ -126,10 +129,12 @@ class Youth(Base):
         foreign_keys="Case.youth_id",
     )
 
+    # Few indexes on purpose: each one slows the import of a 100,000-row list. Lookups by INE
+    # and identity key span every PSAD (a youth followed elsewhere is a conflict); the PSAD's
+    # own lists use the (psad_id, ...) ones.
     __table_args__ = (
-        Index(None, "psad_id", "ine"),
-        Index(None, "psad_id", "identity_key"),
         Index(None, "psad_id", "search_key"),
+        Index(None, "psad_id", "last_row_hash"),
         Index(None, "ine"),
         Index(None, "identity_key"),
     )

@@ -25,12 +25,12 @@ from psad.imports.services.tables import (
     LISTINGS,
     YOUTH_EXTRA_COLUMNS,
     YOUTHS,
-    _slices,
     allocate_ids,
+    among,
 )
 from psad.youth.identifiers import fold
 from psad.youth.identifiers import identity_key as ids_identity_key
-from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Youth
+from psad.youth.models import CaseSource, CaseStatus, Guardian, Youth
 
 if TYPE_CHECKING:  # apply.py imports this module
     from psad.imports.services.apply import ImportRequest, ImportResult
@@ -59,11 +59,10 @@ class _Writer:
         self.result = result
         self.now = now
         self.seen_youth: set[int] = set()
+        self._mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
 
     def write(self, rows: list[ParsedRow]) -> None:
         matches = self._match_all(rows)
-        ours = [m.id for m in matches.values() if m.psad_id == self.psad_id]
-        open_cases = self._open_cases(ours)
         compare_ids = [
             m.id
             for row in rows
@@ -76,6 +75,7 @@ class _Writer:
         updates: list[dict[str, Any]] = []
         listings: list[tuple[Any, ...]] = []
         reopen: list[int] = []
+        new_hashes: list[tuple[str, int]] = []
         guardians_for: dict[int, dict[str, Any]] = {}
         changed_audit: list[tuple[int, list[str]]] = []
         for row in rows:
@@ -118,14 +118,21 @@ class _Writer:
                 self.result.unchanged += 1
             if row.guardian:
                 guardians_for[youth_id] = row.guardian
+            if row.row_hash != match.row_hash:
+                new_hashes.append((row.row_hash, youth_id))
             outcome = "updated" if changes else "unchanged"
-            if youth_id not in open_cases:
+            if not match.has_open_case:
                 reopen.append(youth_id)
                 self.result.reopened += 1
                 outcome += "+reopened"
             listings.append(self._listing(row, youth_id, outcome))
         if updates:
             self.session.execute(update(Youth), updates)
+        if new_hashes:
+            self.session.connection().exec_driver_sql(
+                f"UPDATE youths SET last_row_hash = {self._mark} WHERE id = {self._mark}",
+                new_hashes,
+            )
         self._add_missing_guardians(guardians_for)
         for youth_id, names in changed_audit:
             audit.record(
@@ -144,26 +151,16 @@ class _Writer:
 
     def _match_all(self, rows: list[ParsedRow]) -> dict[int, _Match]:
         """Each row's known youth, by line: listed identical before, else INE, else identity."""
-        table = YOUTHS
-        light = (table.c.id, table.c.psad_id, table.c.ine, table.c.identity_key)
-        by_id: dict[int, _Match] = {}
-        listed = [row.known_youth_id for row in rows if row.known_youth_id is not None]
-        for values in _slices(listed):
-            for record in self.session.execute(select(*light).where(table.c.id.in_(values))):
-                by_id[record.id] = _Match(*record)
-        by_ine: dict[str, _Match] = {}
-        by_key: dict[str, _Match] = {}
+        listed = {row.known_youth_id for row in rows if row.known_youth_id is not None}
         ines = {row.ine for row in rows if row.ine and row.known_youth_id is None}
         keys = {row.identity_key for row in rows if row.identity_key and row.known_youth_id is None}
-        for column, values_set, found in (("ine", ines, by_ine), ("identity_key", keys, by_key)):
-            for values in _slices(list(values_set)):
-                query = (
-                    select(*light)
-                    .where(table.c[column].in_(values))
-                    .order_by(table.c.psad_id != self.psad_id, table.c.id)
-                )
-                for record in self.session.execute(query):
-                    found.setdefault(getattr(record, column), _Match(*record))
+        by_id = {found.id: found for found in self._find("youths.id", listed)}
+        by_ine: dict[str, _Match] = {}
+        by_key: dict[str, _Match] = {}
+        for found in self._find("youths.ine", ines):
+            by_ine.setdefault(found.ine or "", found)
+        for found in self._find("youths.identity_key", keys):
+            by_key.setdefault(found.identity_key or "", found)
         matches: dict[int, _Match] = {}
         for row in rows:
             match: _Match | None = None
@@ -179,27 +176,37 @@ class _Writer:
                 matches[row.line] = match
         return matches
 
-    def _records(self, youth_ids: list[int]) -> dict[int, dict[str, Any]]:
-        records: dict[int, dict[str, Any]] = {}
-        for values in _slices(youth_ids):
-            query = select(*(YOUTHS.c[name] for name in ("id", *COMPARED))).where(
-                YOUTHS.c.id.in_(values)
+    def _find(self, column: str, values: set[Any]) -> list[_Match]:
+        """Youth whose ``column`` is one of ``values``, this PSAD's first, then by id."""
+        if not values:
+            return []
+        query = (
+            select(
+                YOUTHS.c.id,
+                YOUTHS.c.psad_id,
+                YOUTHS.c.ine,
+                YOUTHS.c.identity_key,
+                YOUTHS.c.last_row_hash,
+                CASES.c.id.is_not(None),
             )
-            for record in self.session.execute(query).mappings():
-                records[record["id"]] = dict(record)
-        return records
-
-    def _open_cases(self, youth_ids: list[int]) -> set[int]:
-        found: set[int] = set()
-        for values in _slices(youth_ids):
-            found.update(
-                self.session.scalars(
-                    select(Case.youth_id).where(
-                        Case.youth_id.in_(values), Case.status == CaseStatus.OPEN
-                    )
+            .select_from(
+                YOUTHS.outerjoin(
+                    CASES,
+                    (CASES.c.youth_id == YOUTHS.c.id) & (CASES.c.status == CaseStatus.OPEN),
                 )
             )
-        return found
+            .where(among(self.session, column, values))
+            .order_by(YOUTHS.c.psad_id != self.psad_id, YOUTHS.c.id)
+        )
+        return [_Match(*record) for record in self.session.execute(query)]
+
+    def _records(self, youth_ids: list[int]) -> dict[int, dict[str, Any]]:
+        if not youth_ids:
+            return {}
+        query = select(*(YOUTHS.c[name] for name in ("id", *COMPARED))).where(
+            among(self.session, "youths.id", youth_ids)
+        )
+        return {record["id"]: dict(record) for record in self.session.execute(query).mappings()}
 
     def _conflict(self, row: ParsedRow, psad_id: int) -> None:
         psad = self.session.get(Psad, psad_id)
@@ -232,6 +239,7 @@ class _Writer:
                     self.psad_id,
                     _search_key(values.get("last_name"), values.get("first_name")),
                     row.identity_key,
+                    row.row_hash,
                     self.now,
                     self.now,
                 )
@@ -280,11 +288,13 @@ class _Writer:
 
     def _add_missing_guardians(self, guardians_for: dict[int, dict[str, Any]]) -> None:
         """A known youth without a guardian gets the one the list gives (never duplicated)."""
-        having: set[int] = set()
-        for values in _slices(list(guardians_for)):
-            having.update(
-                self.session.scalars(select(Guardian.youth_id).where(Guardian.youth_id.in_(values)))
+        if not guardians_for:
+            return
+        having = set(
+            self.session.scalars(
+                select(Guardian.youth_id).where(among(self.session, "youth_id", guardians_for))
             )
+        )
         insert_rows(
             self.session,
             GUARDIANS,
@@ -303,6 +313,8 @@ class _Match:
     psad_id: int
     ine: str | None
     identity_key: str | None
+    row_hash: str | None  # of the youth's latest listing
+    has_open_case: bool
 
 
 def _search_key(last_name: str | None, first_name: str | None) -> str:
