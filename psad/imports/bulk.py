@@ -9,12 +9,14 @@ stored exactly as the ORM stores them), then straight to the driver.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import sqltypes
+
+Processor = Callable[[Any], Any]
 
 
 def insert_rows(
@@ -25,47 +27,57 @@ def insert_rows(
         return
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.name == "postgresql":
-        _copy(connection, table, columns, rows)
-        return
-    by_column = [list(values) for values in zip(*rows, strict=True)]
-    for position, name in enumerate(columns):
-        process = _processor(table, name, dialect)
-        if process is None:
-            continue
-        values = by_column[position]
-        if values.count(values[0]) == len(values):  # one value for all rows (batch id, now...)
-            by_column[position] = [process(values[0])] * len(values)
-        else:
-            by_column[position] = [process(value) for value in values]
+    postgresql = dialect.name == "postgresql"
+    processors = [
+        (position, process)
+        for position, name in enumerate(columns)
+        if (process := _processor(table, name, dialect, postgresql=postgresql)) is not None
+    ]
+    if processors:
+        by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        for position, process in processors:
+            by_column[position] = _processed(by_column[position], process)
+        rows = list(zip(*by_column, strict=True))
     names = ", ".join(columns)
+    if postgresql:
+        raw = connection.connection.driver_connection
+        statement = f"COPY {table.name} ({names}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(row)
+        return
     marks = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(zip(*by_column, strict=True))
-    )
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
 
 
-def _processor(table: Table, name: str, dialect: Any) -> Callable[[Any], Any] | None:
-    """What turns a Python value into what the driver stores, or None when nothing does."""
+def _processed(values: Iterable[Any], process: Processor) -> list[Any]:
+    """``process`` applied to each value, once per distinct value (dates and enums repeat)."""
+    done: dict[Any, Any] = {None: None}
+    result: list[Any] = []
+    append = result.append
+    for value in values:
+        try:
+            append(done[value])
+        except KeyError:
+            done[value] = stored = process(value)
+            append(stored)
+    return result
+
+
+def _processor(table: Table, name: str, dialect: Any, *, postgresql: bool) -> Processor | None:
+    """What turns a Python value into what the driver stores, or None when nothing needs to.
+
+    psycopg adapts dates and instants itself in a COPY; only enums (stored by value) and the
+    application's own column types need converting there.
+    """
     column_type = table.c[name].type
-    bind = column_type._cached_bind_processor(dialect)
-    if bind is not None:
-        return lambda value: None if value is None else bind(value)
     if isinstance(column_type, sqltypes.Enum):
         return _enum_value
-    return None
+    if postgresql and isinstance(column_type, (sqltypes.Date, sqltypes.String)):
+        return None
+    bind = column_type._cached_bind_processor(dialect)
+    return bind
 
 
 def _enum_value(value: Any) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
-
-
-def _copy(
-    connection: Any, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """COPY FROM STDIN through psycopg 3, which adapts dates, instants and text itself."""
-    raw = connection.connection.driver_connection
-    names = ", ".join(columns)
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([_enum_value(value) for value in row])

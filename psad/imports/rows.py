@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from psad.youth import identifiers as ids
 from psad.youth.models import Track
 from psad.youth.services import YOUTH_FIELDS
 
+SEEN_VALUES = 4096
 ERROR = "erreur"
 WARNING = "avertissement"
 CONFLICT = "conflit"
@@ -101,6 +103,8 @@ class ParsedRow:
     # is not checked again (see ``RowParser.parse``).
     known_youth_id: int | None = None
     row_json: str = ""
+    # True once an error is found: the row will not be imported.
+    rejected: bool = False
 
     def refresh_identity(self) -> None:
         youth = self.youth
@@ -110,13 +114,9 @@ class ParsedRow:
 
     def keep_as_read(self) -> None:
         """Keep the row as read in JSON (a listing stores it); drop the cells."""
-        self.row_json = json.dumps(self.cells, ensure_ascii=False, default=str)
+        self.row_json = _ROW_JSON.encode(self.cells)
         if not self.rejected:
             self.cells = []
-
-    @property
-    def rejected(self) -> bool:
-        return any(p.level == ERROR for p in self.problems)
 
     @property
     def ine(self) -> str | None:
@@ -137,6 +137,10 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+# One encoder for every row: ``json.dumps`` with options builds a new one at each call.
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def row_hash(values: Sequence[Any]) -> str:
@@ -167,26 +171,44 @@ class RowParser:
 
         self.indexes = list(self.mapping.values())
         self.fields = tuple(self.mapping)
+        self._width = max(self.indexes, default=-1) + 1
+        self._pick = operator.itemgetter(*self.indexes) if len(self.indexes) > 1 else None
+        # repr((fields, *values)) is this prefix followed by repr(values) without its "(".
+        self._hash_prefix = "(" + repr(self.fields) + ", "
         self.plan = [
             (
                 name,
-                PARSERS.get(name),
-                TEXT_LIMITS.get(name),
+                PARSERS.get(name) or _text(TEXT_LIMITS.get(name)),
                 GUARDIAN_FIELDS.get(name),
                 self.column(name),
             )
             for name in self.mapping
         ]
+        # Per column, the result for each text already met: communes, schools, formations
+        # and dates repeat from row to row (at most SEEN_VALUES kept per column).
+        self.seen: list[dict[str, tuple[Any, str | None]]] = [{} for _ in self.mapping]
 
     def column(self, name: str) -> str:
         return self.columns.get(name) or FIELDS.get(name, name)
 
     def fingerprint(self, cells: list[Any]) -> str:
-        """The row's values with the fields they are read into: a corrected mapping changes it."""
-        width = len(cells)
-        return row_hash(
-            [self.fields, *(cells[index] if index < width else None for index in self.indexes)]
-        )
+        """The row's values with the fields they are read into: a corrected mapping changes it.
+
+        The same digest as ``row_hash([fields, *values])``, built faster.
+        """
+        if self._pick is None:
+            return row_hash([self.fields, *self._values(cells)])
+        text = self._hash_prefix + repr(self._values(cells))[1:]
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+    def _values(self, cells: list[Any]) -> tuple[Any, ...]:
+        """The mapped cells, in the order of ``self.indexes`` (None past the row's end)."""
+        if len(cells) < self._width:
+            cells = [*cells, *([None] * (self._width - len(cells)))]
+        if self._pick is None:
+            return tuple(cells[index] for index in self.indexes)
+        values: tuple[Any, ...] = self._pick(cells)
+        return values
 
     def parse(
         self,
@@ -196,33 +218,32 @@ class RowParser:
         fingerprint: str | None = None,
     ) -> ParsedRow:
         """Check one row; a row listed identically before is taken as is, for its youth."""
-        width = len(cells)
-        raw = [cells[index] if index < width else None for index in self.indexes]
-        row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or self.fingerprint(cells))
         if known_youth_id is not None:
+            row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or self.fingerprint(cells))
             row.known_youth_id = known_youth_id
             row.keep_as_read()
             return row
+        raw = self._values(cells)
+        row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or self.fingerprint(cells))
         problems = row.problems
         youth = row.youth
         guardian = row.guardian
-        clean_text = ids.clean_text
-        for value, (name, parser, limit, guardian_key, column) in zip(raw, self.plan, strict=True):
+        for value, (name, check, guardian_key, column), seen in zip(
+            raw, self.plan, self.seen, strict=True
+        ):
             if value is None or value == "":
                 continue
-            if parser is None:
-                checked = clean_text(value)
-                if checked and limit and len(checked) > limit:
-                    problems.append(
-                        Problem(
-                            line, WARNING, f"Texte trop long, coupé à {limit} caractères", column
-                        )
-                    )
-                    checked = checked[:limit]
+            if type(value) is str:
+                result = seen.get(value)
+                if result is None:
+                    result = check(value)
+                    if len(seen) < SEEN_VALUES:
+                        seen[value] = result
             else:
-                checked, message = parser(value)
-                if message:
-                    problems.append(Problem(line, WARNING, message, column))
+                result = check(value)
+            checked, message = result
+            if message:
+                problems.append(Problem(line, WARNING, message, column))
             if checked is None:
                 continue
             if guardian_key:
@@ -240,6 +261,7 @@ class RowParser:
 
         def error(name: str, message: str) -> None:
             row.problems.append(Problem(row.line, ERROR, message, self.column(name)))
+            row.rejected = True
 
         if not youth.get("last_name"):
             error("last_name", "Nom manquant")
@@ -288,6 +310,18 @@ class RowParser:
                     )
                 )
                 del youth[name]
+
+
+def _text(limit: int | None) -> Callable[[object], tuple[str | None, str | None]]:
+    """Text kept as written, spaces collapsed; cut (with a warning) beyond ``limit``."""
+
+    def parse(value: object) -> tuple[str | None, str | None]:
+        checked = ids.clean_text(value)
+        if checked and limit and len(checked) > limit:
+            return checked[:limit], f"Texte trop long, coupé à {limit} caractères"
+        return checked, None
+
+    return parse
 
 
 def _checked(

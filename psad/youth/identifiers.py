@@ -15,10 +15,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
@@ -142,8 +143,10 @@ _COMMON_FRENCH_PHONE = re.compile(r"(0|\+33|0033)?([1-9][0-9]{8})")
 _E164_FRANCE = re.compile(r"\+33([0-9]{9})")
 
 
-# The number types phonenumbers tries after the general description, in its order.
+# The number types phonenumbers tries after the general description. A valid number needs one
+# of them, whatever the order: the most common in a list of youth come first.
 _NUMBER_TYPES = (
+    "fixed_line",
     "premium_rate",
     "toll_free",
     "shared_cost",
@@ -152,8 +155,8 @@ _NUMBER_TYPES = (
     "pager",
     "uan",
     "voicemail",
-    "fixed_line",
 )
+_NumberDesc = tuple[tuple[int, ...], Callable[[str], "re.Match[str] | None"]]
 
 
 def _is_valid_number(country_code: int, national_number: str) -> bool:
@@ -163,43 +166,40 @@ def _is_valid_number(country_code: int, national_number: str) -> bool:
     return phonenumbers.is_valid_number(number)
 
 
-def _french_validity_check() -> Callable[[str], bool]:
-    """phonenumbers' validity test for +33, rebuilt once from its own metadata for France.
+def _compiled_desc(desc: phonenumbers.PhoneNumberDesc | None) -> _NumberDesc | None:
+    """Possible lengths and whole-number match of a description; None if it matches nothing."""
+    if desc is None or not desc.national_number_pattern:
+        return None
+    return tuple(desc.possible_length), re.compile(desc.national_number_pattern).fullmatch
 
-    ``phonenumbers.is_valid_number`` looks its patterns up again and tries them one number type
-    at a time on every call: 15 µs a number, seconds for a list of 100,000 youth whose numbers
-    are all different, so no cache helps. +33 belongs to France alone, so the test comes down
-    to France's metadata, applied here as phonenumbers applies it (``_number_type_helper``,
-    ``_is_number_matching_desc``, ``_match_national_number``): the number matches the general
-    description and one of the number types. A description matches when the number has one of
-    its possible lengths (an empty list allows any) and its pattern matches the whole number;
-    a missing description or an empty pattern matches nothing. A test compares the result with
+
+def _validity_check(region: str) -> Callable[[str], bool] | None:
+    """``phonenumbers.is_valid_number`` for a region's numbers, rebuilt from its own metadata.
+
+    The library looks the region's patterns up again and tries them one number type at a time
+    on every call: about 15 µs a number, seconds for a list of 100,000 youth whose numbers are
+    all different, so no cache helps. When the region has its country code to itself (+33 is
+    France alone), validity comes down to that region's metadata, applied here once compiled
+    and as phonenumbers applies it (``is_valid_number_for_region``, ``_number_type_helper``,
+    ``_is_number_matching_desc``, ``_match_national_number``, ``_match``): the number matches
+    the general description and at least one number type. A description matches when the
+    number has one of its possible lengths (an empty list allows any) and its pattern matches
+    the whole number (phonenumbers' ``_match`` ends with ``re.fullmatch``); a missing
+    description or an empty pattern matches nothing. Tests compare the result with
     ``phonenumbers.is_valid_number`` on thousands of numbers.
 
-    The returned function takes the national significant number, without leading zero.
-    Should phonenumbers ever share +33 with another region, phonenumbers itself decides.
+    The check takes the national significant number without leading zero. None when the
+    country code is shared by several regions (or unknown): phonenumbers must then decide.
     """
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region("FR")
-    if (
-        metadata is None
-        or phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(_FRANCE) != ("FR",)
-        or phonenumbers.country_code_for_valid_region("FR") != _FRANCE
-    ):
-        return lambda national_number: _is_valid_number(_FRANCE, national_number)
-
-    def compiled(
-        desc: phonenumbers.PhoneNumberDesc | None,
-    ) -> tuple[tuple[int, ...], Callable[[str], re.Match[str] | None]] | None:
-        if desc is None or not desc.national_number_pattern:
-            return None  # matches nothing
-        return tuple(desc.possible_length), re.compile(desc.national_number_pattern).fullmatch
-
-    general = compiled(metadata.general_desc)
-    # phonenumbers tries mobile on its own only when its pattern differs from fixed line's.
-    names = (
-        _NUMBER_TYPES if metadata.same_mobile_and_fixed_line_pattern else (*_NUMBER_TYPES, "mobile")
-    )
-    types = tuple(desc for name in names if (desc := compiled(getattr(metadata, name))))
+    country_code = phonenumbers.country_code_for_region(region)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code) != (region,):
+        return None
+    general = _compiled_desc(metadata.general_desc)
+    names: tuple[str, ...] = _NUMBER_TYPES
+    if not metadata.same_mobile_and_fixed_line_pattern:  # else mobile is never tried alone
+        names = ("mobile", *names)
+    types = tuple(desc for name in names if (desc := _compiled_desc(getattr(metadata, name))))
     if general is None or not types:
         return lambda national_number: False
     general_lengths, general_fullmatch = general
@@ -218,19 +218,25 @@ def _french_validity_check() -> Callable[[str], bool]:
     return is_valid
 
 
-_is_valid_in_france = _french_validity_check()
+_is_valid_in_france = _validity_check("FR") or (
+    lambda national_number: _is_valid_number(_FRANCE, national_number)
+)
 
 
-@lru_cache(maxsize=_TEXT_CACHE_SIZE)
 def _french_e164(national_number: str, national_form: bool) -> str | None:
     """E.164 of a number dialled in France, or None when phonenumbers' rules find it invalid.
 
-    Written the national way (0690...), it may belong to an overseas department, which
-    phonenumbers checks (+590 and +262 cover several regions each).
+    Written the national way (0690...), it may belong to an overseas department.
     """
     if _is_valid_in_france(national_number):
         return f"+{_FRANCE}{national_number}"
-    for country_code in _OVERSEAS if national_form else ():
+    return _overseas_e164(national_number) if national_form else None
+
+
+@lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _overseas_e164(national_number: str) -> str | None:
+    # phonenumbers decides: +590 and +262 are each shared by several regions.
+    for country_code in _OVERSEAS:
         if _is_valid_number(country_code, national_number):
             return f"+{country_code}{national_number}"
     return None

@@ -135,6 +135,34 @@ def analyse_file(
     ``listed`` tells which row fingerprints an earlier import of the PSAD already listed (and
     for which youth): those rows are not checked again. Without it no database is needed.
     """
+    with collector_paused():  # millions of small objects, no cycles among them
+        return _analyse(
+            path,
+            file_name=file_name,
+            profiles=profiles,
+            limits=limits,
+            parser_options={"today": today, "min_age": min_age, "max_age": max_age},
+            profile_name=profile_name,
+            mapping=mapping,
+            progress=progress,
+            listed=listed,
+            header_line=header_line,
+        )
+
+
+def _analyse(
+    path: Path,
+    *,
+    file_name: str,
+    profiles: list[Profile],
+    limits: ReadLimits,
+    parser_options: dict[str, Any],
+    profile_name: str | None,
+    mapping: dict[str, int] | None,
+    progress: Progress,
+    listed: Callable[[list[str]], dict[str, int]] | None,
+    header_line: int | None,
+) -> Analysis:
     progress("Lecture du fichier", 0, 0)
     size = path.stat().st_size
     digest = file_hash(path)
@@ -148,7 +176,7 @@ def analyse_file(
         _check_mapping(mapping, header)
     else:
         mapping = dict(header.mapping)
-    parser = RowParser(mapping, header.headers, today=today, min_age=min_age, max_age=max_age)
+    parser = RowParser(mapping, header.headers, **parser_options)
     body = [(line, cells) for line, cells in table.rows if line > header.line]
     table = RawTable(
         file_name=table.file_name, format=table.format, sheet_name=table.sheet_name, rows=[]
@@ -156,18 +184,17 @@ def analyse_file(
     total = len(body)
     step = max(1, min(5000, total // 50))
     parsed: list[ParsedRow] = []
-    with collector_paused():
-        hashes = [parser.fingerprint(cells) for _, cells in body]
-        known = listed(hashes) if listed else {}
-        body.reverse()  # consumed from the end, so that each row's cells can be freed at once
-        hashes.reverse()
-        for index in range(total):
-            line, cells = body.pop()
-            fingerprint = hashes.pop()
-            parsed.append(parser.parse(line, cells, known.get(fingerprint), fingerprint))
-            del cells
-            if index % step == 0:
-                progress("Vérification des lignes", index, total)
+    hashes = [parser.fingerprint(cells) for _, cells in body]
+    known = listed(hashes) if listed else {}
+    body.reverse()  # consumed from the end, so that each row's cells can be freed at once
+    hashes.reverse()
+    for index in range(total):
+        line, cells = body.pop()
+        fingerprint = hashes.pop()
+        parsed.append(parser.parse(line, cells, known.get(fingerprint), fingerprint))
+        del cells
+        if index % step == 0:
+            progress("Vérification des lignes", index, total)
     del body
     progress("Vérification des lignes", total, total)
     rows, merged = _merge_duplicates(parsed)

@@ -34,7 +34,7 @@ def listed_rows(session: Session, psad_id: int, hashes: Collection[str]) -> dict
         .where(Youth.psad_id == psad_id, among(session, "youths.last_row_hash", set(hashes)))
         .order_by(Youth.id.desc())
     )
-    return {row_hash: youth_id for row_hash, youth_id in session.execute(query) if row_hash}
+    return {row_hash: youth_id for row_hash, youth_id in session.execute(query).all() if row_hash}
 
 
 def count_batches(session: Session, psad_id: int) -> int:
