@@ -234,7 +234,7 @@ class _Writer:
             values = row.youth
             youth_rows.append(
                 (
-                    *(values.get(name) for name in COMPARED),
+                    *map(values.get, COMPARED),
                     youth_id,
                     self.psad_id,
                     _search_key(values.get("last_name"), values.get("first_name")),
@@ -245,9 +245,7 @@ class _Writer:
                 )
             )
             if row.guardian:
-                guardian_rows.append(
-                    (youth_id, *(row.guardian.get(k) for k in GUARDIAN_COLUMNS[1:]))
-                )
+                guardian_rows.append((youth_id, *map(row.guardian.get, GUARDIAN_COLUMNS[1:])))
         insert_rows(self.session, YOUTHS, (*COMPARED, *YOUTH_EXTRA_COLUMNS), youth_rows)
         insert_rows(self.session, GUARDIANS, GUARDIAN_COLUMNS, guardian_rows)
         self._open_cases_for(new_ids, reopened=False)

@@ -1,0 +1,84 @@
+"""One row of a list read into a youth's values: fingerprints and repeated values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from psad.imports.rows import ERROR, SEEN_VALUES, WARNING, RowParser, row_hash
+
+TODAY = date(2026, 11, 30)
+HEADERS = ["Nom", "Prénom", "Date de naissance", "Commune", "Téléphone", "Voie"]
+MAPPING = {
+    "last_name": 0,
+    "first_name": 1,
+    "birth_date": 2,
+    "commune": 3,
+    "phone": 4,
+    "track": 5,
+}
+
+
+def parser(mapping: dict[str, int] | None = None) -> RowParser:
+    return RowParser(mapping or MAPPING, HEADERS, today=TODAY, min_age=16, max_age=25)
+
+
+def test_the_fingerprint_is_that_of_the_mapped_values_with_their_fields() -> None:
+    cells = ["Martin", "Léa", datetime(2008, 3, 1), "Lille", 612345678.0, "pro", "ignorée"]
+    fields = tuple(MAPPING)
+
+    assert parser().fingerprint(cells) == row_hash([fields, *cells[:6]])
+
+
+def test_a_short_row_is_fingerprinted_as_if_its_missing_cells_were_empty() -> None:
+    short = ["Martin", "Léa", "01/03/2008"]
+
+    assert parser().fingerprint(short) == parser().fingerprint([*short, None, None, None])
+    assert parser().fingerprint(short) != parser().fingerprint([*short, "Lille"])
+
+
+def test_a_single_mapped_column_is_fingerprinted_too() -> None:
+    single = parser({"last_name": 0})
+
+    assert single.fingerprint(["Martin", "x"]) == row_hash([("last_name",), "Martin"])
+
+
+def test_another_mapping_of_the_same_cells_gives_another_fingerprint() -> None:
+    cells = ["Martin", "Léa", "01/03/2008", "Lille", "0612345678", "pro"]
+    swapped = {**MAPPING, "last_name": 1, "first_name": 0}
+
+    assert parser().fingerprint(cells) != parser(swapped).fingerprint(cells)
+
+
+def test_a_value_met_again_gets_the_same_reading_and_warning_on_each_row() -> None:
+    rows_parser = parser()
+    rows = [
+        rows_parser.parse(line, [f"Nom{line}", "Léa", "01/03/2008", "  Lille ", "", "inconnue"])
+        for line in (4, 5, 6)
+    ]
+
+    for row in rows:
+        assert row.youth["commune"] == "Lille"
+        assert "track" not in row.youth
+        assert [(p.line, p.level, p.message) for p in row.problems] == [
+            (row.line, WARNING, "Voie « inconnue » non reconnue")
+        ]
+
+
+def test_columns_keep_at_most_a_bounded_number_of_values_in_memory() -> None:
+    rows_parser = parser()
+    for line in range(SEEN_VALUES + 50):
+        rows_parser.parse(line + 2, [f"Nom{line}", "Léa", "01/03/2008", f"Commune {line}"])
+
+    assert max(len(seen) for seen in rows_parser.seen) == SEEN_VALUES
+
+
+def test_a_row_with_an_error_is_rejected_and_one_with_warnings_only_is_not() -> None:
+    rows_parser = parser()
+
+    missing_name = rows_parser.parse(2, ["", "Léa", "01/03/2008"])
+    warned = rows_parser.parse(3, ["Martin", "Léa", "01/03/2008", "", "pas un numéro"])
+
+    assert missing_name.rejected
+    assert [p.level for p in missing_name.problems] == [ERROR]
+    assert not warned.rejected
+    assert [p.level for p in warned.problems] == [WARNING]
