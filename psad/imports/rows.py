@@ -25,6 +25,8 @@ from psad.youth.models import Track
 from psad.youth.services import YOUTH_FIELDS
 
 SEEN_VALUES = 4096
+# What identifies a youth: enough to reject a row or to merge two rows of one list.
+IDENTITY_FIELDS = ("ine", "last_name", "first_name", "birth_date")
 ERROR = "erreur"
 WARNING = "avertissement"
 CONFLICT = "conflit"
@@ -74,6 +76,20 @@ TRACK_WORDS = {
 
 
 @dataclass(frozen=True, slots=True)
+class _Column:
+    """How one mapped column is read: its position among the mapped values, its field, the
+    check of its cells, the guardian's field it fills (if any), its label in messages, and
+    the results for the texts already met in it."""
+
+    position: int
+    name: str
+    check: Callable[[object], tuple[Any, str | None]]
+    guardian_key: str | None
+    label: str
+    seen: dict[str, tuple[Any, str | None]]
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     line: int
     level: str
@@ -105,6 +121,9 @@ class ParsedRow:
     row_json: str = ""
     # True once an error is found: the row will not be imported.
     rejected: bool = False
+    # While the row is read in two steps (``RowParser.begin`` then ``finish``): the warnings
+    # on cells, with their column's position, put back in column order at the end.
+    cell_problems: list[tuple[int, Problem]] = field(default_factory=list)
 
     def refresh_identity(self) -> None:
         youth = self.youth
@@ -175,18 +194,22 @@ class RowParser:
         self._pick = operator.itemgetter(*self.indexes) if len(self.indexes) > 1 else None
         # repr((fields, *values)) is this prefix followed by repr(values) without its "(".
         self._hash_prefix = "(" + repr(self.fields) + ", "
-        self.plan = [
-            (
+        # Per column, the result for each text already met: communes, schools, formations
+        # and dates repeat from row to row (at most SEEN_VALUES kept per column).
+        self.seen: list[dict[str, tuple[Any, str | None]]] = [{} for _ in self.mapping]
+        plan = [
+            _Column(
+                position,
                 name,
                 PARSERS.get(name) or _text(TEXT_LIMITS.get(name)),
                 GUARDIAN_FIELDS.get(name),
                 self.column(name),
+                self.seen[position],
             )
-            for name in self.mapping
+            for position, name in enumerate(self.mapping)
         ]
-        # Per column, the result for each text already met: communes, schools, formations
-        # and dates repeat from row to row (at most SEEN_VALUES kept per column).
-        self.seen: list[dict[str, tuple[Any, str | None]]] = [{} for _ in self.mapping]
+        self.identity_plan = [c for c in plan if c.name in IDENTITY_FIELDS]
+        self.other_plan = [c for c in plan if c.name not in IDENTITY_FIELDS]
 
     def column(self, name: str) -> str:
         return self.columns.get(name) or FIELDS.get(name, name)
@@ -218,43 +241,70 @@ class RowParser:
         fingerprint: str | None = None,
     ) -> ParsedRow:
         """Check one row; a row listed identically before is taken as is, for its youth."""
-        if known_youth_id is not None:
-            row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or self.fingerprint(cells))
-            row.known_youth_id = known_youth_id
-            row.keep_as_read()
-            return row
-        raw = self._values(cells)
+        row = self.begin(line, cells, known_youth_id, fingerprint)
+        self.finish(row)
+        return row
+
+    def begin(
+        self,
+        line: int,
+        cells: list[Any],
+        known_youth_id: int | None = None,
+        fingerprint: str | None = None,
+    ) -> ParsedRow:
+        """First step: the identity columns, enough to tell whether the row is rejected and
+        which other rows are the same youth. ``finish`` reads the rest."""
         row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or self.fingerprint(cells))
-        problems = row.problems
+        if known_youth_id is not None:
+            row.known_youth_id = known_youth_id
+            return row
+        self._read(row, self.identity_plan)
+        self._check_identity(row)
+        row.refresh_identity()
+        return row
+
+    def finish(self, row: ParsedRow) -> None:
+        """Second step: the other columns and the dates; the row's problems in column order,
+        then those of its identity and dates; the cells are kept as JSON."""
+        if row.known_youth_id is None:
+            identity_problems = row.problems
+            row.problems = []
+            self._read(row, self.other_plan)
+            row.cell_problems.sort(key=lambda entry: entry[0])
+            row.problems = [problem for _, problem in row.cell_problems]
+            row.problems.extend(identity_problems)
+            row.cell_problems = []
+            self._check_dates(row)
+        row.keep_as_read()
+
+    def _read(self, row: ParsedRow, plan: list[_Column]) -> None:
+        raw = self._values(row.cells)
+        line = row.line
+        problems = row.cell_problems
         youth = row.youth
         guardian = row.guardian
-        for value, (name, check, guardian_key, column), seen in zip(
-            raw, self.plan, self.seen, strict=True
-        ):
+        for column in plan:
+            value = raw[column.position]
             if value is None or value == "":
                 continue
             if type(value) is str:
+                seen = column.seen
                 result = seen.get(value)
                 if result is None:
-                    result = check(value)
+                    result = column.check(value)
                     if len(seen) < SEEN_VALUES:
                         seen[value] = result
             else:
-                result = check(value)
+                result = column.check(value)
             checked, message = result
             if message:
-                problems.append(Problem(line, WARNING, message, column))
+                problems.append((column.position, Problem(line, WARNING, message, column.label)))
             if checked is None:
                 continue
-            if guardian_key:
-                guardian[guardian_key] = checked
+            if column.guardian_key:
+                guardian[column.guardian_key] = checked
             else:
-                youth[name] = checked
-        self._check_identity(row)
-        self._check_dates(row)
-        row.refresh_identity()
-        row.keep_as_read()
-        return row
+                youth[column.name] = checked
 
     def _check_identity(self, row: ParsedRow) -> None:
         youth = row.youth

@@ -1,9 +1,17 @@
+import random
 from datetime import date, datetime
+from typing import Any
 
+import phonenumbers
 import pytest
+from phonenumbers import PhoneMetadata, PhoneNumberDesc
+from phonenumbers.phonenumberutil import PhoneNumberType, _number_type_helper
 
 from psad.youth.identifiers import (
     Checked,
+    _is_valid_in_france,
+    _metadata_check,
+    _validity_check,
     age_on,
     clean_text,
     fold,
@@ -182,6 +190,197 @@ def test_format_phone(e164: str | None, shown: str) -> None:
 
 def test_format_phone_shows_an_unreadable_value_as_is() -> None:
     assert format_phone("n'importe quoi") == "n'importe quoi"
+
+
+def _library_says_valid(country_code: int, national_number: int) -> bool:
+    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=national_number)
+    return phonenumbers.is_valid_number(number)
+
+
+def test_fast_french_check_agrees_with_phonenumbers() -> None:
+    rng = random.Random(33)
+    sample = [
+        prefix * 1_000_000 + suffix
+        for prefix in range(100, 1000)
+        for suffix in (0, 999_999, *(rng.randrange(1_000_000) for _ in range(6)))
+    ]
+    sample += [rng.randrange(10_000_000, 100_000_000) for _ in range(2_000)]  # 8 digits
+    sample += [rng.randrange(1_000_000_000, 10_000_000_000) for _ in range(2_000)]  # 10 digits
+    expected = {number: _library_says_valid(33, number) for number in sample}
+
+    disagreeing = [n for n in sample if _is_valid_in_france(str(n)) != expected[n]]
+
+    assert not disagreeing, f"{len(disagreeing)} disagreements with phonenumbers: {disagreeing}"
+    assert 1_000 < sum(expected.values()) < len(sample) - 1_000  # both answers are exercised
+
+
+@pytest.mark.parametrize("region", ["DE", "AT", "NL", "JP", "BR", "GF", "MQ"])
+def test_metadata_check_agrees_with_phonenumbers_where_lengths_and_patterns_vary(
+    region: str,
+) -> None:
+    check = _validity_check(region)
+    assert check is not None
+    country_code = phonenumbers.country_code_for_region(region)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    assert metadata is not None and metadata.general_desc is not None
+    lengths = metadata.general_desc.possible_length
+    rng = random.Random(region)
+    sample = [
+        int(str(prefix) + "".join(rng.choices("0123456789", k=length - 2)))
+        for length in range(min(lengths) - 1, max(lengths) + 2)
+        for prefix in range(10, 100)
+        for _ in range(2)
+    ]
+    expected = {number: _library_says_valid(country_code, number) for number in sample}
+
+    disagreeing = [n for n in sample if check(str(n)) != expected[n]]
+
+    assert not disagreeing, f"{len(disagreeing)} disagreements with phonenumbers: {disagreeing}"
+    assert 0 < sum(expected.values()) < len(sample)
+
+
+_ANY_DIGITS = PhoneNumberDesc(national_number_pattern=r"\d+")
+
+
+def _metadata(**descs: Any) -> PhoneMetadata:
+    descs.setdefault("general_desc", _ANY_DIGITS)
+    return PhoneMetadata(id="XX", register=False, **descs)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "national_number", "valid"),
+    [
+        # The pattern must match the whole number; re.match stops at the first alternative.
+        (_metadata(voip=PhoneNumberDesc(national_number_pattern="1|12")), "12", True),
+        (_metadata(voip=PhoneNumberDesc(national_number_pattern="1|12")), "123", False),
+        # Possible lengths come first; none listed allows any length.
+        (
+            _metadata(fixed_line=PhoneNumberDesc(r"\d{6,10}", possible_length=(9,))),
+            "12345678",
+            False,
+        ),
+        (
+            _metadata(fixed_line=PhoneNumberDesc(r"\d{6,10}", possible_length=(9,))),
+            "123456789",
+            True,
+        ),
+        (_metadata(fixed_line=PhoneNumberDesc(r"\d{8}")), "12345678", True),
+        (_metadata(mobile=PhoneNumberDesc(r"\d+", possible_length=(-1,))), "123456789", False),
+        (_metadata(uan=PhoneNumberDesc(national_number_pattern="")), "1", False),
+        # The general description must match too.
+        (
+            _metadata(
+                general_desc=PhoneNumberDesc(r"\d+", possible_length=(9,)), toll_free=_ANY_DIGITS
+            ),
+            "12345678",
+            False,
+        ),
+        (_metadata(general_desc=PhoneNumberDesc(r"[1-5]\d+"), toll_free=_ANY_DIGITS), "623", False),
+        (_metadata(general_desc=PhoneNumberDesc(r"[1-5]\d+"), toll_free=_ANY_DIGITS), "123", True),
+        (_metadata(general_desc=None, toll_free=_ANY_DIGITS), "123", False),
+        (_metadata(), "123", False),  # a number type is needed too
+        # Mobile is tried alone only when its pattern differs from fixed line's.
+        (_metadata(mobile=PhoneNumberDesc(r"6\d+")), "612", True),
+        (
+            _metadata(
+                mobile=PhoneNumberDesc(r"\d+", possible_length=(3,)),
+                fixed_line=PhoneNumberDesc(r"\d+", possible_length=(4,)),
+            ),
+            "123",
+            False,
+        ),
+    ],
+)
+def test_metadata_check_follows_the_rules_of_phonenumbers(
+    metadata: PhoneMetadata, national_number: str, valid: bool
+) -> None:
+    library = _number_type_helper(national_number, metadata) != PhoneNumberType.UNKNOWN
+    assert (_metadata_check(metadata)(national_number), library) == (valid, valid)
+
+
+@pytest.mark.parametrize("region", ["GP", "RE", "US", "GB", "ZZ"])
+def test_no_metadata_check_for_a_country_code_shared_by_several_regions(region: str) -> None:
+    assert _validity_check(region) is None
+
+
+def test_french_numbers_in_common_forms_are_checked_without_phonenumbers_validation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def slow_check(number: phonenumbers.PhoneNumber) -> bool:
+        raise AssertionError(f"phonenumbers.is_valid_number({number}) called")
+
+    monkeypatch.setattr(phonenumbers, "is_valid_number", slow_check)
+
+    assert normalize_phone("06 98 76 54 32") == Checked("+33698765432")
+    assert normalize_phone("+33 1 42 34 56 78") == Checked("+33142345678")
+
+
+def _library_only_phone(text: str) -> Checked[str]:
+    """What phonenumbers alone makes of the text, overseas departments included as they are
+    dialled from France (0690...): what normalize_phone gave before its own check for +33."""
+    invalid: Checked[str] = Checked(None, f"Numéro de téléphone « {text} » invalide")
+    try:
+        number = phonenumbers.parse(text, "FR", keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return invalid
+    if phonenumbers.is_valid_number(number):
+        return Checked(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    national_number = number.national_number
+    if (
+        number.country_code_source != phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
+        or national_number is None
+    ):
+        return invalid
+    for country_code in (33, 590, 594, 596, 262):
+        if _library_says_valid(country_code, national_number):
+            return Checked(f"+{country_code}{national_number}")
+    return invalid
+
+
+def _phone_cells(rng: random.Random, count: int) -> list[tuple[object, str]]:
+    """Cells as a list gives them, each with the text a person reads in it."""
+    starts = [*"123456789", "60", "63", "639", "690", "692", "694", "696", "70", "80", "89"]
+    cells: list[tuple[object, str]] = []
+    for _ in range(count):
+        length = rng.choice([9] * 8 + [8, 10])
+        start = rng.choice(starts)
+        nsn = start + "".join(rng.choices("0123456789", k=length - len(start)))
+        national = "0" + nsn
+        pairs = [national[i : i + 2] for i in range(0, len(national), 2)]
+        written = rng.choice(
+            [
+                " ".join(pairs),
+                ".".join(pairs),
+                "-".join(pairs),
+                national,
+                nsn,
+                "+33" + nsn,
+                f"+33 {nsn[0]} {nsn[1:]}",
+                "0033" + nsn,
+                "00 33 " + nsn,
+                "+33 (0)" + nsn,
+            ]
+        )
+        cells.append((written, written))
+        if length == 9:
+            cells.append((int(nsn), national))  # a number cell lost the leading 0
+            cells.append((int("33" + nsn), "+33" + nsn))  # and the + of the country code
+    return cells
+
+
+def test_normalize_phone_gives_what_phonenumbers_alone_gives() -> None:
+    cells = _phone_cells(random.Random(2024), 3_000)
+    expected = [_library_only_phone(text) for _, text in cells]
+
+    got = [normalize_phone(raw) for raw, _ in cells]
+
+    pairs = zip(cells, got, expected, strict=True)
+    differing = [(raw, g, e) for (raw, _), g, e in pairs if g != e]
+    assert not differing, f"{len(differing)} differ (cell, got, expected): {differing}"
+    values = [checked.value or "" for checked in expected]
+    assert sum(value.startswith("+33") for value in values) > 1_000
+    assert sum(value.startswith(("+590", "+594", "+596", "+262")) for value in values) > 100
+    assert sum(not value for value in values) > 500
 
 
 # --- E-mail -----------------------------------------------------------------------------

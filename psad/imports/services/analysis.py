@@ -7,8 +7,8 @@ are merged. The resulting ``Analysis`` is what the preview shows and what is app
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,12 @@ from psad.imports.profiles import (
 )
 from psad.imports.reader import RawTable, ReadLimits, read_table
 from psad.imports.rows import WARNING, ParsedRow, Problem, RowParser, collector_paused
+from psad.imports.services.checking import CheckedRows
 from psad.youth.identifiers import format_phone
 
 Progress = Callable[[str, int, int], None]
 PREVIEW_ROWS = 10
+CHUNK = 10000  # rows checked, then written, at a time
 PHONE_FIELDS = {"phone", "other_phone", "guardian_phone"}
 MAX_PROBLEMS_SHOWN = 1000
 
@@ -49,7 +51,12 @@ def file_hash(path: Path) -> str:
 
 @dataclass
 class Analysis:
-    """What a file holds, as the preview shows it and as ``apply_import`` writes it."""
+    """What a file holds, as the preview shows it and as ``apply_import`` writes it.
+
+    The rows are checked in two steps (``checking``): the identity columns when the file is
+    analysed, the other columns when the rows are first needed, or while they are written
+    (``ready``), so that a large list is written while it is being checked.
+    """
 
     file_name: str
     file_hash: str
@@ -57,9 +64,43 @@ class Analysis:
     table: RawTable
     header: HeaderMatch
     mapping: dict[str, int]
-    rows: list[ParsedRow]
     rows_read: int
-    merged: int = 0
+    checking: CheckedRows | None = field(default=None, repr=False)
+    _rows: list[ParsedRow] = field(default_factory=list, repr=False)
+    _merged: int = 0
+
+    @property
+    def rows(self) -> list[ParsedRow]:
+        self._finish()
+        return self._rows
+
+    @property
+    def merged(self) -> int:
+        self._finish()
+        return self._merged
+
+    @property
+    def to_write(self) -> int:
+        """How many youth the accepted rows are, duplicates merged (known before checking)."""
+        if self.checking is not None:
+            return self.checking.to_write
+        return len(self.accepted)
+
+    def ready(self, chunk_size: int) -> Iterator[list[ParsedRow]]:
+        """The accepted rows in chunks, each checked in full just before it is handed out."""
+        if self.checking is None:
+            accepted = self.accepted
+            for start in range(0, len(accepted), chunk_size):
+                yield accepted[start : start + chunk_size]
+            return
+        yield from self.checking.ready(chunk_size)
+        self._rows, self._merged = self.checking.kept()
+        self.checking = None
+
+    def _finish(self) -> None:
+        if self.checking is not None:
+            for _ in self.ready(CHUNK):
+                pass
 
     @property
     def problems(self) -> list[Problem]:
@@ -183,21 +224,15 @@ def _analyse(
     )  # the rows live on in ``body`` only
     total = len(body)
     step = max(1, min(5000, total // 50))
-    parsed: list[ParsedRow] = []
     hashes = [parser.fingerprint(cells) for _, cells in body]
     known = listed(hashes) if listed else {}
-    body.reverse()  # consumed from the end, so that each row's cells can be freed at once
-    hashes.reverse()
-    for index in range(total):
-        line, cells = body.pop()
-        fingerprint = hashes.pop()
-        parsed.append(parser.parse(line, cells, known.get(fingerprint), fingerprint))
-        del cells
+    begun: list[ParsedRow] = []
+    for index, ((line, cells), fingerprint) in enumerate(zip(body, hashes, strict=True)):
+        begun.append(parser.begin(line, cells, known.get(fingerprint), fingerprint))
         if index % step == 0:
             progress("Vérification des lignes", index, total)
-    del body
+    del body, hashes
     progress("Vérification des lignes", total, total)
-    rows, merged = _merge_duplicates(parsed)
     return Analysis(
         file_name=file_name,
         file_hash=digest,
@@ -205,9 +240,8 @@ def _analyse(
         table=table,
         header=header,
         mapping=mapping,
-        rows=rows,
         rows_read=total,
-        merged=merged,
+        checking=CheckedRows(parser, begun),
     )
 
 
@@ -226,40 +260,3 @@ def _check_mapping(mapping: dict[str, int], header: HeaderMatch) -> None:
     missing = [FIELDS[name] for name in REQUIRED_FIELDS if name not in mapping]
     if missing:
         raise MappingError(f"Associez une colonne à : {', '.join(missing)}.")
-
-
-def _merge_duplicates(rows: list[ParsedRow]) -> tuple[list[ParsedRow], int]:
-    """Two rows of the same file for the same youth become one, with a warning."""
-    by_ine: dict[str, ParsedRow] = {}
-    by_key: dict[str, ParsedRow] = {}
-    kept: list[ParsedRow] = []
-    merged = 0
-    for row in rows:
-        if row.rejected:
-            kept.append(row)
-            continue
-        ine, key = row.ine, row.identity_key
-        first = (by_ine.get(ine) if ine else None) or (by_key.get(key) if key else None)
-        if first is None or (ine and first.ine and first.ine != ine):
-            kept.append(row)
-            if ine:
-                by_ine[ine] = row
-            if key:
-                by_key[key] = row
-            continue
-        for name, value in row.youth.items():
-            first.youth.setdefault(name, value)
-        for name, value in row.guardian.items():
-            first.guardian.setdefault(name, value)
-        first.refresh_identity()
-        if first.identity_key:
-            by_key.setdefault(first.identity_key, first)
-        first.merged_lines.append(row.line)
-        first.problems.append(
-            Problem(row.line, WARNING, f"Même jeune qu'à la ligne {first.line} : lignes fusionnées")
-        )
-        first.problems.extend(p for p in row.problems)
-        if first.ine is None and ine:
-            by_ine[ine] = first
-        merged += 1
-    return kept, merged

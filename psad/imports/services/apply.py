@@ -6,12 +6,15 @@ commits once, or rolls back for a dry run.
 
 from __future__ import annotations
 
+import contextvars
 import json
+import sys
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -24,12 +27,10 @@ from psad.auth.models import Psad
 from psad.errors import DomainError
 from psad.imports.models import ImportBatch, ImportLock, ImportOrigin, ListSource
 from psad.imports.rows import WARNING, Problem, collector_paused
-from psad.imports.services.analysis import Analysis, Progress, _no_progress
+from psad.imports.services.analysis import CHUNK, Analysis, Progress, _no_progress
 from psad.imports.services.batches import previous_batch
 from psad.imports.services.writer import _Writer
 
-T = TypeVar("T")
-CHUNK = 10000
 SQLITE_IMPORT_CACHE_KIB = 128 * 1024
 
 
@@ -175,15 +176,10 @@ def _apply(
     session.add(batch)
     session.flush()
     result = ImportResult(batch=batch, rows_read=analysis.rows_read)
-    accepted = analysis.accepted
-    result.rejected = len(analysis.rows) - len(accepted)
-    result.warnings = sum(1 for p in analysis.problems if p.level == WARNING)
     writer = _Writer(session, request, batch, result, now)
-    total = len(accepted)
-    for start, chunk in _chunks(accepted, CHUNK):
-        progress("Enregistrement des jeunes", start, total)
-        writer.write(chunk)
-    progress("Enregistrement des jeunes", total, total)
+    _write_while_checking(writer, analysis, progress)
+    result.rejected = len(analysis.rejected_rows)
+    result.warnings += sum(1 for p in analysis.problems if p.level == WARNING)
     for name in (
         "created",
         "updated",
@@ -215,6 +211,35 @@ def _apply(
     return result
 
 
+def _write_while_checking(writer: _Writer, analysis: Analysis, progress: Progress) -> None:
+    """Write each chunk of accepted rows in a second thread while the next one is checked.
+
+    The database does its share (SQLite's C code, PostgreSQL's server) while Python checks
+    the next rows. Only the writing thread uses the session meanwhile; one chunk at most is
+    waiting, and an error on either side stops both before it is raised.
+    """
+    total = analysis.to_write
+    done = 0
+    progress("Enregistrement des jeunes", 0, total)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="psad-import-write") as pool:
+        writing: Future[None] | None = None
+        try:
+            for chunk in analysis.ready(CHUNK):
+                if writing is not None:
+                    writing.result()
+                    progress("Enregistrement des jeunes", done, total)
+                # in the caller's context variables: Flask-SQLAlchemy finds its engines there
+                writing = pool.submit(contextvars.copy_context().run, writer.write, chunk)
+                done += len(chunk)
+        finally:
+            if writing is not None:
+                if sys.exc_info()[0] is None:
+                    writing.result()
+                else:
+                    wait([writing])
+    progress("Enregistrement des jeunes", total, total)
+
+
 def _report(analysis: Analysis, result: ImportResult) -> dict[str, Any]:
     problems = analysis.problems + result.late_problems
     problems.sort(key=lambda p: p.line)
@@ -227,8 +252,3 @@ def _report(analysis: Analysis, result: ImportResult) -> dict[str, Any]:
             for row in analysis.rejected_rows
         ],
     }
-
-
-def _chunks(items: list[T], size: int) -> Iterator[tuple[int, list[T]]]:
-    for start in range(0, len(items), size):
-        yield start, items[start : start + size]
