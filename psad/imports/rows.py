@@ -137,6 +137,12 @@ class ParsedRow:
         if not self.rejected:
             self.cells = []
 
+    def forget_values(self) -> None:
+        """Drop the values once written: a large list would otherwise hold them all until
+        the end, and the report needs only the problems."""
+        self.youth = {}
+        self.guardian = {}
+
     @property
     def ine(self) -> str | None:
         value: str | None = self.youth.get("ine")
@@ -158,8 +164,10 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-# One encoder for every row: ``json.dumps`` with options builds a new one at each call.
-_ROW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+# One encoder for every row (``json.dumps`` with options builds one at each call). ASCII with
+# \u escapes: an accent would otherwise make Python hold the whole string at 2 bytes a
+# character, and a list keeps 100,000 of them until it is written.
+_ROW_JSON = json.JSONEncoder(default=str)
 
 
 def row_hash(values: Sequence[Any]) -> str:

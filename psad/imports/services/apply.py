@@ -26,12 +26,12 @@ from psad.audit.actions import AuditAction
 from psad.auth.models import Psad
 from psad.errors import DomainError
 from psad.imports.models import ImportBatch, ImportLock, ImportOrigin, ListSource
-from psad.imports.rows import WARNING, Problem, collector_paused
+from psad.imports.rows import WARNING, ParsedRow, Problem, collector_paused
 from psad.imports.services.analysis import CHUNK, Analysis, Progress, _no_progress
 from psad.imports.services.batches import previous_batch
 from psad.imports.services.writer import _Writer
 
-SQLITE_IMPORT_CACHE_KIB = 128 * 1024
+SQLITE_IMPORT_CACHE_KIB = 32 * 1024
 
 
 class AlreadyImportedError(DomainError):
@@ -223,21 +223,30 @@ def _write_while_checking(writer: _Writer, analysis: Analysis, progress: Progres
     progress("Enregistrement des jeunes", 0, total)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="psad-import-write") as pool:
         writing: Future[None] | None = None
+        written: list[ParsedRow] = []
         try:
             for chunk in analysis.ready(CHUNK):
                 if writing is not None:
                     writing.result()
+                    _forget_values(written)
                     progress("Enregistrement des jeunes", done, total)
                 # in the caller's context variables: Flask-SQLAlchemy finds its engines there
                 writing = pool.submit(contextvars.copy_context().run, writer.write, chunk)
+                written = chunk
                 done += len(chunk)
         finally:
             if writing is not None:
                 if sys.exc_info()[0] is None:
                     writing.result()
+                    _forget_values(written)
                 else:
                     wait([writing])
     progress("Enregistrement des jeunes", total, total)
+
+
+def _forget_values(rows: list[ParsedRow]) -> None:
+    for row in rows:
+        row.forget_values()
 
 
 def _report(analysis: Analysis, result: ImportResult) -> dict[str, Any]:
