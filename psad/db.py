@@ -10,7 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import DateTime, Engine, Enum, MetaData, String, event
 from sqlalchemy.orm import DeclarativeBase, registry
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_N_label)s",
@@ -40,6 +40,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def key_string(length: int) -> TypeEngine[str]:
+    """Text of an ASCII key (INE, folded names): compared byte by byte on PostgreSQL.
+
+    Collation "C" orders ASCII as the default collation does, and its indexes are much
+    cheaper to fill (an import adds 100,000 keys at a time). SQLite compares bytes anyway.
+    """
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 def enum_column(enum_class: type[enum.Enum]) -> Enum:

@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import secrets
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import MetaData, Table, create_engine, insert, inspect, make_url, text
 
 import psad.models  # noqa: F401  (every table in the metadata)
 from psad import create_app
@@ -142,3 +143,42 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_runs_again(
 
     migrate(flask_migrate.upgrade, revision="head")
     assert tables() == MODEL_TABLES
+
+
+def _insert(table_name: str, **values: Any) -> int:
+    """A row with ``values`` and a plain value in every other required column."""
+    table = Table(table_name, MetaData(), autoload_with=db.engine)
+    filler: dict[type, Any] = {
+        str: "x",
+        int: 1,
+        bool: True,
+        datetime: datetime(2026, 3, 1, tzinfo=UTC),
+        date: date(2026, 3, 1),
+    }
+    row = {
+        column.name: filler[column.type.python_type]
+        for column in table.columns
+        if not column.nullable and not column.primary_key and column.name not in values
+    }
+    with db.engine.begin() as connection:
+        inserted = connection.execute(insert(table).values(**row, **values).returning(table.c.id))
+        return int(inserted.scalar_one())
+
+
+def test_each_youth_keeps_the_fingerprint_of_its_latest_listing(migration_app: Flask) -> None:
+    migrate(flask_migrate.upgrade, revision="0f4200ac0813")
+    psad = _insert("psads", code="LILLE")
+    listed_twice = _insert("youths", psad_id=psad)
+    listed_once = _insert("youths", psad_id=psad)
+    never_listed = _insert("youths", psad_id=psad)
+    march = _insert("import_batches", psad_id=psad, file_hash="a" * 64)
+    june = _insert("import_batches", psad_id=psad, file_hash="b" * 64)
+    _insert("listings", batch_id=march, youth_id=listed_twice, row_hash="old", line=4)
+    _insert("listings", batch_id=june, youth_id=listed_twice, row_hash="new", line=4)
+    _insert("listings", batch_id=march, youth_id=listed_once, row_hash="only", line=5)
+
+    migrate(flask_migrate.upgrade, revision="head")
+
+    with db.engine.connect() as connection:
+        hashes = dict(connection.execute(text("SELECT id, last_row_hash FROM youths")).all())
+    assert hashes == {listed_twice: "new", listed_once: "only", never_listed: None}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from psad import clock
 from psad.auth.models import Psad, Structure, User
-from psad.db import Base, enum_column
+from psad.db import Base, enum_column, key_string
 from psad.reference.models import ReferenceItem
 from psad.youth.identifiers import fold, identity_key
 
@@ -86,7 +86,7 @@ class Youth(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"))
-    ine: Mapped[str | None] = mapped_column(String(11))
+    ine: Mapped[str | None] = mapped_column(key_string(11))
     last_name: Mapped[str] = mapped_column(String(120))
     first_name: Mapped[str] = mapped_column(String(120))
     sex: Mapped[Sex | None] = mapped_column(enum_column(Sex))
@@ -111,10 +111,11 @@ class Youth(Base):
     school_exit_date: Mapped[date | None] = mapped_column(Date)
     exit_reason: Mapped[str | None] = mapped_column(String(200))
     # Matching and search keys, kept in step by refresh_keys()
-    search_key: Mapped[str] = mapped_column(String(250), default="")
-    identity_key: Mapped[str | None] = mapped_column(String(260))
+    search_key: Mapped[str] = mapped_column(key_string(250), default="")
+    identity_key: Mapped[str | None] = mapped_column(key_string(260))
     # Fingerprint of the row of the youth's latest listing (``Listing.row_hash``): an import
-    # finds the rows it listed identically before with one indexed lookup.
+    # finds the rows it listed identically before among the PSAD's youth (no index of its
+    # own: it would slow every import for a lookup the PSAD's index already serves).
     last_row_hash: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
@@ -134,7 +135,6 @@ class Youth(Base):
     # own lists use the (psad_id, ...) ones.
     __table_args__ = (
         Index(None, "psad_id", "search_key"),
-        Index(None, "psad_id", "last_row_hash"),
         Index(None, "ine"),
         Index(None, "identity_key"),
     )
