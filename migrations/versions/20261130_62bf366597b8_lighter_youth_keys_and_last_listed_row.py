@@ -34,6 +34,11 @@ def upgrade():
         batch_op.drop_index(batch_op.f("ix_youths_psad_id"))
         batch_op.drop_index(batch_op.f("ix_youths_psad_id_youths_identity_key"))
         batch_op.drop_index(batch_op.f("ix_youths_psad_id_youths_ine"))
+        batch_op.create_index(
+            batch_op.f("ix_youths_psad_id_youths_last_row_hash"),
+            ["psad_id", "last_row_hash"],
+            unique=False,
+        )
 
     if op.get_bind().dialect.name == "postgresql":
         for column, length in ASCII_KEYS:
@@ -59,6 +64,7 @@ def downgrade():
                 existing_type=sa.String(length, collation="C"),
             )
     with op.batch_alter_table("youths", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_youths_psad_id_youths_last_row_hash"))
         batch_op.create_index(
             batch_op.f("ix_youths_psad_id_youths_ine"), ["psad_id", "ine"], unique=False
         )

@@ -86,7 +86,7 @@ class _Column:
     check: Callable[[object], tuple[Any, str | None]]
     guardian_key: str | None
     label: str
-    seen: dict[str, tuple[Any, str | None]]
+    seen: dict[object, tuple[Any, str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,9 +202,9 @@ class RowParser:
         self._pick = operator.itemgetter(*self.indexes) if len(self.indexes) > 1 else None
         # repr((fields, *values)) is this prefix followed by repr(values) without its "(".
         self._hash_prefix = "(" + repr(self.fields) + ", "
-        # Per column, the result for each text already met: communes, schools, formations
+        # Per column, the result for each value already met: communes, schools, formations
         # and dates repeat from row to row (at most SEEN_VALUES kept per column).
-        self.seen: list[dict[str, tuple[Any, str | None]]] = [{} for _ in self.mapping]
+        self.seen: list[dict[object, tuple[Any, str | None]]] = [{} for _ in self.mapping]
         plan = [
             _Column(
                 position,
@@ -295,15 +295,14 @@ class RowParser:
             value = raw[column.position]
             if value is None or value == "":
                 continue
-            if type(value) is str:
-                seen = column.seen
-                result = seen.get(value)
-                if result is None:
-                    result = column.check(value)
-                    if len(seen) < SEEN_VALUES:
-                        seen[value] = result
-            else:
+            # 1, 1.0 and True are equal keys: only texts are their own key
+            key = value if type(value) is str else (type(value), value)
+            seen = column.seen
+            result = seen.get(key)
+            if result is None:
                 result = column.check(value)
+                if len(seen) < SEEN_VALUES:
+                    seen[key] = result
             checked, message = result
             if message:
                 problems.append((column.position, Problem(line, WARNING, message, column.label)))
@@ -382,16 +381,6 @@ def _text(limit: int | None) -> Callable[[object], tuple[str | None, str | None]
     return parse
 
 
-def _checked(
-    function: Callable[[object], ids.Checked[Any]],
-) -> Callable[[object], tuple[Any, str | None]]:
-    def parse(value: object) -> tuple[Any, str | None]:
-        checked = function(value)
-        return checked.value, checked.warning
-
-    return parse
-
-
 def _track(value: object) -> tuple[Track | None, str | None]:
     track = TRACK_WORDS.get(ids.fold(value))
     if track is None:
@@ -406,18 +395,19 @@ def _sex(value: object) -> tuple[Any, str | None]:
     return (Sex(checked.value) if checked.value else None), checked.warning
 
 
+# Each returns (value, warning): ``ids.Checked`` is such a pair.
 PARSERS: dict[str, Callable[[object], tuple[Any, str | None]]] = {
-    "ine": _checked(ids.normalize_ine),
-    "school_uai": _checked(ids.normalize_uai),
-    "phone": _checked(ids.normalize_phone),
-    "other_phone": _checked(ids.normalize_phone),
-    "guardian_phone": _checked(ids.normalize_phone),
-    "email": _checked(ids.normalize_email),
-    "guardian_email": _checked(ids.normalize_email),
-    "postal_code": _checked(ids.normalize_postal_code),
-    "birth_date": _checked(ids.parse_date),
-    "school_entry_date": _checked(ids.parse_date),
-    "school_exit_date": _checked(ids.parse_date),
+    "ine": ids.normalize_ine,
+    "school_uai": ids.normalize_uai,
+    "phone": ids.normalize_phone,
+    "other_phone": ids.normalize_phone,
+    "guardian_phone": ids.normalize_phone,
+    "email": ids.normalize_email,
+    "guardian_email": ids.normalize_email,
+    "postal_code": ids.normalize_postal_code,
+    "birth_date": ids.parse_date,
+    "school_entry_date": ids.parse_date,
+    "school_exit_date": ids.parse_date,
     "sex": _sex,
     "track": _track,
 }

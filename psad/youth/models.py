@@ -114,8 +114,8 @@ class Youth(Base):
     search_key: Mapped[str] = mapped_column(key_string(250), default="")
     identity_key: Mapped[str | None] = mapped_column(key_string(260))
     # Fingerprint of the row of the youth's latest listing (``Listing.row_hash``): an import
-    # finds the rows it listed identically before among the PSAD's youth (no index of its
-    # own: it would slow every import for a lookup the PSAD's index already serves).
+    # reads those of its PSAD (one covering index) to find the rows it listed identically
+    # before.
     last_row_hash: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
@@ -135,6 +135,7 @@ class Youth(Base):
     # own lists use the (psad_id, ...) ones.
     __table_args__ = (
         Index(None, "psad_id", "search_key"),
+        Index(None, "psad_id", "last_row_hash"),
         Index(None, "ine"),
         Index(None, "identity_key"),
     )

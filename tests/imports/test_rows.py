@@ -82,3 +82,14 @@ def test_a_row_with_an_error_is_rejected_and_one_with_warnings_only_is_not() -> 
     assert [p.level for p in missing_name.problems] == [ERROR]
     assert not warned.rejected
     assert [p.level for p in warned.problems] == [WARNING]
+
+
+def test_equal_values_of_different_types_are_read_each_for_itself() -> None:
+    rows_parser = parser({"last_name": 0, "first_name": 1, "birth_date": 2, "sex": 3})
+
+    as_number = rows_parser.parse(2, ["Martin", "Léa", "01/03/2008", 1])
+    as_boolean = rows_parser.parse(3, ["Martin", "Léo", "01/03/2008", True])
+
+    assert as_number.youth["sex"].value == "male"
+    assert "sex" not in as_boolean.youth
+    assert [p.message for p in as_boolean.problems] == ["Sexe « VRAI » non reconnu"]

@@ -177,7 +177,8 @@ def _apply(
     session.flush()
     result = ImportResult(batch=batch, rows_read=analysis.rows_read)
     writer = _Writer(session, request, batch, result, now)
-    _write_while_checking(writer, analysis, progress)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    _write_while_checking(writer, analysis, progress, in_thread=postgresql)
     result.rejected = len(analysis.rejected_rows)
     result.warnings += sum(1 for p in analysis.problems if p.level == WARNING)
     for name in (
@@ -211,19 +212,30 @@ def _apply(
     return result
 
 
-def _write_while_checking(writer: _Writer, analysis: Analysis, progress: Progress) -> None:
-    """Write each chunk of accepted rows in a second thread while the next one is checked.
+def _write_while_checking(
+    writer: _Writer, analysis: Analysis, progress: Progress, *, in_thread: bool
+) -> None:
+    """Check the accepted rows chunk by chunk, and write each chunk once it is checked.
 
-    The database does its share (SQLite's C code, PostgreSQL's server) while Python checks
-    the next rows. Only the writing thread uses the session meanwhile; one chunk at most is
-    waiting, and an error on either side stops both before it is raised.
+    With ``in_thread`` (PostgreSQL), a second thread writes one chunk while the next is
+    checked: the server stores the rows meanwhile. SQLite stores them in this process, where
+    a second thread only fights over the GIL (measured slower), so each chunk is written in
+    turn there. Only one thread uses the session at a time.
     """
     total = analysis.to_write
-    done = 0
     progress("Enregistrement des jeunes", 0, total)
+    if not in_thread:
+        done = 0
+        for chunk in analysis.ready(CHUNK):
+            writer.write(chunk)
+            _forget_values(chunk)
+            done += len(chunk)
+            progress("Enregistrement des jeunes", done, total)
+        return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="psad-import-write") as pool:
         writing: Future[None] | None = None
         written: list[ParsedRow] = []
+        done = 0
         try:
             for chunk in analysis.ready(CHUNK):
                 if writing is not None:
