@@ -181,11 +181,13 @@ def measure_import(path: str, url: str, *, again: bool, profile_to: str | None =
         "seconds": committed - started,
         "cpu_seconds": committed_cpu - started_cpu,  # this process only, not the database server
         "phases": {
-            "read": checks[0] - started,  # hash + read_table + find_header
-            "parse": checks[-1] - checks[0],  # RowParser.parse on every row
-            "merge": analysed - checks[-1],  # duplicates merged
+            # hash, read_table, find_header, fingerprints, rows listed identically before
+            "read": checks[0] - started,
+            "identity": checks[-1] - checks[0],  # RowParser.begin: identity columns of each row
+            "merge": analysed - checks[-1],  # which rows are the same youth (merge_plan)
             "prepare": writes[0] - analysed,  # lock, previous batch, new batch
-            "write": writes[-1] - writes[0],  # the bulk statements, chunk by chunk
+            # RowParser.finish on each row, then the bulk statements, chunk by chunk
+            "write": writes[-1] - writes[0],
             "report": applied - writes[-1],  # report_json, audit, final flush
             "commit": committed - applied,
         },
@@ -354,10 +356,10 @@ def report(figures: dict[str, Any]) -> str:
 def phases(values: dict[str, float]) -> str:
     names = {
         "read": "lecture",
-        "parse": "contrôle des lignes",
-        "merge": "fusion",
+        "identity": "identités",
+        "merge": "doublons",
         "prepare": "lot",
-        "write": "écriture",
+        "write": "contrôle du reste et écriture",
         "report": "rapport",
         "commit": "commit",
     }
