@@ -322,9 +322,15 @@ def _simple_email(text: str) -> str | None:
     if match is None or len(text) > 254 or text.index("@") > 64:
         return None
     domain = match.group(1).lower()
-    if any(domain == name or domain.endswith("." + name) for name in _SPECIAL_USE_DOMAINS):
+    if _special_use(domain):
         return None
     return text[: match.start(1)] + domain
+
+
+@lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _special_use(domain: str) -> bool:
+    """A domain email-validator refuses (``localhost``, ``*.test``...): a list has few domains."""
+    return any(domain == name or domain.endswith("." + name) for name in _SPECIAL_USE_DOMAINS)
 
 
 def _email_problem(text: str) -> str:

@@ -30,9 +30,9 @@ def merge_plan(rows: list[ParsedRow]) -> list[int]:
     identity: dict[int, dict[str, Any]] = {}
     target = list(range(len(rows)))
     for index, row in enumerate(rows):
-        if row.rejected:
-            continue
         ine, key = row.ine, row.identity_key
+        if row.rejected or not (ine or key):  # without either, no row can be this youth
+            continue
         first = by_ine.get(ine) if ine else None
         if first is None and key:
             first = by_key.get(key)
