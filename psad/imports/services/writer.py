@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -198,7 +197,7 @@ class _Writer:
             .where(among(self.session, column, values))
             .order_by(YOUTHS.c.psad_id != self.psad_id, YOUTHS.c.id)
         )
-        return [_Match(*record) for record in self.session.execute(query)]
+        return [_Match(*record) for record in self.session.execute(query).all()]
 
     def _records(self, youth_ids: list[int]) -> dict[int, dict[str, Any]]:
         if not youth_ids:
@@ -206,7 +205,9 @@ class _Writer:
         query = select(*(YOUTHS.c[name] for name in ("id", *COMPARED))).where(
             among(self.session, "youths.id", youth_ids)
         )
-        return {record["id"]: dict(record) for record in self.session.execute(query).mappings()}
+        return {
+            record["id"]: dict(record) for record in self.session.execute(query).mappings().all()
+        }
 
     def _conflict(self, row: ParsedRow, psad_id: int) -> None:
         psad = self.session.get(Psad, psad_id)
@@ -305,8 +306,7 @@ class _Writer:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
+class _Match(NamedTuple):
     id: int
     psad_id: int
     ine: str | None
