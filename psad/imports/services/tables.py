@@ -54,8 +54,13 @@ def among(
     SQLAlchemy spends seconds naming placeholders). The values are all integers or all text.
     """
     if session.get_bind().dialect.name == "postgresql":
+        # a semi-join on the unnested array: a plan that psycopg has prepared (from the fifth
+        # run on) still looks the values up through the index, where ``= ANY(...)`` fell
+        # back to scanning the table against the whole array, row after row
         literal, kind = _pg_array(values)
-        return text(f"{column} = ANY(CAST(:{name} AS {kind}[]))").bindparams(**{name: literal})
+        return text(f"{column} IN (SELECT unnest(CAST(:{name} AS {kind}[])))").bindparams(
+            **{name: literal}
+        )
     return text(f"{column} IN (SELECT value FROM json_each(:{name}))").bindparams(
         **{name: json.dumps(list(values))}
     )
