@@ -42,7 +42,10 @@ def insert_rows(
     if postgresql:
         raw = connection.connection.driver_connection
         statement = f"COPY {table.name} ({names}) FROM STDIN"
+        types = [_pg_type(table.c[name].type) for name in columns]
         with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            if None not in types:
+                copy.set_types(types)  # one adapter per column, not one look-up per value
             for row in rows:
                 copy.write_row(row)
         return
@@ -77,6 +80,26 @@ def _processor(table: Table, name: str, dialect: Any, *, postgresql: bool) -> Pr
         return None
     bind = column_type._cached_bind_processor(dialect)
     return bind
+
+
+def _pg_type(column_type: Any) -> str | None:
+    """The PostgreSQL type psycopg should write a column's values as, when it is plain."""
+    if isinstance(column_type, sqltypes.TypeDecorator):
+        column_type = column_type.impl_instance
+    for kind, name in _PG_TYPES:
+        if isinstance(column_type, kind):
+            return name
+    return None
+
+
+_PG_TYPES: tuple[tuple[type, str], ...] = (
+    (sqltypes.Boolean, "bool"),
+    (sqltypes.BigInteger, "int8"),
+    (sqltypes.Integer, "int4"),
+    (sqltypes.DateTime, "timestamptz"),
+    (sqltypes.Date, "date"),
+    (sqltypes.String, "text"),  # also Text and Enum (stored by value, as text)
+)
 
 
 def _enum_value(value: Any) -> Any:
