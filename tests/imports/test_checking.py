@@ -73,7 +73,7 @@ def test_rejected_rows_are_never_merged() -> None:
     assert merge_plan(rows) == [0, 1, 2, 3]
 
 
-def test_a_youth_is_handed_out_once_all_its_rows_are_read_with_their_values_merged() -> None:
+def test_youth_are_handed_out_in_file_order_with_the_values_of_all_their_rows() -> None:
     parser, rows = begun(
         ["", "Martin", "Léa", "01/03/2008", "", "Lille"],
         [INE_B, "Dupré", "Noé", "14/05/2007", "0612345678"],
@@ -84,8 +84,8 @@ def test_a_youth_is_handed_out_once_all_its_rows_are_read_with_their_values_merg
 
     chunks = list(checked.ready(chunk_size=1))
 
-    assert [[row.line for row in chunk] for chunk in chunks] == [[3], [2]]
-    martin = chunks[1][0]
+    assert [[row.line for row in chunk] for chunk in chunks] == [[2], [3]]
+    martin = chunks[0][0]
     assert martin.youth["commune"] == "Lille"  # the first row's value wins
     assert martin.youth["phone"] == "+33698765432"  # a blank is filled from the second
     assert martin.merged_lines == [4]

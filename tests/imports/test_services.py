@@ -387,6 +387,28 @@ def test_an_import_failing_half_way_leaves_the_database_as_it_was(session, tmp_p
     assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
 
 
+def test_an_analysis_is_applied_once_and_a_half_checked_one_not_at_all(session, tmp_path):
+    psad = make_psad(session)
+    path = listing(tmp_path, *(row(ine=None, last=f"Nom{i}") for i in range(30)))
+    request = services.ImportRequest(
+        psad=psad,
+        label="L",
+        source=ListSource.SIEI,
+        origin=ImportOrigin.CLI,
+        actor=Actor(None, psad.id),
+        today=TODAY,
+    )
+    applied = analyse(path)
+    runner.run(session, applied, request, dry_run=True)
+    half_checked = analyse(path)
+    next(iter(half_checked.ready(10)))  # stopped after the first chunk, as by a failure
+
+    with pytest.raises(RuntimeError, match="applied once"):
+        runner.run(session, applied, request)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        half_checked.problems  # noqa: B018
+
+
 @pytest.mark.committed
 def test_two_imports_into_one_psad_do_not_interleave(app, session):
     psad = make_psad(session)
@@ -439,6 +461,30 @@ def test_a_row_listed_identically_before_is_recognised_without_being_checked_aga
     assert youth.last_name == "Lefèvre-Martin"
     lines = session.scalars(select(Listing.line).where(Listing.youth_id == youth.id)).all()
     assert sorted(lines) == [4, 4]
+
+
+def test_the_first_row_of_a_youth_in_the_file_is_applied_even_around_a_known_one(session, tmp_path):
+    psad = make_psad(session)
+    do_import(session, psad, listing(tmp_path, row()))
+    newer = listing(
+        tmp_path,
+        row(phone="06 11 11 11 11", postal=None),  # line 4, merged with line 6
+        row(),  # line 5: identical to the youth's latest listing
+        row(phone=None, postal=59100),  # line 6
+        name="avril.xlsx",
+    )
+
+    outcome = do_import(session, psad, newer, label="SIEI avril 2026")
+
+    assert (outcome.result.updated, outcome.result.unchanged) == (1, 0)
+    youth = session.scalars(select(Youth)).one()
+    assert (youth.phone, youth.postal_code) == ("+33611111111", "59100")
+    assert "avertissement: Même jeune qu'à la ligne 4 : lignes fusionnées" in problems_of(
+        outcome, 6
+    )
+    assert problems_of(outcome, 5) == [
+        "avertissement: Même jeune qu'une autre ligne de ce fichier : ligne non appliquée"
+    ]
 
 
 def test_a_youth_listed_twice_in_a_file_read_again_is_counted_once(session, tmp_path):

@@ -68,6 +68,9 @@ class Analysis:
     checking: CheckedRows | None = field(default=None, repr=False)
     _rows: list[ParsedRow] = field(default_factory=list, repr=False)
     _merged: int = 0
+    interrupted: bool = False
+    # Set once applied: written rows drop their values, so an analysis is applied only once.
+    applied: bool = False
 
     @property
     def rows(self) -> list[ParsedRow]:
@@ -87,15 +90,23 @@ class Analysis:
         return len(self.accepted)
 
     def ready(self, chunk_size: int) -> Iterator[list[ParsedRow]]:
-        """The accepted rows in chunks, each checked in full just before it is handed out."""
+        """The accepted rows in chunks, each checked in full just before it is handed out.
+
+        Checking is done once: an iteration stopped half-way (a failed import) leaves the
+        analysis unusable, and the file must be analysed again.
+        """
+        if self.interrupted:
+            raise RuntimeError("analysis interrupted half-way: analyse the file again")
         if self.checking is None:
             accepted = self.accepted
             for start in range(0, len(accepted), chunk_size):
                 yield accepted[start : start + chunk_size]
             return
+        self.interrupted = True
         yield from self.checking.ready(chunk_size)
         self._rows, self._merged = self.checking.kept()
         self.checking = None
+        self.interrupted = False
 
     def _finish(self) -> None:
         if self.checking is not None:

@@ -115,6 +115,12 @@ def apply_import(
     allow_same_file: bool = False,
 ) -> ImportResult:
     """Create, update and list the youth of an analysed file; open or reopen their cases."""
+    if analysis.applied:
+        raise RuntimeError(
+            "an analysis is applied once (its rows drop their values): analyse again"
+        )
+    # The cyclic collector is paused for the whole process while the import runs (seconds):
+    # each of its passes would otherwise walk the million objects of the list again.
     with collector_paused(), _large_sqlite_cache(session):
         return _apply(session, analysis, request, progress, allow_same_file=allow_same_file)
 
@@ -177,6 +183,7 @@ def _apply(
     session.flush()
     result = ImportResult(batch=batch, rows_read=analysis.rows_read)
     writer = _Writer(session, request, batch, result, now)
+    analysis.applied = True
     postgresql = session.get_bind().dialect.name == "postgresql"
     _write_while_checking(writer, analysis, progress, in_thread=postgresql)
     result.rejected = len(analysis.rejected_rows)

@@ -2,8 +2,8 @@
 
 ``RowParser.begin`` reads the identity columns of every row first: that is enough to know
 which rows are rejected and which rows of the file are the same youth (``merge_plan``).
-``CheckedRows.ready`` then reads the other columns row by row and hands out each youth as
-soon as its last row is read: the import writes one chunk while the next is being checked.
+``CheckedRows.ready`` then reads the other columns and hands the youth out in chunks, in file
+order: the import writes one chunk while the next is being checked.
 """
 
 from __future__ import annotations
@@ -90,21 +90,29 @@ class CheckedRows:
         )
 
     def ready(self, chunk_size: int) -> Iterator[list[ParsedRow]]:
-        """Finish every row; yield the accepted youth in chunks, each once all its rows are read.
+        """Finish every row; yield the accepted youth in chunks, in the order of their first line.
 
-        When the iteration ends, ``kept`` holds the rows of the analysis.
+        The rows of a youth listed more than once (about 1 % of a list) are checked and merged
+        first; the others as they come. The order matters: when two rows still turn out to
+        be one youth known to the database, the first in the file is applied and the other
+        reported, as the user reads the file. When the iteration ends, ``kept`` holds the rows
+        of the analysis.
         """
         rows, target, members, finish = self.rows, self.target, self.members, self.parser.finish
-        last_of = {first: indexes[-1] for first, indexes in members.items()}
+        for first, others in members.items():
+            finish(rows[first])
+            for other in others:
+                finish(rows[other])
+                merge_into(rows[first], rows[other])
         chunk: list[ParsedRow] = []
         for index, row in enumerate(rows):
-            finish(row)
-            first = target[index]
-            if row.rejected or last_of.get(first, index) != index:
+            if target[index] != index:
+                continue  # merged into its first row, above
+            if index not in members:
+                finish(row)
+            if row.rejected:
                 continue
-            for other in members.get(first, ()):
-                merge_into(rows[first], rows[other])
-            chunk.append(rows[first])
+            chunk.append(row)
             if len(chunk) >= chunk_size:
                 yield chunk
                 chunk = []
