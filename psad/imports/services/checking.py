@@ -8,13 +8,11 @@ order: the import writes one chunk while the next is being checked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from psad.imports.rows import IDENTITY_FIELDS, WARNING, ParsedRow, Problem, RowParser
 from psad.youth import identifiers as ids
-
-Progress = Callable[[str, int, int], None]
 
 
 def merge_plan(rows: list[ParsedRow]) -> list[int]:
