@@ -180,46 +180,52 @@ def job(token: str) -> BaseResponse | str:
 def remap(token: str) -> BaseResponse | tuple[str, int]:
     job = _job_or_404(token)
     form = MappingForm()
+    back = redirect(url_for("imports.job", token=token))
     if job.status is not JobStatus.READY or not form.validate_on_submit():
         flash(
             "Correspondance non prise en compte : "
             + " ".join(e for errors in form.errors.values() for e in errors),
             "danger",
         )
-        return redirect(url_for("imports.job", token=token))
+        return back
     headers = job.preview.get("headers", [])
-    mapping: dict[str, int] = {}
-    for index in range(len(headers)):
-        name = request.form.get(f"col_{index}", "")
-        if name in FIELDS:
-            if name in mapping:
-                flash(f"« {FIELDS[name]} » est choisi pour deux colonnes : corrigez.", "danger")
-                return redirect(url_for("imports.job", token=token))
-            mapping[name] = index
-    if form.save_as.data:
-        settings = current_app.extensions["psad_settings"]
-        try:
-            save_profile(
-                settings.profiles_dir,
-                form.save_as.data,
-                f"Profil {form.save_as.data}",
-                {name: [str(headers[index])] for name, index in mapping.items()},
-            )
-        except DomainError as error:
-            flash(error.message, "danger")
-            return redirect(url_for("imports.job", token=token))
-        audit.record(
-            db.session(),
-            current_actor(),
-            AuditAction.PROFILE_SAVED,
-            detail=f"profil={form.save_as.data}",
-        )
-        flash(f"Profil « {form.save_as.data} » enregistré.", "success")
+    try:
+        mapping = _chosen_mapping(len(headers))
+        if form.save_as.data:
+            _save_profile(form.save_as.data, headers, mapping)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return back
     job.mapping_json = json.dumps(mapping)
     job.status = JobStatus.ANALYSING
     db.session.commit()
     jobs.start(current_app._get_current_object(), token, apply=False)  # type: ignore[attr-defined]
-    return redirect(url_for("imports.job", token=token))
+    return back
+
+
+def _chosen_mapping(columns: int) -> dict[str, int]:
+    """The field chosen for each column of the preview (``col_<index>``), each field once."""
+    mapping: dict[str, int] = {}
+    for index in range(columns):
+        name = request.form.get(f"col_{index}", "")
+        if name in FIELDS:
+            if name in mapping:
+                raise DomainError(f"« {FIELDS[name]} » est choisi pour deux colonnes : corrigez.")
+            mapping[name] = index
+    return mapping
+
+
+def _save_profile(name: str, headers: list[str], mapping: dict[str, int]) -> None:
+    """Save the corrected mapping as a profile of its own (audited), or raise DomainError."""
+    settings = current_app.extensions["psad_settings"]
+    save_profile(
+        settings.profiles_dir,
+        name,
+        f"Profil {name}",
+        {field: [str(headers[index])] for field, index in mapping.items()},
+    )
+    audit.record(db.session(), current_actor(), AuditAction.PROFILE_SAVED, detail=f"profil={name}")
+    flash(f"Profil « {name} » enregistré.", "success")
 
 
 @bp.post("/travaux/<token>/confirmer")

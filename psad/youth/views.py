@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from psad import clock
-from psad.auth.models import Role, Structure
+from psad.auth.models import Membership, Role, Structure
 from psad.db import db
 from psad.imports.queries import youth_listings
 from psad.web.access import sees_youth
@@ -55,34 +55,15 @@ def detail(youth_id: int) -> str:
 def signal() -> Response | tuple[str, int]:
     membership = current_membership()
     assert membership is not None  # sees_youth guarantees a membership
-    form = SignalementForm(today=clock.today())
-    structures = db.session.scalars(
-        select(Structure)
-        .where(Structure.psad_id == membership.psad_id, Structure.active.is_(True))
-        .order_by(Structure.name)
-    ).all()
-    form.source_structure_id.choices = [(0, "(aucune)")] + [(s.id, s.name) for s in structures]
-    if request.method == "GET" and membership.structure_id:
-        form.source_structure_id.data = membership.structure_id
+    form, structures = _signal_form(membership)
     if not form.validate_on_submit():
         return _signal_page(form, 422 if form.is_submitted() else 200)
     youth_data, warnings = form.youth_data()
-    source = next((s for s in structures if s.id == form.source_structure_id.data), None)
-    # A partner's signalement stays visible to the partner: the case is assigned to them.
-    referent = membership.structure if membership.role is Role.PARTNER else None
-    signalement = services.Signalement(
-        youth=youth_data,
-        guardian=form.guardian_data(),
-        reason=form.reason.data or None,
-        source_structure=source,
-        referent_structure=referent,
-        allow_homonym=bool(form.allow_homonym.data),
-    )
     try:
         case = services.signal_youth(
             db.session(),
             psad=membership.psad,
-            data=signalement,
+            data=_signalement(form, youth_data, membership, structures),
             by=current_user,
             on=clock.today(),
             actor=current_actor(),
@@ -98,6 +79,41 @@ def signal() -> Response | tuple[str, int]:
         flash(warning, "warning")
     flash("Jeune signalé : son dossier de suivi est ouvert.", "success")
     return redirect(url_for("youth.detail", youth_id=case.youth_id))
+
+
+def _signal_form(membership: Membership) -> tuple[SignalementForm, list[Structure]]:
+    """The form, with the PSAD's active structures as sources (the user's own by default)."""
+    form = SignalementForm(today=clock.today())
+    structures = list(
+        db.session.scalars(
+            select(Structure)
+            .where(Structure.psad_id == membership.psad_id, Structure.active.is_(True))
+            .order_by(Structure.name)
+        )
+    )
+    form.source_structure_id.choices = [(0, "(aucune)")] + [(s.id, s.name) for s in structures]
+    if request.method == "GET" and membership.structure_id:
+        form.source_structure_id.data = membership.structure_id
+    return form, structures
+
+
+def _signalement(
+    form: SignalementForm,
+    youth_data: services.YouthData,
+    membership: Membership,
+    structures: list[Structure],
+) -> services.Signalement:
+    source = next((s for s in structures if s.id == form.source_structure_id.data), None)
+    # A partner's signalement stays visible to the partner: the case is assigned to them.
+    referent = membership.structure if membership.role is Role.PARTNER else None
+    return services.Signalement(
+        youth=youth_data,
+        guardian=form.guardian_data(),
+        reason=form.reason.data or None,
+        source_structure=source,
+        referent_structure=referent,
+        allow_homonym=bool(form.allow_homonym.data),
+    )
 
 
 def _signal_page(form: SignalementForm, status: int, **context: object) -> tuple[str, int]:

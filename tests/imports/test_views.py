@@ -190,6 +190,31 @@ def test_the_mapping_can_be_corrected_and_saved_as_a_profile(client, pilot, tmp_
     assert "<strong>1</strong> à importer" in page.text
 
 
+def test_a_field_chosen_for_two_columns_is_refused_and_nothing_saved(
+    client, pilot, tmp_path, settings
+):
+    client.login("pilote@psad.example")
+    path = write_xlsx(
+        tmp_path, "mars.xlsx", [["Nom", "Prénom", "Naissance"], ["Dupré", "Noé", "14/05/2007"]]
+    )
+    _, token = finished_page(client, upload(client, path).headers["Location"])
+
+    answer = client.post(
+        f"/listes/travaux/{token}/correspondance",
+        data={
+            "csrf_token": client.csrf_token(),
+            "col_0": "last_name",
+            "col_1": "last_name",
+            "col_2": "birth_date",
+            "save_as": "doublon",
+        },
+    )
+
+    page = client.get(answer.headers["Location"])
+    assert "« Nom » est choisi pour deux colonnes : corrigez." in page.text
+    assert not (settings.profiles_dir / "doublon.toml").exists()
+
+
 def test_history_lists_batches_with_label_file_and_counts(client, pilot, tmp_path):
     client.login("pilote@psad.example")
     page = upload(client, write_xlsx(tmp_path, "mars.xlsx", [HEADER, GOOD]))
