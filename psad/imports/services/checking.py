@@ -25,6 +25,7 @@ def merge_plan(rows: list[ParsedRow]) -> list[int]:
     """
     by_ine: dict[str, int] = {}
     by_key: dict[str, int] = {}
+    # identity fields of each row that others joined, as merged so far (made at the first join)
     identity: dict[int, dict[str, Any]] = {}
     target = list(range(len(rows)))
     for index, row in enumerate(rows):
@@ -34,11 +35,13 @@ def merge_plan(rows: list[ParsedRow]) -> list[int]:
         first = by_ine.get(ine) if ine else None
         if first is None and key:
             first = by_key.get(key)
-        known = identity.get(first) if first is not None else None
+        known: dict[str, Any] | None = None
+        if first is not None:
+            known = identity.get(first)
+            if known is None:
+                youth = rows[first].youth
+                known = identity[first] = {n: youth[n] for n in IDENTITY_FIELDS if n in youth}
         if first is None or known is None or (ine and known.get("ine") not in (None, ine)):
-            identity[index] = {
-                name: row.youth[name] for name in IDENTITY_FIELDS if name in row.youth
-            }
             if ine:
                 by_ine[ine] = index
             if key:
