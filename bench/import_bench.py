@@ -163,7 +163,7 @@ def measure_import(path: str, url: str, *, again: bool, profile_to: str | None =
             max_age=MAX_AGE,
             progress=progress,
             # as psad import does: rows this PSAD listed identically before are not re-checked
-            listed=lambda hashes: services.listed_rows(session, psad.id, hashes),
+            listed=lambda: services.listed_rows(session, psad.id),
         )
         analysed = time.perf_counter()
         result = services.apply_import(session, analysis, request, progress, allow_same_file=again)

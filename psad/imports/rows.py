@@ -133,7 +133,8 @@ class ParsedRow:
 
     def keep_as_read(self) -> None:
         """Keep the row as read in JSON (a listing stores it); drop the cells."""
-        self.row_json = _ROW_JSON.encode(self.cells)
+        if not self.row_json:
+            self.row_json = _ROW_JSON.encode(self.cells)
         if not self.rejected:
             self.cells = []
 
@@ -170,11 +171,6 @@ def collector_paused() -> Iterator[None]:
 _ROW_JSON = json.JSONEncoder(default=str)
 
 
-def row_hash(values: Sequence[Any]) -> str:
-    """A fingerprint of the row as read: a re-imported identical row is recognised by it."""
-    return hashlib.sha1(repr(tuple(values)).encode(), usedforsecurity=False).hexdigest()
-
-
 class RowParser:
     """Parses the rows of one list with one column mapping."""
 
@@ -197,11 +193,9 @@ class RowParser:
         }
 
         self.indexes = list(self.mapping.values())
-        self.fields = tuple(self.mapping)
         self._width = max(self.indexes, default=-1) + 1
         self._pick = operator.itemgetter(*self.indexes) if len(self.indexes) > 1 else None
-        # repr((fields, *values)) is this prefix followed by repr(values) without its "(".
-        self._hash_prefix = "(" + repr(self.fields) + ", "
+        self._mapping_key = repr(list(self.mapping.items()))
         # Per column, the result for each value already met: communes, schools, formations
         # and dates repeat from row to row (at most SEEN_VALUES kept per column).
         self.seen: list[dict[object, tuple[Any, str | None]]] = [{} for _ in self.mapping]
@@ -223,15 +217,22 @@ class RowParser:
     def column(self, name: str) -> str:
         return self.columns.get(name) or FIELDS.get(name, name)
 
-    def fingerprint(self, cells: list[Any]) -> str:
-        """The row's values with the fields they are read into: a corrected mapping changes it.
+    def as_read(self, cells: list[Any]) -> tuple[str, str]:
+        """The row as read, in JSON (what its listing keeps), and its fingerprint.
 
-        The same digest as ``row_hash([fields, *values])``, built faster.
+        The fingerprint is that of the JSON with the column mapping: a re-imported row is
+        recognised when every cell is the same and read into the same fields.
         """
-        if self._pick is None:
-            return row_hash([self.fields, *self._values(cells)])
-        text = self._hash_prefix + repr(self._values(cells))[1:]
-        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+        if cells and cells[-1] is None:  # as the reader gives them: no empty cell at the end
+            cells = cells[:]
+            while cells and cells[-1] is None:
+                cells.pop()
+        text = _ROW_JSON.encode(cells)
+        digest = hashlib.sha1((self._mapping_key + text).encode(), usedforsecurity=False)
+        return text, digest.hexdigest()
+
+    def fingerprint(self, cells: list[Any]) -> str:
+        return self.as_read(cells)[1]
 
     def _values(self, cells: list[Any]) -> tuple[Any, ...]:
         """The mapped cells, in the order of ``self.indexes`` (None past the row's end)."""
@@ -260,12 +261,15 @@ class RowParser:
         cells: list[Any],
         known_youth_id: int | None = None,
         fingerprint: str | None = None,
+        row_json: str = "",
     ) -> ParsedRow:
         """First step: the identity columns, enough to tell whether the row is rejected and
         which other rows are the same youth. ``finish`` reads the rest."""
         row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or self.fingerprint(cells))
         if known_youth_id is not None:
             row.known_youth_id = known_youth_id
+            if row_json:  # its JSON is all it needs: the cells go at once
+                row.row_json, row.cells = row_json, []
             return row
         self._read(row, self.identity_plan)
         self._check_identity(row)

@@ -47,8 +47,8 @@ def analyse(
     listed = None
     if session is not None and psad_id is not None:
 
-        def listed(hashes: list[str]) -> dict[str, int]:
-            return services.listed_rows(session, psad_id, hashes)
+        def listed() -> dict[str, int]:
+            return services.listed_rows(session, psad_id)
 
     return services.analyse_file(
         path,

@@ -83,8 +83,8 @@ def analyse(path: Path, session: Session | None = None, psad: Psad | None = None
     listed = None
     if session is not None and psad is not None:
 
-        def listed(hashes: list[str]) -> dict[str, int]:
-            return services.listed_rows(session, psad.id, hashes)
+        def listed() -> dict[str, int]:
+            return services.listed_rows(session, psad.id)
 
     return services.analyse_file(
         path,

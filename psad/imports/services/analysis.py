@@ -179,13 +179,13 @@ def analyse_file(
     profile_name: str | None = None,
     mapping: dict[str, int] | None = None,
     progress: Progress = _no_progress,
-    listed: Callable[[list[str]], dict[str, int]] | None = None,
+    listed: Callable[[], dict[str, int]] | None = None,
     header_line: int | None = None,
 ) -> Analysis:
     """Read the file, find its header and parse every row; raises on an unreadable file.
 
-    ``listed`` tells which row fingerprints an earlier import of the PSAD already listed (and
-    for which youth): those rows are not checked again. Without it no database is needed.
+    ``listed`` gives the fingerprint of the latest listing of each youth of the PSAD: a row
+    with one of them is not checked again. Without it no database is needed.
     """
     with collector_paused():  # millions of small objects, no cycles among them
         return _analyse(
@@ -212,7 +212,7 @@ def _analyse(
     profile_name: str | None,
     mapping: dict[str, int] | None,
     progress: Progress,
-    listed: Callable[[list[str]], dict[str, int]] | None,
+    listed: Callable[[], dict[str, int]] | None,
     header_line: int | None,
 ) -> Analysis:
     progress("Lecture du fichier", 0, 0)
@@ -235,14 +235,17 @@ def _analyse(
     )  # the rows live on in ``body`` only
     total = len(body)
     step = max(1, min(5000, total // 50))
-    hashes = [parser.fingerprint(cells) for _, cells in body]
-    known = listed(hashes) if listed else {}
+    known = listed() if listed else {}
     begun: list[ParsedRow] = []
-    for index, ((line, cells), fingerprint) in enumerate(zip(body, hashes, strict=True)):
-        begun.append(parser.begin(line, cells, known.get(fingerprint), fingerprint))
+    for index in range(total):
+        line, cells = body[index]
+        body[index] = _READ  # a row listed identically before keeps its JSON only
+        text, fingerprint = parser.as_read(cells)
+        youth_id = known.get(fingerprint)
+        begun.append(parser.begin(line, cells, youth_id, fingerprint, text if youth_id else ""))
         if index % step == 0:
             progress("Vérification des lignes", index, total)
-    del body, hashes
+    del body
     progress("Vérification des lignes", total, total)
     return Analysis(
         file_name=file_name,
@@ -254,6 +257,9 @@ def _analyse(
         rows_read=total,
         checking=CheckedRows(parser, begun),
     )
+
+
+_READ: tuple[int, list[Any]] = (0, [])
 
 
 def _check_mapping(mapping: dict[str, int], header: HeaderMatch) -> None:

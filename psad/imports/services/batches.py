@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,23 +19,20 @@ def previous_batch(session: Session, psad_id: int, digest: str) -> ImportBatch |
     )
 
 
-def listed_rows(session: Session, psad_id: int, hashes: Collection[str]) -> dict[str, int]:
-    """Row fingerprints that are the latest listing of a youth of this PSAD, with that youth.
+def listed_rows(session: Session, psad_id: int) -> dict[str, int]:
+    """The fingerprint of each youth's latest listing in this PSAD, with that youth.
 
     Only the latest listing counts (``Youth.last_row_hash``): if a newer list said something
-    else since, an older identical row must be read and applied again. The PSAD's fingerprints
-    are read from their covering index and compared here: much faster than sending the
-    database 100,000 values, and a PSAD follows at most tens of thousands of youth.
+    else since, an older identical row must be read and applied again. Read from their
+    covering index, all at once: an import compares each of its rows with them as it reads
+    it, and a PSAD follows at most tens of thousands of youth.
     """
-    if not hashes:
-        return {}
-    wanted = set(hashes)
     query = select(Youth.last_row_hash, Youth.id).where(
         Youth.psad_id == psad_id, Youth.last_row_hash.is_not(None)
     )
     found: dict[str, int] = {}
     for row_hash, youth_id in session.execute(query).all():
-        if row_hash in wanted and youth_id < found.get(row_hash, youth_id + 1):
+        if row_hash is not None and youth_id < found.get(row_hash, youth_id + 1):
             found[row_hash] = youth_id
     return found
 
