@@ -155,13 +155,20 @@ class ParsedRow:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small objects are built (much faster)."""
+    """Pause the cyclic garbage collector while many small objects are built (much faster).
+
+    On the way out, what was built goes straight to the oldest generation (``freeze`` then
+    ``unfreeze``): the first collections after the pause would otherwise walk the million
+    objects of a large list (0.2 s, twice per import).
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
