@@ -525,3 +525,42 @@ def test_an_older_row_listed_again_after_a_newer_one_is_applied_again(session, t
     assert outcome.result.updated == 1
     phone = session.scalars(select(Youth.phone).where(Youth.last_name == "Lefèvre")).one()
     assert phone == "+33611111111"
+
+
+def test_a_known_row_is_applied_to_its_youth_as_they_are_when_the_list_is_confirmed(
+    session, tmp_path
+):
+    psad = make_psad(session)
+    other = make_psad(session, code="PSAD-B")
+    do_import(session, psad, listing(tmp_path, row(), row(ine=None, last="Dupré", first="Noé")))
+    closed, moved = session.scalars(select(Youth).order_by(Youth.id)).all()
+    newer = listing(
+        tmp_path,
+        row(),
+        row(ine=None, last="Dupré", first="Noé"),
+        row(ine=None, last="Neuf", first="Nouveau"),
+        name="avril.xlsx",
+    )
+    analysis = analyse(newer, session, psad)  # the first two listed identically before
+    # between the preview and the confirmation: one case is closed, one youth transferred
+    session.scalars(select(Case).where(Case.youth_id == closed.id)).one().status = CaseStatus.CLOSED
+    moved.psad_id = other.id
+    session.commit()
+    request = services.ImportRequest(
+        psad=psad,
+        label="SIEI avril 2026",
+        source=ListSource.SIEI,
+        origin=ImportOrigin.CLI,
+        actor=Actor(user_id=None, psad_id=psad.id, ip_address="test"),
+        today=TODAY,
+    )
+
+    outcome = runner.run(session, analysis, request)
+
+    assert (outcome.result.unchanged, outcome.result.reopened) == (1, 1)
+    assert (outcome.result.conflicts, outcome.result.created) == (1, 1)
+    assert any("PSAD-B" in p for p in problems_of(outcome, 5))
+    statuses = session.scalars(
+        select(Case.status).where(Case.youth_id == closed.id).order_by(Case.id)
+    ).all()
+    assert statuses == [CaseStatus.CLOSED, CaseStatus.OPEN]

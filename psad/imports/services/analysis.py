@@ -89,6 +89,11 @@ class Analysis:
             return self.checking.to_write
         return len(self.accepted)
 
+    def known_youth_ids(self) -> set[int]:
+        """The youth that rows listed identically before were listed for."""
+        rows = self.checking.rows if self.checking is not None else self._rows
+        return {row.known_youth_id for row in rows if row.known_youth_id is not None}
+
     def ready(self, chunk_size: int) -> Iterator[list[ParsedRow]]:
         """The accepted rows in chunks, each checked in full just before it is handed out.
 

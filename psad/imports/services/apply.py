@@ -182,7 +182,7 @@ def _apply(
     session.add(batch)
     session.flush()
     result = ImportResult(batch=batch, rows_read=analysis.rows_read)
-    writer = _Writer(session, request, batch, result, now)
+    writer = _Writer(session, request, batch, result, now, known_ids=analysis.known_youth_ids())
     analysis.applied = True
     postgresql = session.get_bind().dialect.name == "postgresql"
     _write_while_checking(writer, analysis, progress, in_thread=postgresql)

@@ -50,6 +50,7 @@ class _Writer:
         batch: ImportBatch,
         result: ImportResult,
         now: Any,
+        known_ids: set[int] | None = None,
     ) -> None:
         self.session = session
         self.request = request
@@ -58,6 +59,10 @@ class _Writer:
         self.result = result
         self.now = now
         self.seen_youth: set[int] = set()
+        # The youth rows listed identically before were listed for, looked up once for the
+        # whole list: a re-import would otherwise join the open cases again for every chunk.
+        self._known_ids = known_ids or set()
+        self._known: dict[int, _Match] | None = None
         self._mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
 
     def write(self, rows: list[ParsedRow]) -> None:
@@ -153,7 +158,7 @@ class _Writer:
         listed = {row.known_youth_id for row in rows if row.known_youth_id is not None}
         ines = {row.ine for row in rows if row.ine and row.known_youth_id is None}
         keys = {row.identity_key for row in rows if row.identity_key and row.known_youth_id is None}
-        by_id = {found.id: found for found in self._find("youths.id", listed)}
+        by_id = self._known_youth(listed)
         by_ine: dict[str, _Match] = {}
         by_key: dict[str, _Match] = {}
         for found in self._find("youths.ine", ines):
@@ -174,6 +179,15 @@ class _Writer:
             if match is not None:
                 matches[row.line] = match
         return matches
+
+    def _known_youth(self, ids: set[int]) -> dict[int, _Match]:
+        """The youth of ``ids``, read with those of every known row on the first call."""
+        if self._known is None:
+            self._known = {found.id: found for found in self._find("youths.id", self._known_ids)}
+        missing = ids - self._known.keys() - self._known_ids  # only if not announced
+        if missing:
+            self._known.update((found.id, found) for found in self._find("youths.id", missing))
+        return self._known
 
     def _find(self, column: str, values: set[Any]) -> list[_Match]:
         """Youth whose ``column`` is one of ``values``, this PSAD's first, then by id."""
