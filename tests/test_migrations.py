@@ -182,3 +182,20 @@ def test_each_youth_keeps_the_fingerprint_of_its_latest_listing(migration_app: F
     with db.engine.connect() as connection:
         hashes = dict(connection.execute(text("SELECT id, last_row_hash FROM youths")).all())
     assert hashes == {listed_twice: "new", listed_once: "only", never_listed: None}
+
+
+def test_youth_sharing_an_ine_stop_the_upgrade_and_stay_as_they_were(
+    migration_app: Flask, capfd: pytest.CaptureFixture[str]
+) -> None:
+    migrate(flask_migrate.upgrade, revision="62bf366597b8")
+    psad = _insert("psads", code="LILLE")
+    twins = {_insert("youths", psad_id=psad, ine="0494004062M") for _ in range(2)}
+
+    with pytest.raises(SystemExit):
+        flask_migrate.upgrade(revision="head")
+
+    assert "1 INE sont portés par plusieurs jeunes" in capfd.readouterr().err
+    assert revision() == "62bf366597b8"
+    with db.engine.connect() as connection:
+        kept = set(connection.execute(text("SELECT id FROM youths")).scalars())
+    assert kept == twins

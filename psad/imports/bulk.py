@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import sqltypes
 
@@ -43,11 +44,16 @@ def insert_rows(
         raw = connection.connection.driver_connection
         statement = f"COPY {table.name} ({names}) FROM STDIN"
         types = [_pg_type(table.c[name].type) for name in columns]
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            if None not in types:
-                copy.set_types(types)  # one adapter per column, not one look-up per value
-            for row in rows:
-                copy.write_row(row)
+        try:
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+                if None not in types:
+                    copy.set_types(types)  # one adapter per column, not one look-up per value
+                for row in rows:
+                    copy.write_row(row)
+        except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy raises it for a statement
+            raise DBAPIError.instance(
+                statement, None, error, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from error
         return
     marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)

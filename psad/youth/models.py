@@ -132,11 +132,12 @@ class Youth(Base):
 
     # Few indexes on purpose: each one slows the import of a 100,000-row list. Lookups by INE
     # and identity key span every PSAD (a youth followed elsewhere is a conflict); the PSAD's
-    # own lists use the (psad_id, ...) ones.
+    # own lists use the (psad_id, ...) ones. An INE names one pupil in the whole country: one
+    # youth per INE, whatever the PSAD (several youth may have none).
     __table_args__ = (
         Index(None, "psad_id", "search_key"),
         Index(None, "psad_id", "last_row_hash"),
-        Index(None, "ine"),
+        Index(None, "ine", unique=True),
         Index(None, "identity_key"),
     )
 

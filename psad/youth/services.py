@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from psad.audit import services as audit
@@ -111,12 +112,9 @@ def find_matches(
     return [Match(y, by_ine=bool(ine) and y.ine == ine) for y in session.scalars(query)]
 
 
-def signal_youth(
-    session: Session, *, psad: Psad, data: Signalement, by: User, on: date, actor: audit.Actor
-) -> Case:
-    """Create a youth and open their case; refuse a duplicate of a known youth."""
+def _refuse_known(session: Session, psad: Psad, data: Signalement, key: str | None) -> None:
+    """Raise if the youth signalled is already known, here or in another PSAD."""
     youth_data = data.youth
-    key = identity_key(youth_data.last_name, youth_data.first_name, youth_data.birth_date)
     for match in find_matches(session, ine=youth_data.ine, key=key):
         if data.allow_homonym and not match.by_ine:
             continue  # the user said: same name and birth date, another person
@@ -135,11 +133,19 @@ def signal_youth(
             "S'il s'agit d'une autre personne, cochez « Il s'agit d'un homonyme ».",
             match.youth,
         )
+
+
+def signal_youth(
+    session: Session, *, psad: Psad, data: Signalement, by: User, on: date, actor: audit.Actor
+) -> Case:
+    """Create a youth and open their case; refuse a duplicate of a known youth."""
+    youth_data = data.youth
+    key = identity_key(youth_data.last_name, youth_data.first_name, youth_data.birth_date)
+    _refuse_known(session, psad, data, key)
     youth = Youth(psad=psad, **{name: getattr(youth_data, name) for name in YOUTH_FIELDS})
     youth.refresh_keys()
     if not data.guardian.is_empty():
         youth.guardians.append(Guardian(**vars(data.guardian)))
-    session.add(youth)
     case = Case(
         youth=youth,
         psad_id=psad.id,
@@ -151,8 +157,14 @@ def signal_youth(
         reason=data.reason,
         referent_structure=data.referent_structure,
     )
-    session.add(case)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(case)  # and the youth with it
+            session.flush()
+    except IntegrityError:  # the same INE saved meanwhile (an import, another user)
+        with session.no_autoflush:
+            _refuse_known(session, psad, data, key)
+        raise
     audit.record(session, actor, AuditAction.YOUTH_CREATED, object_type="youth", object_id=youth.id)
     audit.record(
         session,

@@ -24,6 +24,7 @@ from psad.imports.services.analysis import (
 from psad.imports.services.apply import (
     CHUNK,
     AlreadyImportedError,
+    ConcurrentImportError,
     ImportRequest,
     ImportResult,
     apply_import,
@@ -59,6 +60,7 @@ __all__ = [
     "YOUTH_EXTRA_COLUMNS",
     "AlreadyImportedError",
     "Analysis",
+    "ConcurrentImportError",
     "ImportRequest",
     "ImportResult",
     "MappingError",

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from psad import clock
@@ -40,6 +40,12 @@ class AlreadyImportedError(DomainError):
     def __init__(self, message: str, batch: ImportBatch) -> None:
         super().__init__(message)
         self.batch = batch
+
+
+class ConcurrentImportError(DomainError):
+    """A youth of the list was saved meanwhile by another PSAD's import or a signalement."""
+
+    status_code = 409
 
 
 @dataclass
@@ -185,7 +191,16 @@ def _apply(
     writer = _Writer(session, request, batch, result, now, known_ids=analysis.known_youth_ids())
     analysis.applied = True
     postgresql = session.get_bind().dialect.name == "postgresql"
-    _write_while_checking(writer, analysis, progress, in_thread=postgresql)
+    try:
+        _write_while_checking(writer, analysis, progress, in_thread=postgresql)
+    except DBAPIError as error:
+        if not _raced(error):
+            raise
+        raise ConcurrentImportError(
+            "Un jeune de cette liste vient d'être enregistré ailleurs (import d'une autre PSAD "
+            "ou signalement, même INE) : rien n'a été importé. Relancez l'import : ce jeune "
+            "sera reconnu."
+        ) from error
     result.rejected = len(analysis.rejected_rows)
     result.warnings += sum(1 for p in analysis.problems if p.level == WARNING)
     for name in (
@@ -261,6 +276,18 @@ def _write_while_checking(
                 else:
                     wait([writing])
     progress("Enregistrement des jeunes", total, total)
+
+
+def _raced(error: DBAPIError) -> bool:
+    """Whether ``error`` is another transaction's youth with the same INE, saved meanwhile
+    (the unique index on ``youths.ine``), or a deadlock between two such transactions."""
+    cause = error.orig
+    if getattr(cause, "sqlstate", None) == "40P01":  # PostgreSQL: deadlock detected
+        return True
+    if not isinstance(error, IntegrityError):
+        return False
+    constraint = getattr(getattr(cause, "diag", None), "constraint_name", None)
+    return constraint == "ix_youths_ine" or "youths.ine" in str(cause)
 
 
 def _forget_values(rows: list[ParsedRow]) -> None:
