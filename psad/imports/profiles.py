@@ -51,12 +51,12 @@ REQUIRED_FIELDS: tuple[str, ...] = ("last_name", "first_name")
 MIN_HEADER_FIELDS = 3
 HEADER_SEARCH_ROWS = 30
 # Where several profiles recognise as many columns, the highest priority wins: the SIEI one
-# (10), then a profile a user saved from the preview (5), then the generic one (0). Profiles
-# are shared by every PSAD of the installation: a saved one never outranks the national
-# layout on a tie.
+# (10), then a profile a user saved from the preview (5), then the generic one (0): a saved
+# one never outranks the national layout on a tie. A saved profile names the PSAD it was
+# saved in (``psad``) and serves that PSAD only; the others serve every PSAD.
 SAVED_PROFILE_PRIORITY = 5
 
-PROFILE_KEYS = {"name", "label", "description", "priority", "fields"}
+PROFILE_KEYS = {"name", "label", "description", "priority", "psad", "fields"}
 PROFILE_NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 PROFILE_NAME_MAX = 50
 _BRACKETS = str.maketrans("", "", "()[]")
@@ -86,6 +86,8 @@ class Profile:
     fields: dict[str, tuple[str, ...]]
     description: str | None = None
     priority: int = 0
+    # The code of the only PSAD whose lists it reads; None: every PSAD's.
+    psad: str | None = None
     lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def field_for(self, header: str) -> str | None:
@@ -130,6 +132,12 @@ def load_profiles(directory: Path) -> list[Profile]:
         )
     profiles = [_load_profile(path) for path in sorted(directory.glob("*.toml"))]
     return sorted(profiles, key=lambda profile: (-profile.priority, profile.name))
+
+
+def profiles_for(profiles: Iterable[Profile], psad_code: str | None) -> list[Profile]:
+    """The profiles that read a PSAD's lists: its own and the shared ones (shared only when
+    no PSAD is given)."""
+    return [profile for profile in profiles if profile.psad in (None, psad_code)]
 
 
 def find_header(
@@ -179,8 +187,10 @@ def save_profile(
     mapping_from_headers: Mapping[str, Sequence[str]],
     *,
     description: str | None = None,
+    psad: str | None = None,
 ) -> Path:
-    """Write a new profile (a mapping corrected in the preview); never overwrite one."""
+    """Write a new profile (a mapping corrected in the preview), for ``psad`` only when
+    given; never overwrite one (names are unique across PSADs)."""
     if len(name) > PROFILE_NAME_MAX or not PROFILE_NAME.fullmatch(name):
         raise InvalidProfileError(
             f"Le nom de profil « {name} » n'est pas valide : utilisez des minuscules sans "
@@ -189,7 +199,7 @@ def save_profile(
     if not label.strip():
         raise InvalidProfileError("Donnez un libellé au profil, par exemple « Lycée Jean Moulin ».")
     path = directory / f"{name}.toml"
-    text = _profile_toml(label.strip(), mapping_from_headers, description=description)
+    text = _profile_toml(label.strip(), mapping_from_headers, description=description, psad=psad)
     _parse_profile(tomllib.loads(text), name=name, source=path.name)
     if path.exists():
         raise _profile_exists(name)
@@ -285,6 +295,9 @@ def _parse_profile(data: Mapping[str, object], *, name: str, source: str) -> Pro
     priority = data.get("priority", 0)
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise invalid("a une priorité qui n'est pas un nombre entier")
+    psad = data.get("psad")
+    if psad is not None and (not isinstance(psad, str) or not psad.strip()):
+        raise invalid("a un code de PSAD (psad) vide ou qui n'est pas un texte")
     table = data.get("fields")
     if not isinstance(table, dict) or not table:
         raise invalid("n'a pas de section [fields]")
@@ -313,12 +326,17 @@ def _parse_profile(data: Mapping[str, object], *, name: str, source: str) -> Pro
         fields=fields,
         description=description,
         priority=priority,
+        psad=psad.strip() if psad else None,
         lookup=lookup,
     )
 
 
 def _profile_toml(
-    label: str, mapping_from_headers: Mapping[str, Sequence[str]], *, description: str | None
+    label: str,
+    mapping_from_headers: Mapping[str, Sequence[str]],
+    *,
+    description: str | None,
+    psad: str | None,
 ) -> str:
     unknown = sorted(set(mapping_from_headers) - set(FIELDS))
     if unknown:
@@ -337,6 +355,8 @@ def _profile_toml(
     if description:
         lines.append(f"description = {_toml_string(description)}")
     lines.append(f"priority = {SAVED_PROFILE_PRIORITY}")
+    if psad:
+        lines.append(f"psad = {_toml_string(psad)}")
     lines += ["", "[fields]"]
     for name in FIELDS:  # canonical order, whatever the order received
         headers = [header for header in mapping_from_headers.get(name, ()) if header.strip()]

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from psad.auth.models import Psad
 from psad.config import Settings
 from psad.imports import services
-from psad.imports.profiles import Profile, load_profiles
+from psad.imports.profiles import Profile, load_profiles, profiles_for
 from psad.imports.reader import ReadLimits
 
 MEBIBYTE = 1024 * 1024
@@ -25,8 +26,10 @@ def read_limits(settings: Settings) -> ReadLimits:
     )
 
 
-def profiles(settings: Settings) -> list[Profile]:
-    return load_profiles(settings.profiles_dir)
+def profiles(settings: Settings, psad_code: str | None = None) -> list[Profile]:
+    """The profiles that read the lists of the PSAD ``psad_code`` (the shared ones only
+    without it)."""
+    return profiles_for(load_profiles(settings.profiles_dir), psad_code)
 
 
 def analyse(
@@ -45,7 +48,9 @@ def analyse(
     """Analyse a file; with a session and a PSAD, rows it listed identically before are not
     checked again."""
     listed = None
+    psad_code = None
     if session is not None and psad_id is not None:
+        psad_code = session.get_one(Psad, psad_id).code
 
         def listed() -> dict[str, int]:
             return services.listed_rows(session, psad_id)
@@ -53,7 +58,7 @@ def analyse(
     return services.analyse_file(
         path,
         file_name=file_name,
-        profiles=profiles(settings),
+        profiles=profiles(settings, psad_code),
         limits=read_limits(settings),
         today=today,
         min_age=settings.data.min_age,

@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
+from psad.auth.models import Psad
 from psad.db import db
 from psad.errors import DomainError
 from psad.imports import jobs, services
@@ -192,7 +193,7 @@ def remap(token: str) -> BaseResponse | tuple[str, int]:
     try:
         mapping = _chosen_mapping(len(headers))
         if form.save_as.data:
-            _save_profile(form.save_as.data, headers, mapping)
+            _save_profile(form.save_as.data, headers, mapping, psad_id=job.psad_id)
     except DomainError as error:
         flash(error.message, "danger")
         return back
@@ -215,16 +216,24 @@ def _chosen_mapping(columns: int) -> dict[str, int]:
     return mapping
 
 
-def _save_profile(name: str, headers: list[str], mapping: dict[str, int]) -> None:
-    """Save the corrected mapping as a profile of its own (audited), or raise DomainError."""
+def _save_profile(name: str, headers: list[str], mapping: dict[str, int], *, psad_id: int) -> None:
+    """Save the corrected mapping as a profile of the PSAD's own (audited), or raise
+    DomainError."""
     settings = current_app.extensions["psad_settings"]
     save_profile(
         settings.profiles_dir,
         name,
         f"Profil {name}",
         {field: [str(headers[index])] for field, index in mapping.items()},
+        psad=db.session.get_one(Psad, psad_id).code,
     )
-    audit.record(db.session(), current_actor(), AuditAction.PROFILE_SAVED, detail=f"profil={name}")
+    audit.record(
+        db.session(),
+        current_actor(),
+        AuditAction.PROFILE_SAVED,
+        psad_id=psad_id,
+        detail=f"profil={name}",
+    )
     flash(f"Profil « {name} » enregistré.", "success")
 
 

@@ -18,6 +18,7 @@ from psad.imports.profiles import (
     find_header,
     load_profiles,
     normalize_header,
+    profiles_for,
     save_profile,
 )
 from psad.imports.reader import CellValue, Row, read_table
@@ -334,3 +335,28 @@ def test_the_header_row_a_preview_found_is_kept_on_confirmation() -> None:
     assert found.line == 1
     with pytest.raises(NoHeaderError):
         find_header(rows, profiles, file_name="liste.xlsx", line_only=4)
+
+
+def test_a_profile_saved_for_a_psad_serves_that_psad_and_the_others_serve_all(
+    tmp_path: Path,
+) -> None:
+    save_profile(
+        tmp_path, "lycee-lille", "Lycée", {"last_name": ["N"], "first_name": ["P"]}, psad="LILLE"
+    )
+    save_profile(tmp_path, "commun", "Commun", {"last_name": ["N"], "first_name": ["P"]})
+    loaded = load_profiles(tmp_path)
+
+    assert [p.name for p in profiles_for(loaded, "LILLE")] == ["commun", "lycee-lille"]
+    assert [p.name for p in profiles_for(loaded, "DOUAI")] == ["commun"]
+    assert [p.name for p in profiles_for(loaded, None)] == ["commun"]
+
+
+def test_a_profile_naming_an_empty_psad_is_refused(tmp_path: Path) -> None:
+    write_profile(tmp_path, "vide", 'label = "Vide"\npsad = " "\n[fields]\nlast_name = ["Nom"]\n')
+
+    with pytest.raises(InvalidProfileError) as caught:
+        load_profiles(tmp_path)
+
+    assert caught.value.message == (
+        "Le profil d'import « vide.toml » a un code de PSAD (psad) vide ou qui n'est pas un texte."
+    )

@@ -190,6 +190,46 @@ def test_the_mapping_can_be_corrected_and_saved_as_a_profile(client, pilot, tmp_
     assert "<strong>1</strong> à importer" in page.text
 
 
+def test_a_saved_profile_reads_the_lists_of_its_own_psad_only(
+    client, pilot, session, tmp_path, settings
+):
+    other = make_psad(session, code="DOUAI", name="PSAD de Douai")
+    make_user(session, psad=other, role=Role.PILOT, email="pilote.douai@psad.example")
+    session.commit()
+    path = write_xlsx(
+        tmp_path,
+        "mars.xlsx",
+        [["Nom", "Prénom", "Né(e) le (jour)", "Tel"], ["Dupré", "Noé", "14/05/2007", "0612"]],
+    )
+    saved = settings.profiles_dir / "lycee-lille.toml"
+    client.login("pilote@psad.example")
+    _, token = finished_page(client, upload(client, path).headers["Location"])
+    try:
+        client.post(
+            f"/listes/travaux/{token}/correspondance",
+            data={
+                "csrf_token": client.csrf_token(),
+                "col_0": "last_name",
+                "col_1": "first_name",
+                "col_2": "birth_date",
+                "col_3": "phone",
+                "save_as": "lycee-lille",
+            },
+        )
+        jobs.wait(token)
+        lille, _ = finished_page(client, upload(client, path, "Avril").headers["Location"])
+        client.post("/deconnexion", data={"csrf_token": client.csrf_token()})
+        client.login("pilote.douai@psad.example")
+        douai, _ = finished_page(client, upload(client, path).headers["Location"])
+        assert 'psad = "LILLE"' in saved.read_text(encoding="utf-8")
+    finally:
+        saved.unlink(missing_ok=True)
+
+    assert "profil reconnu : Profil lycee-lille." in lille.text
+    assert "profil reconnu : Profil lycee-lille." not in douai.text
+    assert "profil reconnu :" in douai.text
+
+
 def test_a_field_chosen_for_two_columns_is_refused_and_nothing_saved(
     client, pilot, tmp_path, settings
 ):
