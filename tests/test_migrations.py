@@ -199,3 +199,23 @@ def test_youth_sharing_an_ine_stop_the_upgrade_and_stay_as_they_were(
     with db.engine.connect() as connection:
         kept = set(connection.execute(text("SELECT id FROM youths")).scalars())
     assert kept == twins
+
+
+def test_going_back_copies_each_row_left_out_from_the_youth_s_earlier_listing(
+    migration_app: Flask,
+) -> None:
+    migrate(flask_migrate.upgrade, revision="head")
+    psad = _insert("psads", code="LILLE")
+    youth = _insert("youths", psad_id=psad)
+    march = _insert("import_batches", psad_id=psad, file_hash="a" * 64)
+    june = _insert("import_batches", psad_id=psad, file_hash="b" * 64)
+    _insert("listings", batch_id=march, youth_id=youth, row_hash="same", row_json='["Lea"]')
+    again = _insert("listings", batch_id=june, youth_id=youth, row_hash="same", row_json=None)
+
+    migrate(flask_migrate.downgrade, revision="712c6a9f4acf")
+
+    with db.engine.connect() as connection:
+        copied = connection.execute(
+            text("SELECT row_json FROM listings WHERE id = :id"), {"id": again}
+        ).scalar_one()
+    assert copied == '["Lea"]'

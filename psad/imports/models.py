@@ -100,8 +100,11 @@ class Listing(Base):
     youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
     line: Mapped[int]
     outcome: Mapped[str] = mapped_column(String(20))
+    # The fingerprint of the row (its cells and the column mapping), and the row as read in
+    # JSON; None when the row is the same as the one of the youth's previous listing: the
+    # youth's earlier listing with the same ``row_hash`` holds it.
     row_hash: Mapped[str] = mapped_column(String(40))
-    row_json: Mapped[str] = mapped_column(Text)
+    row_json: Mapped[str | None] = mapped_column(Text)
 
     youth: Mapped[Youth] = relationship()
 

@@ -116,7 +116,8 @@ class ParsedRow:
     merged_lines: list[int] = field(default_factory=list)
     identity_key: str | None = None
     # The youth an identical row was listed for by an earlier import of this PSAD: such a row
-    # is not checked again (see ``RowParser.parse``).
+    # is not checked again (see ``RowParser.parse``), and its listing keeps no JSON (that
+    # youth's earlier listing with the same fingerprint has it).
     known_youth_id: int | None = None
     row_json: str = ""
     # True once an error is found: the row will not be imported.
@@ -133,7 +134,7 @@ class ParsedRow:
 
     def keep_as_read(self) -> None:
         """Keep the row as read in JSON (a listing stores it); drop the cells."""
-        if not self.row_json:
+        if not self.row_json and self.known_youth_id is None:
             self.row_json = _ROW_JSON.encode(self.cells)
         if not self.rejected:
             self.cells = []
@@ -228,7 +229,9 @@ class RowParser:
         """The row as read, in JSON (what its listing keeps), and its fingerprint.
 
         The fingerprint is that of the JSON with the column mapping: a re-imported row is
-        recognised when every cell is the same and read into the same fields.
+        recognised when every cell is the same and read into the same fields. Only the
+        fingerprint is kept while a list is analysed: the JSON of a row to check is made
+        again once it is checked, and a row listed identically before needs none.
         """
         if cells and cells[-1] is None:  # as the reader gives them: no empty cell at the end
             cells = cells[:]
@@ -268,15 +271,13 @@ class RowParser:
         cells: list[Any],
         known_youth_id: int | None = None,
         fingerprint: str | None = None,
-        row_json: str = "",
     ) -> ParsedRow:
         """First step: the identity columns, enough to tell whether the row is rejected and
         which other rows are the same youth. ``finish`` reads the rest."""
         row = ParsedRow(line=line, cells=cells, row_hash=fingerprint or self.fingerprint(cells))
         if known_youth_id is not None:
             row.known_youth_id = known_youth_id
-            if row_json:  # its JSON is all it needs: the cells go at once
-                row.row_json, row.cells = row_json, []
+            row.cells = []  # its fingerprint is all it needs
             return row
         self._read(row, self.identity_plan)
         self._check_identity(row)

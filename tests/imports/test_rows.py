@@ -68,15 +68,21 @@ def test_another_mapping_of_the_same_cells_gives_another_fingerprint() -> None:
     assert parser().fingerprint(cells) != parser(swapped).fingerprint(cells)
 
 
-def test_a_row_listed_before_keeps_its_json_and_drops_its_cells_at_once() -> None:
+def test_a_row_listed_before_keeps_its_fingerprint_only() -> None:
     rows_parser = parser()
     cells = ["Martin", "Léa", "01/03/2008", "Lille"]
-    text, fingerprint = rows_parser.as_read(cells)
+    fingerprint = rows_parser.fingerprint(cells)
 
-    row = rows_parser.begin(4, cells, known_youth_id=12, fingerprint=fingerprint, row_json=text)
+    row = rows_parser.begin(4, cells, known_youth_id=12, fingerprint=fingerprint)
     rows_parser.finish(row)
 
-    assert (row.known_youth_id, row.row_json, row.cells, row.youth) == (12, text, [], {})
+    assert (row.known_youth_id, row.row_hash, row.row_json, row.cells, row.youth) == (
+        12,
+        fingerprint,
+        "",
+        [],
+        {},
+    )
 
 
 def test_a_value_met_again_gets_the_same_reading_and_warning_on_each_row() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import date
@@ -564,3 +565,25 @@ def test_a_known_row_is_applied_to_its_youth_as_they_are_when_the_list_is_confir
         select(Case.status).where(Case.youth_id == closed.id).order_by(Case.id)
     ).all()
     assert statuses == [CaseStatus.CLOSED, CaseStatus.OPEN]
+
+
+def test_a_row_listed_identically_again_is_stored_once(session, tmp_path):
+    psad = make_psad(session)
+    do_import(session, psad, listing(tmp_path, row(), row(ine=None, last="Dupré", first="Noé")))
+    newer = listing(
+        tmp_path, row(), row(ine=None, last="Dupré", first="Noé", phone="0622"), name="avril.xlsx"
+    )
+
+    do_import(session, psad, newer, label="SIEI avril 2026")
+
+    stored = session.execute(
+        select(Youth.last_name, Listing.row_hash, Listing.row_json)
+        .join(Listing.youth)
+        .order_by(Listing.id)
+    ).all()
+    (first_same, first_changed, again_same, again_changed) = stored
+    assert again_same.row_json is None  # the same row: the earlier listing holds it
+    assert again_same.row_hash == first_same.row_hash
+    assert json.loads(first_same.row_json)[:3] == ["0494004062M", "Lefèvre", "Éloïse"]
+    assert again_changed.row_hash != first_changed.row_hash
+    assert json.loads(again_changed.row_json)[5] == "0622"

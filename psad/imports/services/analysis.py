@@ -244,10 +244,9 @@ def _analyse(
     begun: list[ParsedRow] = []
     for index in range(total):
         line, cells = body[index]
-        body[index] = _READ  # a row listed identically before keeps its JSON only
-        text, fingerprint = parser.as_read(cells)
-        youth_id = known.get(fingerprint)
-        begun.append(parser.begin(line, cells, youth_id, fingerprint, text if youth_id else ""))
+        body[index] = _READ  # a row listed identically before keeps its fingerprint only
+        fingerprint = parser.fingerprint(cells)
+        begun.append(parser.begin(line, cells, known.get(fingerprint), fingerprint))
         if index % step == 0:
             progress("Vérification des lignes", index, total)
     del body

@@ -237,7 +237,9 @@ class _Writer:
         )
 
     def _listing(self, row: ParsedRow, youth_id: int, outcome: str) -> tuple[Any, ...]:
-        return (self.batch.id, youth_id, row.line, outcome, row.row_hash, row.row_json)
+        # No JSON for a row listed identically before: the youth's earlier listing with the
+        # same fingerprint keeps it (the same personal data is not stored again each month).
+        return (self.batch.id, youth_id, row.line, outcome, row.row_hash, row.row_json or None)
 
     def _create(self, rows: list[ParsedRow]) -> list[tuple[Any, ...]]:
         if not rows:
