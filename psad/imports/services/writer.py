@@ -183,34 +183,38 @@ class _Writer:
     def _known_youth(self, ids: set[int]) -> dict[int, _Match]:
         """The youth of ``ids``, read with those of every known row on the first call."""
         if self._known is None:
-            self._known = {found.id: found for found in self._find("youths.id", self._known_ids)}
+            found = self._find("youths.id", self._known_ids, by_id=True)
+            self._known = {match.id: match for match in found}
         missing = ids - self._known.keys() - self._known_ids  # only if not announced
         if missing:
-            self._known.update((found.id, found) for found in self._find("youths.id", missing))
+            found = self._find("youths.id", missing, by_id=True)
+            self._known.update((match.id, match) for match in found)
         return self._known
 
-    def _find(self, column: str, values: set[Any]) -> list[_Match]:
-        """Youth whose ``column`` is one of ``values``, this PSAD's first, then by id."""
+    def _find(self, column: str, values: set[Any], *, by_id: bool = False) -> list[_Match]:
+        """Youth whose ``column`` is one of ``values``, this PSAD's first, then by id (ids
+        are unique: no order then).
+
+        The open case is probed youth by youth (one index entry each): a join would hash
+        every open case of the installation for each chunk's handful of new INEs.
+        """
         if not values:
             return []
-        query = (
-            select(
-                YOUTHS.c.id,
-                YOUTHS.c.psad_id,
-                YOUTHS.c.ine,
-                YOUTHS.c.identity_key,
-                YOUTHS.c.last_row_hash,
-                CASES.c.id.is_not(None),
-            )
-            .select_from(
-                YOUTHS.outerjoin(
-                    CASES,
-                    (CASES.c.youth_id == YOUTHS.c.id) & (CASES.c.status == CaseStatus.OPEN),
-                )
-            )
-            .where(among(self.session, column, values))
-            .order_by(YOUTHS.c.psad_id != self.psad_id, YOUTHS.c.id)
+        open_case = (
+            select(CASES.c.id)
+            .where(CASES.c.youth_id == YOUTHS.c.id, CASES.c.status == CaseStatus.OPEN)
+            .exists()
         )
+        query = select(
+            YOUTHS.c.id,
+            YOUTHS.c.psad_id,
+            YOUTHS.c.ine,
+            YOUTHS.c.identity_key,
+            YOUTHS.c.last_row_hash,
+            open_case,
+        ).where(among(self.session, column, values))
+        if not by_id:
+            query = query.order_by(YOUTHS.c.psad_id != self.psad_id, YOUTHS.c.id)
         return [_Match(*record) for record in self.session.execute(query).all()]
 
     def _records(self, youth_ids: list[int]) -> dict[int, dict[str, Any]]:
