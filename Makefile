@@ -5,7 +5,7 @@ PYTHON ?= python3
 PSAD := $(VENV)/bin/psad
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench bench-floor clean
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure_system.sh python
@@ -33,6 +33,9 @@ lint: install
 
 bench: install
 	bash scripts/bench.sh
+
+bench-floor: install
+	bash scripts/bench.sh floor
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

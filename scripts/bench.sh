@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The import benchmark on SQLite and on a throw-away PostgreSQL (unless PSAD_BENCH_PG_URL
-# names a server). Prints the figures; never part of the test suite.
+# names a server). Prints the figures; never part of the test suite. With "floor" as first
+# argument, bench/write_floor.py instead: the database alone storing an import's rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${VENV:-.venv}/bin
@@ -12,4 +13,9 @@ if [ -z "${PSAD_BENCH_PG_URL:-}" ]; then
   PSAD_BENCH_PG_URL=$(bash scripts/pg_local.sh start "$pgdir" "$port")
   export PSAD_BENCH_PG_URL
 fi
-"$bin/python" bench/import_bench.py "$@"
+script=bench/import_bench.py
+if [ "${1:-}" = floor ]; then
+  script=bench/write_floor.py
+  shift
+fi
+"$bin/python" "$script" --pg-url "$PSAD_BENCH_PG_URL" "$@"
