@@ -137,7 +137,8 @@ def load_profiles(directory: Path) -> list[Profile]:
 def profiles_for(profiles: Iterable[Profile], psad_code: str | None) -> list[Profile]:
     """The profiles that read a PSAD's lists: its own and the shared ones (shared only when
     no PSAD is given)."""
-    return [profile for profile in profiles if profile.psad in (None, psad_code)]
+    code = psad_code.casefold() if psad_code else None
+    return [p for p in profiles if p.psad is None or p.psad.casefold() == code]
 
 
 def find_header(

@@ -157,13 +157,14 @@ def signal_youth(
         reason=data.reason,
         referent_structure=data.referent_structure,
     )
+    session.add(case)  # and the youth with it
     try:
-        with session.begin_nested():
-            session.add(case)  # and the youth with it
-            session.flush()
+        session.flush()
     except IntegrityError:  # the same INE saved meanwhile (an import, another user)
-        with session.no_autoflush:
-            _refuse_known(session, psad, data, key)
+        # Nothing else of the transaction is worth keeping: it only read so far. (No savepoint:
+        # on SQLite, releasing one that opened the transaction would commit the youth alone.)
+        session.rollback()
+        _refuse_known(session, psad, data, key)
         raise
     audit.record(session, actor, AuditAction.YOUTH_CREATED, object_type="youth", object_id=youth.id)
     audit.record(

@@ -348,6 +348,7 @@ def test_a_profile_saved_for_a_psad_serves_that_psad_and_the_others_serve_all(
 
     assert [p.name for p in profiles_for(loaded, "LILLE")] == ["commun", "lycee-lille"]
     assert [p.name for p in profiles_for(loaded, "DOUAI")] == ["commun"]
+    assert [p.name for p in profiles_for(loaded, "lille")] == ["commun", "lycee-lille"]
     assert [p.name for p in profiles_for(loaded, None)] == ["commun"]
 
 

@@ -1,8 +1,9 @@
 """One youth per INE, even when two transactions save the same new INE at the same moment.
 
-PostgreSQL runs the two side by side: the unique index makes the second wait for the first,
-then fail, and the application turns that into a clear message. SQLite runs one writer at a
-time: the second waits for the first and then sees its youth. Either way, never two youth.
+The unique index makes the second writer wait for the first, then fail, and the application
+turns that into a clear message. On SQLite an import, whose look-ups come after it takes the
+write lock, sees the first one's youth instead; a signalement, whose checks come before its
+insert, meets the index there too. Either way, never two youth.
 """
 
 from __future__ import annotations
