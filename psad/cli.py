@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -172,9 +171,10 @@ def users_create(
 ) -> None:
     from sqlalchemy import select
 
+    from psad import settings_of
     from psad.auth import services
+    from psad.auth.login import policy_of
     from psad.auth.models import Role, Structure
-    from psad.auth.views import login_policy
 
     role = role.lower()
     if role != "admin" and not psad_code:
@@ -192,7 +192,9 @@ def users_create(
             email=email,
             full_name=full_name or email,
             password=password,
-            policy=login_policy(),
+            policy=policy_of(
+                settings_of(current_app).auth, secret=settings_of(current_app).web.secret_key
+            ),
             actor=CLI_ACTOR,
             is_admin=role == "admin",
         )
@@ -251,14 +253,9 @@ def demo(youth_count: int) -> None:
 @cli.command("purge-throttles", hidden=True)
 @with_appcontext
 def purge_throttles() -> None:
-    from sqlalchemy import delete
+    from psad.auth.jobs import purge_sign_ins
 
-    from psad import clock
-    from psad.auth.models import LoginThrottle
-
-    cutoff = clock.now() - timedelta(days=1)
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < cutoff))
-    db.session.commit()
+    purge_sign_ins(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def main() -> None:

@@ -35,6 +35,7 @@ class WebSettings:
     port: int = 5000
     threads: int = 8
     session_idle_minutes: int = 60
+    session_max_hours: int = 12
     secure_cookies: bool = True
     max_upload_mb: int = 20
 
@@ -48,6 +49,8 @@ class DatabaseSettings:
 @dataclass(frozen=True)
 class AuthSettings:
     max_failed_logins: int = 5
+    max_failed_logins_per_address: int = 20
+    max_failed_logins_per_account: int = 50
     lockout_minutes: int = 15
     min_password_length: int = 12
 

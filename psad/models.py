@@ -1,7 +1,7 @@
 """Imports every model so that metadata, migrations and relationships see all tables."""
 
 from psad.audit.models import AuditEvent
-from psad.auth.models import LoginThrottle, Membership, Psad, Structure, User
+from psad.auth.models import LoginThrottle, Membership, Psad, Structure, User, UserSession
 from psad.imports.models import ImportBatch, ImportJob, ImportLock, Listing
 from psad.reference.models import ReferenceItem
 from psad.scheduler import SchedulerLease
@@ -22,5 +22,6 @@ __all__ = [
     "SchedulerLease",
     "Structure",
     "User",
+    "UserSession",
     "Youth",
 ]

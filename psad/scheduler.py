@@ -84,6 +84,7 @@ class LeasedJobs:
 
 
 def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
+    from psad.auth.jobs import purge_sign_ins
     from psad.imports.jobs import process_inbox, purge_uploads
 
     settings = app.extensions["psad_settings"]
@@ -94,6 +95,8 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
                       minutes=settings.imports.drop_folder_minutes, id="inbox",
                       next_run_time=clock.now() + timedelta(seconds=5))  # fmt: skip
     scheduler.add_job(jobs.guarded("purge_uploads", purge_uploads), "cron", hour=3, id="purge")
+    scheduler.add_job(jobs.guarded("purge_sign_ins", purge_sign_ins), "cron", hour=3, minute=30,
+                      id="purge_sign_ins")  # fmt: skip
     return jobs
 
 

@@ -18,12 +18,15 @@ from click.testing import CliRunner, Result
 from flask import Flask, appcontext_pushed
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from psad import cli as cli_module
-from psad import create_app
+from psad import clock, create_app
+from psad.auth.models import User
+from psad.auth.sessions import open_session
 from psad.config import DatabaseSettings, Settings, WebSettings
 from psad.db import Base, db
+from psad.web.session import TOKEN_KEY
 
 PG_URL = os.environ.get("PSAD_TEST_DATABASE_URL") or None
 SECRET = "test-secret-key-0123456789abcdef"
@@ -162,11 +165,22 @@ class Client(FlaskClient):
         form = {"csrf_token": self.csrf_token(), **(data or {})}
         return self.post(url, data=form, **kwargs)
 
-    def sign_in(self, user: object) -> None:
-        """Open a session for ``user`` without the slow password check (log-in has its tests)."""
+    def sign_in(self, user: User) -> None:
+        """Open a session for ``user`` without the slow password check (log-in has its tests).
+
+        The session row is committed with whatever the test's session holds, as a request
+        could not see the user otherwise.
+        """
+        owner = object_session(user)
+        if owner is None:
+            owner = Session(bind=self.application.extensions["psad_test_bind"])
+            user = owner.merge(user)
+        token = open_session(owner, user=user, now=clock.now())
+        owner.commit()
         with self.session_transaction() as cookie:
-            cookie["_user_id"] = str(user.id)  # type: ignore[attr-defined]
+            cookie["_user_id"] = str(user.id)
             cookie["_fresh"] = True
+            cookie[TOKEN_KEY] = token
 
     def login(self, email: str, password: str = "correct horse battery"):  # type: ignore[no-untyped-def]
         response = self.submit("/connexion", {"email": email, "password": password})

@@ -13,6 +13,7 @@ class AuditAction(enum.StrEnum):
     PASSWORD_CHANGED = "password.changed"
     PSAD_SWITCHED = "psad.switched"
     YOUTH_VIEWED = "youth.viewed"
+    YOUTH_ACCESS_REFUSED = "youth.access_refused"
     YOUTH_CREATED = "youth.created"
     YOUTH_UPDATED = "youth.updated"
     CASE_OPENED = "case.opened"
@@ -37,6 +38,16 @@ class AuditAction(enum.StrEnum):
         return ACTION_LABELS.get(self, self.value)
 
 
+# What a PSAD's pilote sees of its members' accounts in the journal, besides the PSAD's events.
+SIGN_IN_ACTIONS = (
+    AuditAction.LOGIN_SUCCEEDED,
+    AuditAction.LOGIN_FAILED,
+    AuditAction.LOGIN_LOCKED,
+    AuditAction.LOGOUT,
+    AuditAction.PASSWORD_CHANGED,
+)
+
+
 ACTION_LABELS = {
     AuditAction.LOGIN_SUCCEEDED: "Connexion réussie",
     AuditAction.LOGIN_FAILED: "Échec de connexion",
@@ -45,6 +56,7 @@ ACTION_LABELS = {
     AuditAction.PASSWORD_CHANGED: "Mot de passe changé",
     AuditAction.PSAD_SWITCHED: "Changement de PSAD",
     AuditAction.YOUTH_VIEWED: "Consultation d'un dossier",
+    AuditAction.YOUTH_ACCESS_REFUSED: "Accès refusé à un dossier (inexistant ou hors périmètre)",
     AuditAction.YOUTH_CREATED: "Création d'un jeune",
     AuditAction.YOUTH_UPDATED: "Modification d'un jeune",
     AuditAction.CASE_OPENED: "Ouverture d'un dossier de suivi",

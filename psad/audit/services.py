@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from psad.audit.actions import AuditAction
+from psad.audit.actions import SIGN_IN_ACTIONS, AuditAction
 from psad.audit.models import AuditEvent
 from psad.clock import PARIS
 
@@ -46,6 +46,14 @@ def record(
     return event
 
 
+def record_refused_youth_read(session: Session, actor: Actor, *, youth_id: int) -> AuditEvent:
+    """A youth's file asked for and answered 404: whether it is missing or out of the
+    viewer's scope, the log does not say (the pilote reading it must not learn it either)."""
+    return record(
+        session, actor, AuditAction.YOUTH_ACCESS_REFUSED, object_type="youth", object_id=youth_id
+    )
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     action: str | None = None
@@ -56,11 +64,30 @@ class AuditFilter:
     until: date | None = None
 
 
-def events_query(*, psad_ids: list[int] | None, filters: AuditFilter) -> Select[AuditEvent]:
-    """Events of the given PSADs (None: every PSAD, for administrators), newest first."""
+def events_query(
+    *,
+    psad_ids: list[int] | None,
+    filters: AuditFilter,
+    members: Select[int] | None = None,
+) -> Select[AuditEvent]:
+    """Events of the given PSADs (None: every PSAD, for administrators), newest first.
+
+    ``members`` (user ids) adds the sign-in events of those accounts: a pilote sees how the
+    members of their PSAD log in, although a log-in belongs to no PSAD.
+    """
     query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if psad_ids is not None:
-        query = query.where(AuditEvent.psad_id.in_(psad_ids))
+        in_psads: ColumnElement[bool] = AuditEvent.psad_id.in_(psad_ids)
+        if members is not None:
+            in_psads = or_(
+                in_psads,
+                and_(
+                    AuditEvent.action.in_([a.value for a in SIGN_IN_ACTIONS]),
+                    AuditEvent.object_type == "user",
+                    AuditEvent.object_id.in_(members),
+                ),
+            )
+        query = query.where(in_psads)
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
     if filters.user_id:

@@ -12,6 +12,7 @@ from wtforms.validators import NumberRange, Optional
 from psad.audit.actions import AuditAction
 from psad.audit.services import AuditFilter, events_query
 from psad.auth.models import User
+from psad.auth.queries import member_ids
 from psad.db import db
 from psad.web.access import requires
 from psad.web.forms import FrenchForm
@@ -77,8 +78,9 @@ def index() -> tuple[str, int] | str:
         else AuditFilter()
     )
     psad_ids = None if viewer.is_admin else [viewer.psad_id or 0]
+    members = None if viewer.is_admin else member_ids(viewer.psad_id or 0)
     page = db.paginate(
-        events_query(psad_ids=psad_ids, filters=filters),
+        events_query(psad_ids=psad_ids, filters=filters, members=members),
         page=requested_page(),
         per_page=50,
         error_out=False,

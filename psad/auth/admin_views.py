@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from psad import clock
 from psad.auth import services
 from psad.auth.forms import ConfirmForm, MembershipForm, PsadForm, StructureForm, UserForm
 from psad.auth.models import Membership, Psad, Role, Structure, StructureKind, User
@@ -170,6 +171,7 @@ def user_form(user_id: int | None = None) -> Response | tuple[str, int] | str:
                 new_password=form.password.data or None,
                 policy=login_policy(),
                 actor=current_actor(),
+                now=clock.now(),
             )
         else:
             if not form.password.data:

@@ -70,6 +70,16 @@ STRUCTURE_KIND_LABELS = {
 }
 
 
+class SessionEnd(enum.StrEnum):
+    """Why a signed-in session ended."""
+
+    LOGOUT = "logout"
+    IDLE = "idle"
+    EXPIRED = "expired"
+    PASSWORD_CHANGED = "password_changed"
+    ACCOUNT_CHANGED = "account_changed"
+
+
 class Psad(Base):
     __tablename__ = "psads"
 
@@ -154,11 +164,40 @@ class Membership(Base):
 
 
 class LoginThrottle(Base):
-    """Failed log-ins per address, in the database so that every process sees them."""
+    """Failed log-ins under one key, in the database so that every process sees them.
+
+    A key is a keyed hash of what it counts: an account and client address pair, an account
+    alone, or a client address alone (``psad.auth.throttling``); never the text typed.
+    """
 
     __tablename__ = "login_throttles"
 
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+
+
+class UserSession(Base):
+    """One signed-in browser. Its cookie carries a token; this row decides whether it holds.
+
+    Log-out, a password change, an account disabled, the idle timeout and the absolute
+    lifetime end the row, so that a copy of the cookie opens nothing afterwards, whatever the
+    web process that receives it.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[SessionEnd | None] = mapped_column(enum_column(SessionEnd))
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None

@@ -1,28 +1,29 @@
-"""Accounts: log-in with lockout, passwords, PSADs, structures, users and memberships."""
+"""Accounts: passwords, PSADs, structures, users and memberships (log-in: ``login``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
-from psad.auth.models import LoginThrottle, Membership, Psad, Role, Structure, StructureKind, User
-from psad.auth.passwords import hash_password, needs_rehash, verify_password
-from psad.clock import local
+from psad.auth.login import LoginPolicy
+from psad.auth.models import (
+    Membership,
+    Psad,
+    Role,
+    SessionEnd,
+    Structure,
+    StructureKind,
+    User,
+    UserSession,
+)
+from psad.auth.passwords import hash_password, verify_password
+from psad.auth.sessions import end_user_sessions
 from psad.errors import DomainError
-
-
-class LoginError(DomainError):
-    status_code = 401
-
-
-class AccountLockedError(LoginError):
-    status_code = 429
 
 
 class InvalidPasswordError(DomainError):
@@ -35,85 +36,6 @@ class WrongCurrentPasswordError(InvalidPasswordError):
 
 class DuplicateError(DomainError):
     status_code = 409
-
-
-BAD_CREDENTIALS = "Adresse électronique ou mot de passe incorrect."
-
-
-@dataclass(frozen=True)
-class LoginPolicy:
-    max_failures: int = 5
-    lockout: timedelta = timedelta(minutes=15)
-    min_password_length: int = 12
-
-
-def normalize_login_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def authenticate(
-    session: Session,
-    *,
-    email: str,
-    password: str,
-    now: datetime,
-    policy: LoginPolicy,
-    ip_address: str | None,
-) -> User:
-    """Check the credentials; count failures per address in the database and lock when due."""
-    key = normalize_login_email(email)
-    throttle = session.get(LoginThrottle, key, with_for_update=True)
-    user = session.scalar(select(User).where(func.lower(User.email) == key))
-    actor = audit.Actor(user_id=user.id if user else None, psad_id=None, ip_address=ip_address)
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        audit.record(
-            session,
-            actor,
-            AuditAction.LOGIN_LOCKED,
-            object_type="user",
-            object_id=user.id if user else None,
-            detail=f"adresse={key}",
-        )
-        raise AccountLockedError(_locked_message(throttle.locked_until, now))
-    ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.active:
-        throttle = throttle or _new_throttle(session, key)
-        throttle.failures += 1
-        throttle.last_failure_at = now
-        audit.record(
-            session,
-            actor,
-            AuditAction.LOGIN_FAILED,
-            object_type="user",
-            object_id=user.id if user else None,
-            detail=f"adresse={key}; échec {throttle.failures}/{policy.max_failures}",
-        )
-        if throttle.failures >= policy.max_failures:
-            throttle.failures = 0
-            throttle.locked_until = now + policy.lockout
-            raise AccountLockedError(_locked_message(throttle.locked_until, now))
-        raise LoginError(BAD_CREDENTIALS)
-    if throttle:
-        session.delete(throttle)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = now
-    audit.record(session, actor, AuditAction.LOGIN_SUCCEEDED, object_type="user", object_id=user.id)
-    return user
-
-
-def _new_throttle(session: Session, key: str) -> LoginThrottle:
-    throttle = LoginThrottle(email=key, failures=0)
-    session.add(throttle)
-    return throttle
-
-
-def _locked_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() + 59) // 60)
-    return (
-        f"Trop de tentatives de connexion échouées : réessayez à partir de "
-        f"{local(until):%H:%M} (dans {minutes} minute{'s' if minutes > 1 else ''})."
-    )
 
 
 def check_password_strength(password: str, policy: LoginPolicy, *, email: str = "") -> None:
@@ -134,7 +56,9 @@ def change_password(
     now: datetime,
     policy: LoginPolicy,
     actor: audit.Actor,
+    keep: UserSession | None = None,
 ) -> None:
+    """Change one's own password; every other session of the user ends (``keep`` stays)."""
     if not verify_password(user.password_hash, current):
         raise WrongCurrentPasswordError("Le mot de passe actuel est incorrect.")
     check_password_strength(new, policy, email=user.email)
@@ -142,14 +66,11 @@ def change_password(
         raise InvalidPasswordError("Le nouveau mot de passe doit être différent de l'actuel.")
     user.password_hash = hash_password(new)
     user.password_changed_at = now
+    end_user_sessions(
+        session, user_id=user.id, now=now, reason=SessionEnd.PASSWORD_CHANGED, keep=keep
+    )
     audit.record(
         session, actor, AuditAction.PASSWORD_CHANGED, object_type="user", object_id=user.id
-    )
-
-
-def clear_lockout(session: Session, email: str) -> None:
-    session.execute(
-        delete(LoginThrottle).where(LoginThrottle.email == normalize_login_email(email))
     )
 
 
@@ -321,13 +242,19 @@ def update_user(
     actor: audit.Actor,
     new_password: str | None,
     policy: LoginPolicy,
+    now: datetime,
 ) -> None:
+    """An administrator's change; a new password or a disabled account ends every session."""
     user.full_name = full_name.strip() or user.email
     user.is_admin = is_admin
     user.active = active
     if new_password:
         check_password_strength(new_password, policy, email=user.email)
         user.password_hash = hash_password(new_password)
+        user.password_changed_at = now
+        end_user_sessions(session, user_id=user.id, now=now, reason=SessionEnd.PASSWORD_CHANGED)
+    if not active:
+        end_user_sessions(session, user_id=user.id, now=now, reason=SessionEnd.ACCOUNT_CHANGED)
     audit.record(
         session,
         actor,

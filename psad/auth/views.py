@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -15,7 +14,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from psad import clock
@@ -23,27 +22,28 @@ from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.auth import services
 from psad.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, SwitchPsadForm
+from psad.auth.login import LoginError, LoginPolicy, authenticate, policy_of
+from psad.auth.models import SessionEnd
 from psad.db import db
 from psad.errors import DomainError
-from psad.web.session import current_actor, mark_logged_in
+from psad.web.session import current_actor, current_session, end_current_session, start_session
 
 bp = Blueprint("auth", __name__)
 
 
-def login_policy() -> services.LoginPolicy:
-    auth = current_app.extensions["psad_settings"].auth
-    return services.LoginPolicy(
-        max_failures=auth.max_failed_logins,
-        lockout=timedelta(minutes=auth.lockout_minutes),
-        min_password_length=max(12, auth.min_password_length),
-    )
+def login_policy() -> LoginPolicy:
+    settings = current_app.extensions["psad_settings"]
+    return policy_of(settings.auth, secret=settings.web.secret_key)
 
 
 def _safe_next(target: str | None) -> str:
+    """A path of this site to go to after log-in; anything else goes home."""
     if (
         target
         and target.startswith("/")
-        and not target.startswith("//")
+        and not target.startswith(("//", "/\\"))
+        and target.isprintable()
+        and "\\" not in target
         and not urlsplit(target).netloc
     ):
         return target
@@ -59,7 +59,7 @@ def login() -> Response | tuple[str, int] | str:
         status = 422 if form.is_submitted() else 200
         return render_template("auth/login.html", form=form), status
     try:
-        user = services.authenticate(
+        user = authenticate(
             db.session(),
             email=form.email.data or "",
             password=form.password.data or "",
@@ -67,14 +67,11 @@ def login() -> Response | tuple[str, int] | str:
             policy=login_policy(),
             ip_address=request.remote_addr,
         )
-    except services.LoginError as error:
+    except LoginError as error:
         db.session.commit()  # keep the failure count and the audit event
         form.password.errors = [error.message]
         return render_template("auth/login.html", form=form, error=error.message), error.status_code
-    db.session.commit()
-    session.clear()
-    login_user(user)
-    mark_logged_in(clock.now())
+    start_session(user)  # commits the log-in's audit event with the session
     if user.memberships:
         session["psad_id"] = user.memberships[0].psad_id
     flash(f"Bienvenue, {user.full_name}.", "success")
@@ -93,9 +90,8 @@ def logout() -> Response:
             object_type="user",
             object_id=current_user.id,
         )
+        end_current_session(SessionEnd.LOGOUT)
         db.session.commit()
-        logout_user()
-        session.clear()
         flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("auth.login"))
 
@@ -116,6 +112,7 @@ def change_password() -> Response | tuple[str, int] | str:
             now=clock.now(),
             policy=login_policy(),
             actor=current_actor(),
+            keep=current_session(),
         )
     except DomainError as error:
         db.session.rollback()

@@ -45,6 +45,10 @@ can_import = requires(
     lambda v: v.can_import, "L'import des listes est réservé aux pilotes et co-pilotes."
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Texts of the file longer than this are cut in the preview, so that long headers or cells
+# cannot swell the page (one header per column, a column label in every problem).
+SHOWN_CHARS = 100
+SHOWN_MESSAGE_CHARS = 300  # a problem's message quotes the value it refuses
 
 
 class UploadForm(FrenchForm):
@@ -166,7 +170,7 @@ def job(token: str) -> BaseResponse | str:
         phase=phase,
         done=done,
         total=total,
-        preview=job.preview,
+        preview=_shown(job.preview),
         earlier=earlier,
         fields=FIELDS,
         mapping=mapping,
@@ -174,6 +178,36 @@ def job(token: str) -> BaseResponse | str:
         mapping_form=MappingForm(),
         confirm_form=ConfirmForm(),
     )
+
+
+def _shown(preview: dict[str, Any]) -> dict[str, Any]:
+    """The preview with the file's texts cut to a readable length (``cut`` says if any was);
+    the file is read in full all the same."""
+    cut = False
+
+    def short(value: Any, limit: int = SHOWN_CHARS) -> Any:
+        nonlocal cut
+        if not isinstance(value, str) or len(value) <= limit:
+            return value
+        cut = True
+        return value[: limit - 1] + "…"
+
+    shown = dict(preview)
+    shown["headers"] = [short(header) for header in preview.get("headers", [])]
+    shown["first_rows"] = [
+        {**row, "values": {name: short(value) for name, value in row["values"].items()}}
+        for row in preview.get("first_rows", [])
+    ]
+    shown["problems"] = [
+        {
+            **problem,
+            "column": short(problem.get("column")),
+            "message": short(problem.get("message"), SHOWN_MESSAGE_CHARS),
+        }
+        for problem in preview.get("problems", [])
+    ]
+    shown["cut"] = cut
+    return shown
 
 
 @bp.post("/travaux/<token>/correspondance")

@@ -1,8 +1,10 @@
-"""Security headers on every answer."""
+"""The web edge's own guards: input no database can store refused, headers on every answer."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
+
+from psad.web.errors import render_error
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -20,7 +22,41 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+NUL = "\x00"
+
+
+def nul_byte_place() -> str | None:
+    """Where the request carries a NUL byte (which PostgreSQL refuses in text), or None."""
+    if NUL in request.path:
+        return "l'adresse de la page"
+    for name, value in request.args.items(multi=True):
+        if NUL in name or NUL in value:
+            return f"le paramètre « {name.replace(NUL, '')} » de l'adresse"
+    for name, value in request.form.items(multi=True):
+        if NUL in name or NUL in value:
+            return f"le champ « {name.replace(NUL, '')} » du formulaire"
+    for name, upload in request.files.items(multi=True):
+        if NUL in name or NUL in (upload.filename or ""):
+            return "le nom du fichier envoyé"
+    return None
+
+
 def init(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_bytes() -> tuple[str, int] | None:
+        """One rule for every request and both databases: a NUL byte is refused, not stored.
+
+        It runs before any view, so nothing is read from it, written, or saved to disk.
+        """
+        place = nul_byte_place()
+        if place is None:
+            return None
+        return render_error(
+            400,
+            f"La requête contient un caractère invalide (octet nul) dans {place} : "
+            "retirez-le, puis recommencez.",
+        )
+
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -1,21 +1,29 @@
-"""Who is acting: the logged-in user, their current PSAD and role, the idle timeout."""
+"""Who is acting: the signed-in session (checked in the database), the user, PSAD and role."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 
 from flask import Flask, flash, g, redirect, request, session, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from psad import clock
 from psad.audit.services import Actor
-from psad.auth.models import Membership, User
+from psad.auth import sessions
+from psad.auth.models import Membership, SessionEnd, User, UserSession
 from psad.auth.permissions import Viewer
 from psad.db import db
 from psad.extensions import login_manager
 
-IDLE_KEY = "last_seen"
+TOKEN_KEY = "sid"
+SESSION_ENDED = "Votre session a pris fin : reconnectez-vous."
+ENDED_MESSAGES = {
+    SessionEnd.IDLE: "Votre session a expiré après une période d'inactivité : reconnectez-vous.",
+    SessionEnd.EXPIRED: "Votre session a atteint sa durée maximale : reconnectez-vous.",
+    SessionEnd.PASSWORD_CHANGED: "Le mot de passe de ce compte a changé : reconnectez-vous.",
+    SessionEnd.ACCOUNT_CHANGED: "Ce compte a été modifié par un administrateur : reconnectez-vous.",
+}
 
 
 def init(app: Flask) -> None:
@@ -26,33 +34,49 @@ def init(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+        # Only a session checked live by _check_session (this request) opens an account.
+        live: UserSession | None = g.get("user_session")
+        if live is None or str(live.user_id) != user_id:
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, live.user_id)
         # A deactivated account loses its open sessions at once, not at their next log-in.
         return user if user is not None and user.active else None
 
     @app.before_request
-    def _idle_timeout() -> Response | None:
-        if request.endpoint in ("static", "bootstrap.static") or not current_user.is_authenticated:
+    def _check_session() -> Response | None:
+        """The cookie's session must be live in the database: else the visitor is anonymous."""
+        user_id = session.get("_user_id")
+        if request.endpoint in ("static", "bootstrap.static") or user_id is None:
             return None
         settings = app.extensions["psad_settings"]
-        now = clock.now()
-        last_seen = session.get(IDLE_KEY)
-        idle_limit = settings.web.session_idle_minutes * 60
-        if last_seen is not None and now.timestamp() - float(last_seen) > idle_limit:
-            logout_user()
-            session.clear()
-            flash(
-                "Votre session a expiré après une période d'inactivité : reconnectez-vous.",
-                "warning",
-            )
-            return redirect(
-                url_for("auth.login", next=request.full_path if request.method == "GET" else None)
-            )
-        session[IDLE_KEY] = now.timestamp()
-        session.permanent = True
-        return None
+        check = sessions.check_session(
+            db.session(),
+            token=session.get(TOKEN_KEY),
+            user_id=int(user_id) if str(user_id).isdigit() else 0,
+            now=clock.now(),
+            policy=sessions.SessionPolicy(
+                idle=timedelta(minutes=settings.web.session_idle_minutes),
+                lifetime=timedelta(hours=settings.web.session_max_hours),
+            ),
+        )
+        if db.session.dirty:
+            db.session.commit()  # the last-seen time, or the end of a session out of time
+        if check.live is not None:
+            g.user_session = check.live
+            session.permanent = True
+            return None
+        logout_user()
+        session.clear()
+        flash(ENDED_MESSAGES.get(check.ended or SessionEnd.LOGOUT, SESSION_ENDED), "warning")
+        return redirect(
+            url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        )
+
+
+def current_session() -> UserSession | None:
+    """The signed-in session of this request (None for a visitor)."""
+    live: UserSession | None = g.get("user_session")
+    return live
 
 
 def current_membership() -> Membership | None:
@@ -85,6 +109,20 @@ def current_actor() -> Actor:
     )
 
 
-def mark_logged_in(now: datetime) -> None:
-    session[IDLE_KEY] = now.timestamp()
+def start_session(user: User) -> None:
+    """Open a database session for ``user`` and put its token in a fresh cookie."""
+    token = sessions.open_session(db.session(), user=user, now=clock.now())
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    session[TOKEN_KEY] = token
     session.permanent = True
+
+
+def end_current_session(reason: SessionEnd) -> None:
+    """End this request's session in the database (every copy of the cookie dies with it)."""
+    live = current_session()
+    if live is not None:
+        sessions.end_session(live, now=clock.now(), reason=reason)
+    logout_user()
+    session.clear()

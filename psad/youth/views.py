@@ -8,8 +8,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from psad import clock
+from psad.audit import services as audit
 from psad.auth.models import Membership, Role, Structure
 from psad.db import db
+from psad.errors import NotFoundError
 from psad.imports.queries import youth_listings
 from psad.web.access import sees_youth
 from psad.web.session import current_actor, current_membership, current_viewer
@@ -40,7 +42,12 @@ def index() -> str:
 @bp.get(f"/jeunes/<{RECORD_ID}:youth_id>")
 @sees_youth
 def detail(youth_id: int) -> str:
-    youth = queries.get_visible_youth_or_404(db.session(), youth_id, current_viewer())
+    try:
+        youth = queries.get_visible_youth_or_404(db.session(), youth_id, current_viewer())
+    except NotFoundError:
+        audit.record_refused_youth_read(db.session(), current_actor(), youth_id=youth_id)
+        db.session.commit()
+        raise
     services.record_file_read(db.session(), youth=youth, actor=current_actor())
     events = history.youth_history(db.session(), youth)
     db.session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -11,176 +11,19 @@ from sqlalchemy.orm import Session
 from psad.audit.models import AuditEvent
 from psad.audit.services import Actor
 from psad.auth import services
-from psad.auth.models import LoginThrottle, Membership, Psad, Role, StructureKind, User
+from psad.auth.login import LoginPolicy
+from psad.auth.models import Membership, Psad, Role, StructureKind, User
 from psad.auth.passwords import verify_password
 from psad.errors import DomainError
 from tests.factories import PASSWORD, make_psad, make_structure, make_user
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # 10:00 in Paris
-POLICY = services.LoginPolicy(max_failures=2, lockout=timedelta(minutes=15))
 ACTOR = Actor(user_id=None, psad_id=None, ip_address="192.0.2.7")
 NEW_PASSWORD = "un nouveau mot de passe"
 
 
-def login(session: Session, email: str, password: str = PASSWORD, *, now: datetime = NOW) -> User:
-    return services.authenticate(
-        session, email=email, password=password, now=now, policy=POLICY, ip_address="192.0.2.7"
-    )
-
-
-def fail_until_locked(session: Session, email: str) -> None:
-    for _ in range(POLICY.max_failures - 1):
-        with pytest.raises(services.LoginError):
-            login(session, email, "mauvais mot de passe")
-    with pytest.raises(services.AccountLockedError):
-        login(session, email, "mauvais mot de passe")
-
-
 def events(session: Session, action: str) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
-
-
-# --- authenticate -------------------------------------------------------------------------
-
-
-def test_right_password_returns_the_user(session):
-    user = make_user(session, email="pilote@psad.example")
-
-    assert login(session, "pilote@psad.example") is user
-
-
-def test_email_is_matched_ignoring_case_and_spaces(session):
-    user = make_user(session, email="pilote@psad.example")
-
-    assert login(session, "  Pilote@PSAD.example ") is user
-
-
-def test_successful_login_is_dated_and_audited_with_the_address(session):
-    user = make_user(session, email="pilote@psad.example")
-
-    login(session, "pilote@psad.example")
-
-    assert user.last_login_at == NOW
-    [event] = events(session, "login.succeeded")
-    assert (event.user_id, event.object_id, event.ip_address) == (user.id, user.id, "192.0.2.7")
-
-
-def test_wrong_password_is_refused_with_french_message(session):
-    make_user(session, email="pilote@psad.example")
-
-    with pytest.raises(services.LoginError) as error:
-        login(session, "pilote@psad.example", "mauvais mot de passe")
-
-    assert error.value.message == "Adresse électronique ou mot de passe incorrect."
-    assert error.value.status_code == 401
-
-
-def test_unknown_address_gets_the_same_message_as_a_wrong_password(session):
-    with pytest.raises(services.LoginError) as error:
-        login(session, "personne@psad.example")
-
-    assert error.value.message == "Adresse électronique ou mot de passe incorrect."
-
-
-def test_failed_login_of_unknown_address_is_audited_without_user(session):
-    with pytest.raises(services.LoginError):
-        login(session, "personne@psad.example")
-
-    [event] = events(session, "login.failed")
-    assert event.user_id is None
-    assert event.ip_address == "192.0.2.7"
-    assert "personne@psad.example" in (event.detail or "")
-
-
-def test_inactive_account_is_refused_even_with_right_password(session):
-    make_user(session, email="parti@psad.example", active=False)
-
-    with pytest.raises(services.LoginError):
-        login(session, "parti@psad.example")
-
-
-def test_failures_are_counted_in_the_database(session):
-    make_user(session, email="pilote@psad.example")
-
-    with pytest.raises(services.LoginError):
-        login(session, "pilote@psad.example", "mauvais mot de passe")
-
-    throttle = session.get(LoginThrottle, "pilote@psad.example")
-    assert throttle is not None
-    assert (throttle.failures, throttle.last_failure_at) == (1, NOW)
-
-
-def test_too_many_failures_lock_with_a_message_saying_when_to_retry(session):
-    make_user(session, email="pilote@psad.example")
-    with pytest.raises(services.LoginError):
-        login(session, "pilote@psad.example", "mauvais mot de passe")
-
-    with pytest.raises(services.AccountLockedError) as error:
-        login(session, "pilote@psad.example", "mauvais mot de passe")
-
-    assert error.value.message == (
-        "Trop de tentatives de connexion échouées : réessayez à partir de 10:15 (dans 15 minutes)."
-    )
-    assert error.value.status_code == 429
-
-
-def test_lockout_is_stored_in_the_database_for_every_process(app, session):
-    make_user(session, email="pilote@psad.example")
-    fail_until_locked(session, "pilote@psad.example")
-    session.commit()
-
-    with Session(bind=app.extensions["psad_test_bind"]) as other_process:
-        throttle = other_process.get(LoginThrottle, "pilote@psad.example")
-
-    assert throttle is not None
-    assert throttle.locked_until == NOW + timedelta(minutes=15)
-
-
-def test_locked_account_refuses_even_the_right_password(session):
-    make_user(session, email="pilote@psad.example")
-    fail_until_locked(session, "pilote@psad.example")
-
-    with pytest.raises(services.AccountLockedError) as error:
-        login(session, "pilote@psad.example", now=NOW + timedelta(minutes=14))
-
-    assert "réessayez à partir de 10:15 (dans 1 minute)." in error.value.message
-
-
-def test_refused_login_while_locked_is_audited(session):
-    user = make_user(session, email="pilote@psad.example")
-    fail_until_locked(session, "pilote@psad.example")
-
-    with pytest.raises(services.AccountLockedError):
-        login(session, "pilote@psad.example")
-
-    [event] = events(session, "login.locked")
-    assert event.user_id == user.id
-
-
-def test_account_opens_again_after_the_lockout(session):
-    user = make_user(session, email="pilote@psad.example")
-    fail_until_locked(session, "pilote@psad.example")
-
-    assert login(session, "pilote@psad.example", now=NOW + timedelta(minutes=16)) is user
-
-
-def test_successful_login_clears_the_failure_count(session):
-    make_user(session, email="pilote@psad.example")
-    with pytest.raises(services.LoginError):
-        login(session, "pilote@psad.example", "mauvais mot de passe")
-
-    login(session, "pilote@psad.example")
-    session.flush()
-
-    assert session.get(LoginThrottle, "pilote@psad.example") is None
-
-
-def test_unknown_address_is_locked_too(session):
-    fail_until_locked(session, "personne@psad.example")
-
-    throttle = session.get(LoginThrottle, "personne@psad.example")
-    assert throttle is not None
-    assert throttle.locked_until == NOW + timedelta(minutes=15)
 
 
 # --- password change ----------------------------------------------------------------------
@@ -193,7 +36,7 @@ def change(session: Session, user: User, *, current: str = PASSWORD, new: str = 
         current=current,
         new=new,
         now=NOW,
-        policy=services.LoginPolicy(),
+        policy=LoginPolicy(),
         actor=ACTOR,
     )
 
@@ -246,7 +89,7 @@ def test_new_password_equal_to_current_is_refused(session):
 
 
 def test_longer_minimum_from_the_policy_is_applied(session):
-    policy = services.LoginPolicy(min_password_length=16)
+    policy = LoginPolicy(min_password_length=16)
 
     with pytest.raises(services.InvalidPasswordError, match="au moins 16 caractères"):
         services.check_password_strength("quinze-caracter", policy)
@@ -255,7 +98,7 @@ def test_longer_minimum_from_the_policy_is_applied(session):
 def test_password_equal_to_the_email_is_refused(session):
     with pytest.raises(services.InvalidPasswordError, match="adresse électronique"):
         services.check_password_strength(
-            "Pilote@Lille.example", services.LoginPolicy(), email="pilote@lille.example"
+            "Pilote@Lille.example", LoginPolicy(), email="pilote@lille.example"
         )
 
 
@@ -268,7 +111,7 @@ def create_user(session: Session, email: str, password: str = NEW_PASSWORD) -> U
         email=email,
         full_name="Claire Martin",
         password=password,
-        policy=services.LoginPolicy(),
+        policy=LoginPolicy(),
         actor=ACTOR,
     )
 

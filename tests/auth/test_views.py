@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from psad.audit.models import AuditEvent
-from psad.auth.models import LoginThrottle, Membership, Psad, Role, Structure, User
+from psad.auth.models import LoginThrottle, Membership, Psad, Role, Structure, User, UserSession
 from psad.auth.passwords import verify_password
 from tests.factories import PASSWORD, make_psad, make_structure, make_user, make_youth
 
@@ -119,6 +119,30 @@ def test_login_never_redirects_to_another_site(client, pilot):
     assert response.location == "/"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/jeunes\r\nSet-Cookie: volé=1",
+        "/jeunes%0d%0aLocation:%20https://evil.example/",
+        "/\\evil.example/",
+        "/jeunes\x00",
+        "https://evil.example/",
+    ],
+    ids=["crlf", "encoded-crlf-kept-as-text", "backslash", "nul", "absolute"],
+)
+def test_login_redirect_target_is_checked_before_use(client, pilot, target):
+    response = client.submit(
+        "/connexion",
+        {"email": "pilote@psad.example", "password": PASSWORD},
+        query_string={"next": target},
+    )
+
+    assert response.status_code in (302, 400)
+    location = response.headers.get("Location", "")
+    assert "\r" not in location and "\n" not in location
+    assert "evil.example" not in location or location.startswith("/jeunes%0d")
+
+
 def test_wrong_password_is_refused_with_french_message(client, pilot):
     response = client.submit("/connexion", {"email": "pilote@psad.example", "password": "faux"})
 
@@ -164,8 +188,8 @@ def test_lockout_is_kept_in_the_database(client, session, pilot):
     client.submit("/connexion", bad)
     client.submit("/connexion", bad)
 
-    throttle = session.get(LoginThrottle, "pilote@psad.example")
-    assert throttle is not None
+    session.expire_all()
+    [throttle] = session.scalars(select(LoginThrottle).where(LoginThrottle.key.like("pair:%")))
     assert throttle.locked_until is not None
 
 
@@ -231,14 +255,17 @@ def test_removed_role_takes_effect_at_once(client, session, pilot):
 # --- idle timeout -------------------------------------------------------------------------
 
 
-def idle_for(client: FlaskClient, minutes: int) -> None:
-    with client.session_transaction() as cookie:
-        cookie["last_seen"] = (datetime.now(UTC) - timedelta(minutes=minutes)).timestamp()
+def idle_for(session: Session, minutes: int) -> None:
+    """Every open session was last seen ``minutes`` ago (as the database remembers it)."""
+    session.execute(
+        update(UserSession).values(last_seen_at=datetime.now(UTC) - timedelta(minutes=minutes))
+    )
+    session.commit()
 
 
-def test_idle_session_is_closed_with_a_french_message(client, pilot):
+def test_idle_session_is_closed_with_a_french_message(client, session, pilot):
     sign_in(client, pilot)
-    idle_for(client, 61)
+    idle_for(session, 61)
 
     response = client.get("/jeunes")
 
@@ -249,25 +276,25 @@ def test_idle_session_is_closed_with_a_french_message(client, pilot):
     )
 
 
-def test_expired_session_stays_closed(client, pilot):
+def test_expired_session_stays_closed(client, session, pilot):
     sign_in(client, pilot)
-    idle_for(client, 61)
+    idle_for(session, 61)
     client.get("/jeunes")
 
     assert client.get("/").status_code == 302
 
 
-def test_active_session_within_the_limit_stays_open(client, pilot):
+def test_active_session_within_the_limit_stays_open(client, session, pilot):
     sign_in(client, pilot)
-    idle_for(client, 59)
+    idle_for(session, 59)
 
     assert client.get("/jeunes").status_code == 200
 
 
 @with_settings(web={"session_idle_minutes": 5})
-def test_idle_limit_comes_from_the_settings(client, pilot):
+def test_idle_limit_comes_from_the_settings(client, session, pilot):
     sign_in(client, pilot)
-    idle_for(client, 6)
+    idle_for(session, 6)
 
     assert client.get("/jeunes").status_code == 302
 

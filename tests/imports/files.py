@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.styles import Font
 
 SIEI_HEADER = [
     "N° INE",
@@ -401,3 +402,78 @@ def write_damaged_ods(directory: Path, name: str = "abime.ods") -> Path:
                 data = data.replace(b"</table:table>", b"</table::able>")
             copy.writestr(member, data)
     return path
+
+
+def _wide_rows(columns: int, header_text: str = "") -> list[list[str]]:
+    """A header naming a youth's name, first name and birth date, then numbered columns up to
+    ``columns`` (each title followed by ``header_text``), and one youth filling every one."""
+    header = ["Nom", "Prénom", "Date de naissance"]
+    header += [f"Colonne {number}{header_text}" for number in range(4, columns + 1)]
+    youth = ["Lefèvre", "Éloïse", "14/03/2008"]
+    youth += [f"valeur {number}" for number in range(4, columns + 1)]
+    return [header, youth]
+
+
+def write_wide_csv(
+    directory: Path, columns: int, name: str = "large.csv", *, header_text: str = ""
+) -> Path:
+    """A list of ``columns`` columns (see ``_wide_rows``), separated by semicolons."""
+    lines = ["|".join(row) for row in _wide_rows(columns, header_text)]
+    return write_csv(directory, name, lines, encoding="utf-8", delimiter=";")
+
+
+def write_wide_xlsx(directory: Path, columns: int, name: str = "large.xlsx") -> Path:
+    """The workbook counterpart of ``write_wide_csv``, written in openpyxl's write-only mode
+    (the normal mode takes seconds for the 16,384 columns a sheet can hold)."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Liste")
+    for row in _wide_rows(columns):
+        sheet.append(row)
+    path = directory / name
+    workbook.save(path)
+    return path
+
+
+def write_xlsx_with_styled_far_cell(directory: Path, name: str = "bordure.xlsx") -> Path:
+    """The SIEI workbook with a bold but empty cell in column ZZ: the sheet's declared
+    extent reaches 702 columns while its values fill seven."""
+    source = write_siei_xlsx(directory, "source.xlsx")
+    workbook = openpyxl.load_workbook(source)
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["ZZ4"].font = Font(bold=True)
+    path = directory / name
+    workbook.save(path)
+    return path
+
+
+def write_csv_with_long_cell(
+    directory: Path, name: str = "longue.csv", *, chars: int = 1024 * 1024
+) -> Path:
+    """A semicolon list whose line 3 holds, in column C, a text of ``chars`` characters;
+    line 2 holds a quoted line break, so that records, not text lines, are counted."""
+    return write_csv(
+        directory,
+        name,
+        [
+            "Nom|Prénom|Observations|Commune",
+            'Dupont|Éloïse|"suivie en 2024\r\npuis relancée"|Lille',
+            f"Martin|Noël|{'x' * chars}|Douai",
+            "Durand|Léo||Arras",
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+
+
+def write_csv_with_unclosed_quote(directory: Path, name: str = "guillemet.csv") -> Path:
+    """A list where a quote opened in line 2, column B is never closed: the 20,000 lines
+    after it read as one cell."""
+    rows = [f"Nom{number}|Prénom|Lille" for number in range(20_000)]
+    return write_csv(
+        directory,
+        name,
+        ["Nom|Prénom|Commune", 'Dupont|"Éloïse|Lille', *rows],
+        encoding="utf-8",
+        delimiter=";",
+    )

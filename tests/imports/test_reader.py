@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from psad.imports.reader import (
+    CellTooLongError,
     CorruptFileError,
     EmptyFileError,
     FileTooLargeError,
@@ -14,6 +16,7 @@ from psad.imports.reader import (
     ReadLimits,
     SheetNotFoundError,
     SheetTooLargeError,
+    TooManyColumnsError,
     TooManyRowsError,
     ZipBombError,
     read_table,
@@ -483,3 +486,101 @@ def test_xls_claiming_a_billion_lines_is_refused_before_reading(tmp_path: Path) 
     assert "« dimensions.xls » compte plus de 500\N{NO-BREAK SPACE}000 lignes" in (
         caught.value.message
     )
+
+
+# --- sheets far wider than a real list, cells far longer than a spreadsheet's ---------------
+
+
+def test_csv_of_50_000_columns_is_refused_with_its_count_and_the_limit(tmp_path: Path) -> None:
+    path = files.write_wide_csv(tmp_path, 50_000)
+
+    with pytest.raises(TooManyColumnsError) as caught:
+        read_table(path, file_name="large.csv")
+
+    assert caught.value.message == (
+        "Le fichier « large.csv » compte 50\N{NO-BREAK SPACE}000 colonnes, au-delà de la "
+        "limite de 256 : gardez les colonnes utiles (une valeur oubliée loin à droite du "
+        "tableau ?) ou copiez le tableau seul dans un nouveau classeur, puis réessayez."
+    )
+
+
+def test_xlsx_as_wide_as_excel_allows_is_refused(tmp_path: Path) -> None:
+    path = files.write_wide_xlsx(tmp_path, 16_384)
+
+    with pytest.raises(TooManyColumnsError) as caught:
+        read_table(path, file_name="large.xlsx")
+
+    assert "« large.xlsx » compte 16\N{NO-BREAK SPACE}384 colonnes" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("write", "columns"),
+    [
+        (files.write_siei_xlsx, 7),
+        (files.write_xlsx_calamine_rejects, 7),
+        (files.write_ods, 4),
+        (files.write_xls, 4),
+        (files.write_cp1252_semicolon_csv, 4),
+    ],
+    ids=["xlsx", "xlsx-openpyxl", "ods", "xls", "csv"],
+)
+def test_every_format_is_refused_past_the_column_limit(
+    tmp_path: Path, write: Callable[[Path], Path], columns: int
+) -> None:
+    path = write(tmp_path)
+
+    with pytest.raises(TooManyColumnsError) as caught:
+        read_table(path, file_name=path.name, limits=ReadLimits(max_columns=3))
+
+    assert f"« {path.name} » compte {columns} colonnes, au-delà de la limite de 3 :" in (
+        caught.value.message
+    )
+
+
+@pytest.mark.parametrize("write", [files.write_wide_csv, files.write_wide_xlsx])
+def test_a_list_exactly_at_the_column_limit_is_read(
+    tmp_path: Path, write: Callable[[Path, int], Path]
+) -> None:
+    path = write(tmp_path, 256)
+
+    table = read_table(path, file_name=path.name)
+
+    assert [len(cells) for _, cells in table.rows] == [256, 256]
+
+
+def test_a_formatted_but_empty_cell_far_right_is_no_column(tmp_path: Path) -> None:
+    path = files.write_xlsx_with_styled_far_cell(tmp_path)
+
+    table = read_table(path, file_name="bordure.xlsx", limits=ReadLimits(max_columns=10))
+
+    assert max(len(cells) for _, cells in table.rows) == 7
+
+
+def test_csv_with_a_1_mb_cell_names_the_cell_too_long(tmp_path: Path) -> None:
+    path = files.write_csv_with_long_cell(tmp_path)
+
+    with pytest.raises(CellTooLongError) as caught:
+        read_table(path, file_name="longue.csv")
+
+    assert caught.value.message == (
+        "Le fichier « longue.csv » contient une cellule trop longue, ligne 3, colonne C : plus "
+        'de 131\N{NO-BREAK SPACE}072 caractères (un guillemet " resté ouvert y fait entrer '
+        "toute la suite du fichier). Corrigez cette cellule puis réessayez."
+    )
+
+
+def test_csv_with_a_quote_left_open_names_the_cell_where_it_opens(tmp_path: Path) -> None:
+    path = files.write_csv_with_unclosed_quote(tmp_path)
+
+    with pytest.raises(CellTooLongError) as caught:
+        read_table(path, file_name="guillemet.csv")
+
+    assert "cellule trop longue, ligne 2, colonne B :" in caught.value.message
+
+
+def test_csv_cell_just_under_the_csv_limit_is_read(tmp_path: Path) -> None:
+    path = files.write_csv_with_long_cell(tmp_path, chars=131_072)
+
+    table = read_table(path, file_name="longue.csv")
+
+    assert table.rows[2] == (3, ["Martin", "Noël", "x" * 131_072, "Douai"])

@@ -10,13 +10,22 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from psad.auth.models import Role
 from psad.imports import jobs
 from psad.imports.models import ImportBatch
 from psad.youth.models import Youth
 from tests.factories import make_psad, make_structure, make_user
-from tests.imports.files import write_encrypted_xlsx, write_pdf, write_xlsx, write_zip_bomb
+from tests.imports.files import (
+    write_csv_with_long_cell,
+    write_encrypted_xlsx,
+    write_pdf,
+    write_wide_csv,
+    write_xlsx,
+    write_zip_bomb,
+)
 
 HEADER = ["Nom", "Prénom", "Date de naissance", "INE", "Téléphone"]
 GOOD = ["Lefèvre", "Éloïse", date(2008, 3, 14), "0494004062M", "06 12 34 56 78"]
@@ -32,17 +41,19 @@ def pilot(session):
 
 
 def upload(client, path: Path, label: str = "SIEI mars 2026"):
-    with path.open("rb") as stream:
-        return client.post(
-            "/listes/deposer",
-            data={
-                "csrf_token": client.csrf_token(),
-                "label": label,
-                "source": "siei",
-                "file": (io.BytesIO(stream.read()), path.name),
-            },
-            content_type="multipart/form-data",
-        )
+    # The body is encoded here, in memory: the test client would spool a body past 500 KB to
+    # a temporary file that it never closes (a ResourceWarning in a later test).
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": client.csrf_token(),
+            "label": label,
+            "source": "siei",
+            "file": FileStorage(io.BytesIO(path.read_bytes()), filename=path.name),
+        }
+    )
+    return client.post(
+        "/listes/deposer", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def finished_page(client, location: str):
@@ -326,3 +337,40 @@ def test_the_rejected_rows_download_is_never_cached(client, pilot, tmp_path):
     download = client.get(f"{batch_url}/lignes-rejetees.xlsx")
 
     assert download.headers["Cache-Control"] == "no-store"
+
+
+def test_a_list_of_50_000_columns_is_refused_on_a_short_page(client, pilot, tmp_path):
+    client.login("pilote@psad.example")
+    path = write_wide_csv(tmp_path, 50_000)
+
+    page, _ = finished_page(client, upload(client, path).headers["Location"])
+
+    assert page.status_code == 200
+    assert "« large.csv » compte 50\N{NO-BREAK SPACE}000 colonnes" in page.text
+    assert "Rien n'a été enregistré" in page.text
+    assert len(page.data) < 20_000
+
+
+def test_the_preview_of_a_list_at_the_column_limit_stays_small(client, pilot, tmp_path):
+    client.login("pilote@psad.example")
+    path = write_wide_csv(tmp_path, 256, header_text=" " + "très long titre " * 125)
+
+    page, _ = finished_page(client, upload(client, path).headers["Location"])
+
+    assert page.status_code == 200
+    assert "<strong>1</strong> à importer" in page.text
+    assert 'name="col_255"' in page.text  # every column can still be mapped
+    assert "Colonne 256 très long titre très long titre" in page.text
+    assert "textes longs sont coupés" in page.text
+    assert len(page.data) < 600_000  # about 1.7 KB a column: a choice of field for each
+
+
+def test_a_csv_with_a_1_mb_cell_names_the_cell_too_long(client, pilot, tmp_path):
+    client.login("pilote@psad.example")
+    path = write_csv_with_long_cell(tmp_path)
+
+    page, _ = finished_page(client, upload(client, path).headers["Location"])
+
+    assert page.status_code == 200
+    assert "contient une cellule trop longue, ligne 3, colonne C" in page.text
+    assert "endommagé" not in page.text

@@ -9,6 +9,7 @@ calamine does the reading (fast), but it trusts sizes written in the file: a fal
 or a stray far cell makes it allocate hundreds of gigabytes, which aborts the process, and
 a damaged ODS table makes it loop for ever. Those sizes are checked here first (declared
 zip sizes, sheet extents, shared-string counts, xls DIMENSIONS records, ODS well-formed).
+A sheet wider than ``ReadLimits.max_columns`` is refused, whatever its format.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from psad.imports.reader.csvfile import CSV_DELIMITERS, CSV_SAMPLE_CHARS, CSV_SA
 from psad.imports.reader.errors import (
     RESAVE,
     WHAT_TO_CHOOSE,
+    CellTooLongError,
     CorruptFileError,
     EmptyFileError,
     FileTooLargeError,
@@ -26,6 +28,7 @@ from psad.imports.reader.errors import (
     PasswordProtectedError,
     SheetNotFoundError,
     SheetTooLargeError,
+    TooManyColumnsError,
     TooManyRowsError,
     UnreadableFileError,
     ZipBombError,
@@ -55,6 +58,7 @@ __all__ = [
     "RESAVE",
     "WHAT_TO_CHOOSE",
     "ZIP_MAGICS",
+    "CellTooLongError",
     "CellValue",
     "CorruptFileError",
     "EmptyFileError",
@@ -67,6 +71,7 @@ __all__ = [
     "RowT",
     "SheetNotFoundError",
     "SheetTooLargeError",
+    "TooManyColumnsError",
     "TooManyRowsError",
     "UnreadableFileError",
     "ZipBombError",

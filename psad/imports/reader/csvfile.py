@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 from pathlib import Path
 
 from psad.imports.reader.errors import (
     RESAVE,
+    CellTooLongError,
     NotASpreadsheetError,
     _corrupt,
     _empty,
     _not_a_spreadsheet,
 )
-from psad.imports.reader.limits import ReadLimits, _limited
+from psad.imports.reader.limits import ReadLimits, _check_width, _limited, _thousands
 from psad.imports.reader.table import RawTable, _collector_paused, _filled_rows
 
 CSV_DELIMITERS = (";", "\t", ",")
@@ -43,7 +46,10 @@ def _read_csv(path: Path, *, file_name: str, limits: ReadLimits) -> RawTable:
         with _collector_paused():
             rows = _filled_rows(_unwrap_excel_text(record) for record in records)
     except csv.Error as exc:
+        if str(exc).startswith("field larger than field limit"):
+            raise _cell_too_long(text, delimiter, file_name=file_name) from exc
         raise _corrupt(file_name) from exc
+    _check_width(rows, file_name=file_name, limits=limits)
     if not rows:
         raise _empty(file_name)
     return RawTable(file_name=file_name, format="csv", sheet_name=None, rows=rows)
@@ -107,3 +113,68 @@ def _unwrap_excel_text(record: list[str]) -> list[str]:
         cell[2:-1] if cell.startswith('="') and cell.endswith('"') and len(cell) > 2 else cell
         for cell in record
     ]
+
+
+def _cell_too_long(text: str, delimiter: str, *, file_name: str) -> CellTooLongError:
+    """Name the cell the csv module refused as too long: its line as the spreadsheet counts
+    (records, whatever line breaks their cells hold) and its column.
+
+    Only on this error path is the text read again, to find where that record starts.
+    """
+    limit = csv.field_size_limit()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = text_lines = 0
+    try:
+        for _ in reader:
+            records, text_lines = records + 1, reader.line_num
+    except csv.Error:
+        pass
+    lines = itertools.islice(io.StringIO(text, newline=""), text_lines)
+    start = sum(len(line) for line in lines)
+    column = _long_field_column(text, start, delimiter=delimiter, limit=limit)
+    where = f"ligne {records + 1}" + (f", colonne {_column_letter(column)}" if column else "")
+    return CellTooLongError(
+        f"Le fichier « {file_name} » contient une cellule trop longue, {where} : plus de "
+        f'{_thousands(limit)} caractères (un guillemet " resté ouvert y fait entrer toute la '
+        "suite du fichier). Corrigez cette cellule puis réessayez."
+    )
+
+
+def _long_field_column(text: str, start: int, *, delimiter: str, limit: int) -> int | None:
+    """The column (from 1) of the first cell longer than ``limit`` in the record beginning at
+    ``start``, split as the csv module splits it: a cell opening with a quote runs to the
+    closing quote (a doubled quote is one character). None if the record has no such cell.
+    """
+    field_end = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    column, position, end = 1, start, len(text)
+    while True:
+        length = 0
+        if text.startswith('"', position):
+            position += 1
+            while True:
+                close = text.find('"', position)
+                if close == -1:  # never closed: the cell runs to the end of the file
+                    length, position = length + end - position, end
+                    break
+                length += close - position
+                if not text.startswith('"', close + 1):
+                    position = close + 1
+                    break
+                length, position = length + 1, close + 2  # a doubled quote
+        stop = field_end.search(text, position)
+        after = stop.start() if stop else end
+        length, position = length + after - position, after
+        if length > limit:
+            return column
+        if position >= end or text[position] != delimiter:
+            return None
+        column, position = column + 1, position + 1
+
+
+def _column_letter(number: int) -> str:
+    """A column as the spreadsheet names it: 1 → A, 27 → AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

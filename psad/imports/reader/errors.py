@@ -47,6 +47,14 @@ class SheetTooLargeError(UnreadableFileError):
     """A sheet whose cells spread over a far larger grid than any real list."""
 
 
+class TooManyColumnsError(UnreadableFileError):
+    """A sheet with values in more columns than the configured limit."""
+
+
+class CellTooLongError(UnreadableFileError):
+    """A CSV cell longer than the csv module reads (often a quote left open)."""
+
+
 class SheetNotFoundError(UnreadableFileError):
     """The sheet asked for by name is not in the workbook."""
 

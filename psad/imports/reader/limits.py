@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from psad.imports.reader.errors import SheetTooLargeError, TooManyRowsError
+from psad.imports.reader.errors import SheetTooLargeError, TooManyColumnsError, TooManyRowsError
+from psad.imports.reader.table import Row
 
 RowT = TypeVar("RowT")
 
@@ -23,6 +24,9 @@ class ReadLimits:
     max_ratio: int = 100
     max_rows: int = 500_000
     max_cells: int = 20_000_000  # lines x columns of a sheet's grid (calamine allocates it)
+    # A SIEI list has 25 to 60 columns; 256 is also all an .xls sheet holds. The preview
+    # offers a choice of field for each column, so its size grows with this limit.
+    max_columns: int = 256
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -52,6 +56,25 @@ def _check_row_count(count: int, *, file_name: str, limits: ReadLimits) -> None:
             f"Le fichier « {file_name} » compte plus de {_thousands(limits.max_rows)} lignes, "
             "la limite acceptée : découpez la liste en plusieurs fichiers puis réessayez."
         )
+
+
+def _check_column_count(count: int, *, file_name: str, limits: ReadLimits) -> None:
+    if count > limits.max_columns:
+        raise TooManyColumnsError(
+            f"Le fichier « {file_name} » compte {_thousands(count)} colonnes, au-delà de la "
+            f"limite de {_thousands(limits.max_columns)} : gardez les colonnes utiles (une "
+            "valeur oubliée loin à droite du tableau ?) ou copiez le tableau seul dans un "
+            "nouveau classeur, puis réessayez."
+        )
+
+
+def _check_width(rows: list[Row], *, file_name: str, limits: ReadLimits) -> None:
+    """Refuse a table whose widest row (trailing empty cells trimmed) passes the limit.
+
+    One pass over the rows once they are built, none over their cells.
+    """
+    widest = max((len(cells) for _, cells in rows), default=0)
+    _check_column_count(widest, file_name=file_name, limits=limits)
 
 
 def _megabytes(size: int, *, round_up: bool = False) -> str:

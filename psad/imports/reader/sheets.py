@@ -14,7 +14,13 @@ from psad.imports.reader.errors import (
     _empty,
     _password_protected,
 )
-from psad.imports.reader.limits import ReadLimits, _check_row_count, _limited
+from psad.imports.reader.limits import (
+    ReadLimits,
+    _check_column_count,
+    _check_row_count,
+    _check_width,
+    _limited,
+)
 from psad.imports.reader.table import RawTable, _collector_paused, _consumed, _filled_rows
 
 
@@ -40,7 +46,9 @@ def _read_with_calamine(
                 end = sheet.end
                 if end is None:
                     continue
+                # The extent of the cells holding a value (formatted empty cells do not count).
                 _check_row_count(end[0] + 1, file_name=file_name, limits=limits)
+                _check_column_count(end[1] + 1, file_name=file_name, limits=limits)
                 with _collector_paused():
                     cells = sheet.to_python(skip_empty_area=False)
                     del sheet  # frees calamine's copy of the sheet before ours is built
@@ -84,6 +92,7 @@ def _read_with_openpyxl(
                     )
                     with _collector_paused():
                         rows = _filled_rows(values)
+                    _check_width(rows, file_name=file_name, limits=limits)
                     if rows:
                         return RawTable(
                             file_name=file_name, format="xlsx", sheet_name=name, rows=rows
