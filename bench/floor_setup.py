@@ -14,7 +14,8 @@ from import_bench import OUT_DIR
 
 from psad import create_app
 from psad.config import DatabaseSettings, Settings, WebSettings
-from psad.db import Base, db
+from psad.db import Base
+from psad.extensions import db
 
 ROWS = 100_000
 SEED = 2026  # import_bench's default, so that an existing list is the same file

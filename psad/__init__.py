@@ -1,55 +1,23 @@
-"""PSAD case tracker: the application factory."""
+"""PSAD case tracker.
+
+``create_app`` builds the web application (``psad.app``); importing the package itself
+loads no Flask, so that models, services and queries run in scripts and jobs without it.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from psad.config import PROJECT_ROOT, Settings, load_settings
-from psad.db import db
-from psad.extensions import bootstrap, csrf, login_manager, migrate
+    from psad.config import Settings
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    settings = settings or load_settings()
-    app = Flask(
-        __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        instance_path=str(settings.instance_path),
-    )
-    settings.instance_path.mkdir(parents=True, exist_ok=True)
-    app.extensions["psad_settings"] = settings
-    app.config.update(
-        SECRET_KEY=settings.web.secret_key,
-        SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ECHO=settings.database.echo,
-        # hide_parameters: an error logged never shows SQL values (youth names).
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "hide_parameters": True},
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.web.session_idle_minutes),
-        SESSION_REFRESH_EACH_REQUEST=True,
-        SESSION_COOKIE_NAME="psad_session",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.web.secure_cookies,
-        REMEMBER_COOKIE_SECURE=settings.web.secure_cookies,
-        MAX_CONTENT_LENGTH=settings.web.max_upload_mb * 1024 * 1024,
-        WTF_CSRF_TIME_LIMIT=None,  # the session's idle timeout already bounds a token's life
-        BOOTSTRAP_SERVE_LOCAL=True,
-        BOOTSTRAP_BTN_STYLE="primary",
-    )
-    db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
-    )
-    csrf.init_app(app)
-    bootstrap.init_app(app)
-    login_manager.init_app(app)
+    from psad.app import build_app
 
-    from psad.web import register
-
-    register(app)
-    return app
+    return build_app(settings)
 
 
 def settings_of(app: Flask) -> Settings:

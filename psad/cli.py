@@ -13,8 +13,8 @@ from flask_migrate.cli import db as migrate_db_group
 from psad import create_app
 from psad.audit.services import Actor
 from psad.config import config_path, write_local_config
-from psad.db import db
 from psad.errors import ConfigError, DomainError
+from psad.extensions import db
 from psad.imports.cli import import_command
 
 CLI_ACTOR = Actor(user_id=None, psad_id=None, ip_address="cli")

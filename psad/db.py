@@ -1,4 +1,8 @@
-"""Database foundation: declarative base, naming convention, column types, SQLite pragmas."""
+"""Database foundation: declarative base, naming convention, column types, SQLite pragmas.
+
+Free of Flask: models, services and queries import it; the Flask-SQLAlchemy object that binds
+it to the app lives in ``psad.extensions``.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_sqlalchemy import SQLAlchemy
-from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import DateTime, Engine, Enum, MetaData, String, event
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -66,24 +68,6 @@ def enum_column(enum_class: type[enum.Enum]) -> Enum:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     registry = registry(type_annotation_map={datetime: UTCDateTime(), str: String()})
-
-
-class PsadSession(FlaskSession):
-    """Flask-SQLAlchemy's session, except that an explicit ``bind`` wins.
-
-    The test suite binds the session to a connection whose outer transaction it rolls back
-    after each test (PostgreSQL); the application itself never sets ``bind``.
-    """
-
-    def get_bind(
-        self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any
-    ) -> Any:
-        if bind is None and self.bind is not None:
-            return self.bind
-        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
-
-
-db = SQLAlchemy(model_class=Base, session_options={"class_": PsadSession})
 
 
 @event.listens_for(Engine, "connect")

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from psad import clock
-from psad.db import Base, db
+from psad.db import Base
+from psad.extensions import db
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"

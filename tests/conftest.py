@@ -25,7 +25,8 @@ from psad import clock, create_app
 from psad.auth.models import User
 from psad.auth.sessions import open_session
 from psad.config import DatabaseSettings, Settings, WebSettings
-from psad.db import Base, db
+from psad.db import Base
+from psad.extensions import db
 from psad.web.session import TOKEN_KEY
 
 PG_URL = os.environ.get("PSAD_TEST_DATABASE_URL") or None

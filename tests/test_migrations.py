@@ -25,7 +25,8 @@ from sqlalchemy import MetaData, Table, create_engine, insert, inspect, make_url
 import psad.models  # noqa: F401  (every table in the metadata)
 from psad import create_app
 from psad.config import DatabaseSettings
-from psad.db import Base, db
+from psad.db import Base
+from psad.extensions import db
 from tests.conftest import PG_URL
 
 pytestmark = pytest.mark.committed

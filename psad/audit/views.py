@@ -13,7 +13,7 @@ from psad.audit.actions import AuditAction
 from psad.audit.services import AuditFilter, events_query
 from psad.auth.models import User
 from psad.auth.queries import member_ids
-from psad.db import db
+from psad.extensions import db
 from psad.web.access import requires
 from psad.web.forms import FrenchForm
 from psad.web.session import current_viewer

@@ -14,8 +14,8 @@ from psad.auth import services
 from psad.auth.forms import ConfirmForm, MembershipForm, PsadForm, StructureForm, UserForm
 from psad.auth.models import Membership, Psad, Role, Structure, StructureKind, User
 from psad.auth.views import login_policy
-from psad.db import db
 from psad.errors import DomainError
+from psad.extensions import db
 from psad.web.access import admin_only
 from psad.web.session import current_actor
 from psad.web.urls import RECORD_ID

@@ -11,7 +11,7 @@ from psad import clock
 from psad.auth.models import LoginThrottle
 from psad.auth.sessions import purge_sessions
 from psad.config import Settings
-from psad.db import db
+from psad.extensions import db
 
 
 def purge_sign_ins(app: Flask) -> None:

@@ -24,8 +24,8 @@ from psad.auth import services
 from psad.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, SwitchPsadForm
 from psad.auth.login import LoginError, LoginPolicy, authenticate, policy_of
 from psad.auth.models import SessionEnd
-from psad.db import db
 from psad.errors import DomainError
+from psad.extensions import db
 from psad.web.session import current_actor, current_session, end_current_session, start_session
 
 bp = Blueprint("auth", __name__)

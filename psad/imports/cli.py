@@ -13,8 +13,8 @@ from flask.cli import with_appcontext
 from psad import clock
 from psad.audit.services import Actor
 from psad.auth.services import psad_by_code
-from psad.db import db
 from psad.errors import DomainError
+from psad.extensions import db
 from psad.imports import runner, services
 from psad.imports.models import ImportOrigin, ListSource
 

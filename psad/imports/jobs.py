@@ -25,8 +25,8 @@ from psad import clock
 from psad.audit.services import Actor
 from psad.auth.models import Psad
 from psad.config import Settings
-from psad.db import db
 from psad.errors import DomainError
+from psad.extensions import db
 from psad.imports import runner, services
 from psad.imports.models import ImportBatch, ImportJob, ImportOrigin, JobStatus, ListSource
 

@@ -27,8 +27,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.auth.models import Psad
-from psad.db import db
 from psad.errors import DomainError
+from psad.extensions import db
 from psad.imports import jobs, services
 from psad.imports.models import ImportBatch, ImportJob, JobStatus, Listing, ListSource
 from psad.imports.profiles import FIELDS, save_profile

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from psad.db import db
 from psad.errors import DomainError
+from psad.extensions import db
 from psad.reference import services
 from psad.reference.models import ReferenceItem, ReferenceKind
 from psad.web.access import admin_only

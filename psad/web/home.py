@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from psad.db import db
+from psad.extensions import db
 from psad.web.session import current_membership, current_viewer
 from psad.youth import dashboard
 

@@ -13,8 +13,7 @@ from psad.audit.services import Actor
 from psad.auth import sessions
 from psad.auth.models import Membership, SessionEnd, User, UserSession
 from psad.auth.permissions import Viewer
-from psad.db import db
-from psad.extensions import login_manager
+from psad.extensions import db, login_manager
 
 TOKEN_KEY = "sid"
 SESSION_ENDED = "Votre session a pris fin : reconnectez-vous."

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from psad import clock
 from psad.audit import services as audit
 from psad.auth.models import Membership, Role, Structure
-from psad.db import db
 from psad.errors import NotFoundError
+from psad.extensions import db
 from psad.imports.queries import youth_listings
 from psad.web.access import sees_youth
 from psad.web.session import current_actor, current_membership, current_viewer
