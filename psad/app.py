@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from psad.config import PROJECT_ROOT, Settings, load_settings
+from psad.config import Settings, load_settings, shipped
 from psad.extensions import bootstrap, csrf, db, login_manager, migrate
 
 
@@ -14,7 +14,7 @@ def build_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(shipped("templates")),
         instance_path=str(settings.instance_path),
     )
     settings.instance_path.mkdir(parents=True, exist_ok=True)
@@ -39,7 +39,7 @@ def build_app(settings: Settings | None = None) -> Flask:
     )
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app, db, directory=str(shipped("migrations")), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
     bootstrap.init_app(app)

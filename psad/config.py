@@ -20,7 +20,22 @@ from pathlib import Path
 
 from psad.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# A wheel carries the templates, migrations, import profiles and example configuration in
+# psad/_shipped (pyproject.toml: force-include); a checkout, or an editable install, reads
+# them where they live, in the project's top-level folders.
+SHIPPED_DIR = PACKAGE_DIR / "_shipped"
+INSTALLED = SHIPPED_DIR.is_dir()
+# Where instance/ and the drop folder live by default: the checkout, or the working
+# directory of an installed package.
+PROJECT_ROOT = Path.cwd() if INSTALLED else PACKAGE_DIR.parent
+
+
+def shipped(relative: str) -> Path:
+    """A file or folder the application ships (``templates``, ``migrations``...)."""
+    return (SHIPPED_DIR if INSTALLED else PACKAGE_DIR.parent) / relative
+
+
 SHORT_ENV_NAMES = {
     "PSAD_SECRET_KEY": ("web", "secret_key"),
     "PSAD_DATABASE_URL": ("database", "url"),
@@ -99,7 +114,7 @@ class Settings:
 
     @property
     def profiles_dir(self) -> Path:
-        return PROJECT_ROOT / "imports" / "profiles"
+        return shipped("imports/profiles")
 
     @property
     def inbox_dir(self) -> Path:
@@ -211,7 +226,7 @@ def write_local_config(path: Path) -> bool:
     """Create a local configuration with a random secret key; False when it already exists."""
     if path.exists():
         return False
-    template = (PROJECT_ROOT / "config.example.toml").read_text(encoding="utf-8")
+    template = shipped("config.example.toml").read_text(encoding="utf-8")
     key = secrets.token_urlsafe(48)
     text = template.replace('# secret_key = "change-me"', f'secret_key = "{key}"')
     # A local run serves plain http on the loopback address.
