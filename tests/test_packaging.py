@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PIP = (sys.executable, "-m", "pip")
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-build-isolation", "--no-deps"]
-        + ["--wheel-dir", str(out), str(ROOT)],
+        [*PIP, "wheel", "--quiet", "--no-build-isolation", "--no-deps", "-w", str(out), str(ROOT)],
         check=True,
         capture_output=True,
     )
@@ -48,8 +48,7 @@ def test_the_wheel_carries_templates_static_files_migrations_and_profiles(wheel)
 def test_an_installed_copy_migrates_creates_the_demo_and_serves_pages(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target)]
-        + [str(wheel)],
+        [*PIP, "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
         check=True,
         capture_output=True,
     )
