@@ -1,7 +1,8 @@
 """The demonstration PSAD: one user per role and a few hundred clearly fictitious youth.
 
-Names are invented, phone numbers lie in the range that ARCEP reserves for fiction
-(06 39 98 xx xx), e-mail addresses use the reserved ``.example`` domain, INEs are valid but made up.
+Names are invented, phone numbers lie in the range that ARCEP reserves for fiction in the
+north-east (03 53 01 xx xx), e-mail addresses use the reserved ``.example`` domain, INEs are
+valid but made up.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ from psad.reference.services import ensure_seeded
 from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Track, Youth
 
 DEMO_CODE = "DEMO"
+# ARCEP's numbering plan reserves 01 99 00, 02 61 91, 03 53 01, 04 65 71, 05 36 49 and
+# 06 39 98 for fiction. 06 39 98 lies in Mayotte's block (+262 639), where phonenumbers finds
+# it invalid as it does in France, so the form and the import refuse it; the landline ranges
+# are valid numbers for both. The demo takes the one of its region, Hauts-de-France.
+YOUTH_PHONE = "+333530100{:02d}"
+GUARDIAN_PHONE = "+333530101{:02d}"
 ACTOR = Actor(user_id=None, psad_id=None, ip_address="demo")
 DEMO_USERS = [
     ("pilote@demo.psad.example", "Demo-pilote-2026", "Pilote (directeur de CIO)"),
@@ -199,7 +206,7 @@ def _add_youth(session: Session, psad: Psad, school: Structure, today: date, cou
             postal_code=postal_code,
             commune=commune,
             address=f"{rng.randint(1, 120)} rue Imaginaire",
-            phone=f"+336399800{index % 100:02d}" if index % 4 else None,
+            phone=YOUTH_PHONE.format(index % 100) if index % 4 else None,
             email=f"jeune{index}@demo.psad.example" if index % 3 == 0 else None,
             school_uai=_uai(uai_digits[:7]),
             school_name=school_name,
@@ -213,7 +220,7 @@ def _add_youth(session: Session, psad: Psad, school: Structure, today: date, cou
                 Guardian(
                     last_name=last_name,
                     first_name="Parent fictif",
-                    phone=f"+336399801{index % 100:02d}",
+                    phone=GUARDIAN_PHONE.format(index % 100),
                 )
             )
         session.add(youth)

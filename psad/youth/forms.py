@@ -22,10 +22,16 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from psad.web.forms import FrenchForm
 from psad.youth import identifiers
 from psad.youth.models import Sex, Track
+from psad.youth.queries import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS
 from psad.youth.services import GuardianData, YouthData
 
 REQUIRED = "Ce champ est obligatoire."
+DATE_HINT = " (jj/mm/aaaa)"
 DATE_ERROR = "Date invalide : utilisez le format jj/mm/aaaa."
+# Every date typed in the app, filters included: year 1 or 9999 reads as a date, but breaks
+# the arithmetic on it (« depuis le 01/01/0001 » as an instant in UTC) and means nothing here.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 FREE_TEXT_WARNING = (
     "Ne saisissez aucune donnée de santé, de justice, de nationalité ni de "
     "situation familiale ou sociale."
@@ -33,7 +39,8 @@ FREE_TEXT_WARNING = (
 
 
 class FrenchDateField(DateField):
-    """A date typed as jj/mm/aaaa (or picked as aaaa-mm-jj by the browser's date control)."""
+    """A date typed as jj/mm/aaaa (or picked as aaaa-mm-jj by the browser's date control),
+    from EARLIEST_DATE to LATEST_DATE."""
 
     def __init__(self, label: str, **kwargs: Any) -> None:
         super().__init__(label, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
@@ -44,6 +51,13 @@ class FrenchDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(DATE_ERROR) from None
+        if self.data is not None and not EARLIEST_DATE <= self.data <= LATEST_DATE:
+            self.data = None
+            name = self.label.text.removesuffix(DATE_HINT)
+            raise ValueError(
+                f"« {name} » : la date doit être comprise entre le "
+                f"{EARLIEST_DATE:%d/%m/%Y} et le {LATEST_DATE:%d/%m/%Y}."
+            )
 
 
 def _phone(form: FrenchForm, field: Field) -> None:
@@ -85,6 +99,23 @@ def _storable(normalize: Any, what: str, size: int) -> Any:
     return check
 
 
+def _one_script_per_word(form: FrenchForm, field: Field) -> None:
+    if field.data:
+        problem = identifiers.mixed_scripts(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+def _bounded_search(form: FrenchForm, field: Field) -> None:
+    """Refuse what the search would cut (words counted once folded, as the search counts)."""
+    if len(field.data) > SEARCH_MAX_LENGTH:
+        raise ValidationError(
+            f"La recherche est trop longue : {SEARCH_MAX_LENGTH} caractères au plus."
+        )
+    if len(identifiers.fold(field.data).split()) > SEARCH_MAX_WORDS:
+        raise ValidationError(f"La recherche compte trop de mots : {SEARCH_MAX_WORDS} au plus.")
+
+
 def _not_in_future(form: FrenchForm, field: Field) -> None:
     if field.data and field.data > form.today:
         raise ValidationError("Cette date est dans le futur.")
@@ -94,12 +125,12 @@ class SignalementForm(FrenchForm):
     # Identity
     last_name = StringField(
         "Nom",
-        validators=[DataRequired(REQUIRED), Length(max=120)],
+        validators=[DataRequired(REQUIRED), Length(max=120), _one_script_per_word],
         render_kw={"autocomplete": "off"},
     )
     first_name = StringField(
         "Prénom",
-        validators=[DataRequired(REQUIRED), Length(max=120)],
+        validators=[DataRequired(REQUIRED), Length(max=120), _one_script_per_word],
         render_kw={"autocomplete": "off"},
     )
     sex = SelectField(
@@ -126,10 +157,12 @@ class SignalementForm(FrenchForm):
     email = EmailField("Adresse électronique", validators=[Optional(), _email])
     # Legal guardian
     guardian_last_name = StringField(
-        "Nom du représentant légal", validators=[Optional(), Length(max=120)]
+        "Nom du représentant légal",
+        validators=[Optional(), Length(max=120), _one_script_per_word],
     )
     guardian_first_name = StringField(
-        "Prénom du représentant légal", validators=[Optional(), Length(max=120)]
+        "Prénom du représentant légal",
+        validators=[Optional(), Length(max=120), _one_script_per_word],
     )
     guardian_phone = TelField("Téléphone du représentant légal", validators=[Optional(), _phone])
     guardian_email = EmailField("Courriel du représentant légal", validators=[Optional(), _email])
@@ -215,7 +248,9 @@ class SearchForm(FrenchForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    q = StringField("Rechercher un jeune (nom, prénom ou INE)", validators=[Optional()])
+    q = StringField(
+        "Rechercher un jeune (nom, prénom ou INE)", validators=[Optional(), _bounded_search]
+    )
     status = SelectField(
         "Dossier",
         choices=[

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -373,9 +374,37 @@ _LETTERS_APART = str.maketrans(
 _WORD_SEPARATORS = str.maketrans(dict.fromkeys("-_.'’‘ʼ`‐‑‒–—―−", " "))
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 
+# Cyrillic and Greek letters drawn like a Latin one, by case: a Cyrillic « а » pasted into
+# "Lefèvre" must not make another youth. Capital and small letters differ (Greek « Η » looks
+# like H, « η » like n), so the table applies before lower-casing.
+_LOOKALIKE_LETTERS = {
+    **dict(zip("АВЕКМНОРСТУХІЈЅҮӀҺԀԚԜ", "ABEKMHOPCTYXIJSYIHDQW", strict=True)),  # Cyrillic
+    **dict(zip("аекмнорсухіјѕүӏһԁԛԝвт", "aekmhopcyxijsylhdqwbt", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),  # Greek
+    **dict(zip("αικνορυ", "aikvopu", strict=True)),
+}
+_GREEK_AND_CYRILLIC = (*range(0x0370, 0x0530), *range(0x1F00, 0x2000))
+
+
+def _latin_lookalikes() -> dict[int, str]:
+    """The table above, with the accented forms of its letters (« ё », « ά »): accents go."""
+    table: dict[int, str] = {}
+    for code in _GREEK_AND_CYRILLIC:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        base, marks = decomposed[0], decomposed[1:]
+        if base in _LOOKALIKE_LETTERS and all(unicodedata.combining(m) for m in marks):
+            table[code] = _LOOKALIKE_LETTERS[base]
+    return table
+
+
+# Only Greek and Cyrillic code points: the folding of Latin text is not changed by it.
+_LATIN_LOOKALIKES = _latin_lookalikes()
+
 
 @lru_cache(maxsize=_TEXT_CACHE_SIZE)
 def _fold_text(text: str) -> str:
+    if not text.isascii():
+        text = text.translate(_LATIN_LOOKALIKES)
     text = text.lower().translate(_LETTERS_APART)
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)
@@ -385,11 +414,50 @@ def _fold_text(text: str) -> str:
 
 
 def fold(text: object) -> str:
-    """Fold for search and matching: "  Éloïse-Marie  D'ARCY " becomes "eloise marie d arcy"."""
+    """Fold for search and matching: "  Éloïse-Marie  D'ARCY " becomes "eloise marie d arcy".
+
+    Cyrillic and Greek letters drawn like Latin ones become those: "Lefеvre" with a Cyrillic
+    « е » folds as "lefevre".
+    """
     if isinstance(text, str):
         return _fold_text(text)
     cleaned = clean_text(text)
     return "" if cleaned is None else _fold_text(cleaned)
+
+
+_SCRIPTS = {"LATIN": "latine", "CYRILLIC": "cyrillique", "GREEK": "grecque"}
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _script(letter: str) -> str | None:
+    script = unicodedata.name(letter, "").partition(" ")[0]
+    return script if script in _SCRIPTS else None
+
+
+def mixed_scripts(text: str | None) -> str | None:
+    """A French message when a word mixes Latin, Cyrillic or Greek letters, else None.
+
+    "Lefеvre" with a Cyrillic « е » reads as "Lefèvre" but is another name: typed by a
+    keyboard switched to another layout, or pasted. A name written in one script is fine.
+    """
+    for word in _LETTER_RUN.findall(unicodedata.normalize("NFC", text or "")):
+        scripts = Counter(script for letter in word if (script := _script(letter)))
+        if len(scripts) < 2:
+            continue
+        main = max(scripts, key=lambda script: (scripts[script], script == "LATIN"))
+        odd = {c: _SCRIPTS[s] for c in word if (s := _script(c)) is not None and s != main}
+        quoted = ", ".join(f"« {letter} »" for letter in odd)
+        adjectives = set(odd.values())
+        if len(adjectives) > 1:
+            what = f"les lettres {quoted} ne sont pas {_SCRIPTS[main]}s"
+        elif len(odd) > 1:
+            what = f"les lettres {quoted} sont {adjectives.pop()}s"
+        else:
+            what = f"la lettre {quoted} est {adjectives.pop()}"
+        return (
+            f"Mélange d'alphabets dans « {word} » : {what}. Retapez ce mot dans un seul alphabet."
+        )
+    return None
 
 
 def identity_key(

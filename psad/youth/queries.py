@@ -18,6 +18,11 @@ from psad.youth.identifiers import fold
 from psad.youth.models import Case, CaseStatus, Youth
 
 NOT_FOUND = "Ce dossier n'existe pas ou ne fait pas partie de vos dossiers."
+# A search is a few words of a name, or an INE. SQLite refuses a LIKE pattern past 50,000
+# bytes and a condition about 1,000 terms deep; ten words cover the longest compound names
+# once folded ("jean pierre marie de la tour d auvergne" is eight).
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 10
 
 
 def youth_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -44,11 +49,16 @@ def visible_youth(viewer: Viewer) -> Select[Youth]:
 def search_youth(
     viewer: Viewer, text: str | None = None, status: CaseStatus | None = None
 ) -> Select[Youth]:
-    """The youth list: visible youth whose name (accents and case ignored) or INE matches."""
+    """The youth list: visible youth whose name (accents and case ignored) or INE matches.
+
+    The form refuses a longer text; here it is cut to SEARCH_MAX_LENGTH characters and
+    SEARCH_MAX_WORDS words, whoever calls.
+    """
     query = visible_youth(viewer).options(selectinload(Youth.cases))
-    words = fold(text or "").split()
+    text = (text or "")[:SEARCH_MAX_LENGTH]
+    words = fold(text).split()[:SEARCH_MAX_WORDS]
     if words:
-        compact = (text or "").replace(" ", "").upper()
+        compact = text.replace(" ", "").upper()
         by_name = and_(*(Youth.search_key.contains(word, autoescape=True) for word in words))
         query = query.where(or_(by_name, Youth.ine == compact))
     if status is not None:

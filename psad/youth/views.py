@@ -31,9 +31,11 @@ PER_PAGE = 25
 
 @bp.get("/jeunes")
 @sees_youth
-def index() -> str:
+def index() -> str | tuple[str, int]:
     form = SearchForm(request.args)
-    status = CaseStatus(form.status.data) if form.status.data in ("open", "closed") else None
+    if not form.validate():
+        return render_template("youth/index.html", form=form, page=None), 422
+    status = CaseStatus(form.status.data) if form.status.data else None
     query = queries.search_youth(current_viewer(), form.q.data, status)
     page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False, count=True)
     return render_template("youth/index.html", form=form, page=page, today=clock.today())

@@ -106,12 +106,22 @@ def test_failed_login_is_recorded_with_the_address(from_ip, session, pilot):
     assert (event.user_id, event.ip_address) == (pilot.id, IP)
 
 
-def test_failed_login_of_an_unknown_address_is_recorded(from_ip, session):
-    from_ip.submit("/connexion", {"email": "inconnu@psad.example", "password": "mauvais"})
+def test_failed_login_of_an_unknown_address_keeps_a_short_hash_never_the_text(from_ip, session):
+    admin = make_user(session, is_admin=True)
+    session.commit()
+    typed = "MonMotDePasse2026!"  # typed in the address field by mistake
+    for _ in range(2):
+        from_ip.submit("/connexion", {"email": typed, "password": "mauvais"})
 
-    [event] = events(session, "login.failed")
-    assert (event.user_id, event.ip_address) == (None, IP)
-    assert "inconnu@psad.example" in (event.detail or "")
+    first, second = events(session, "login.failed")
+    assert (first.user_id, first.ip_address) == (None, IP)
+    assert "empreinte" in (first.detail or "")
+    assert first.detail == second.detail.replace("2/5", "1/5")  # repeated attempts linked
+    sign_in(from_ip, admin)
+    journal = text(from_ip.get("/journal"))
+    assert "Échec de connexion" in journal
+    assert typed.lower() not in journal.lower()
+    assert typed.lower() not in " ".join(e.detail or "" for e in (first, second)).lower()
 
 
 def test_password_change_is_recorded(from_ip, session, pilot):
@@ -291,3 +301,82 @@ def test_a_full_request_cycle_logs_no_youth_name_or_contact(client, session, pil
     logged = caplog.text.lower()
     for value in ("lefèvre", "lefevre", "éloïse", "eloise", "612345678", "0494004062m"):
         assert value not in logged
+
+
+# --- out-of-range dates (issue 8, item 5) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "message"),
+    [
+        ({"since": "01/01/0001"}, "since", "« Depuis le »"),
+        ({"until": "31/12/9999"}, "until", "« Jusqu'au »"),
+        ({"since": "0001-01-01"}, "since", "« Depuis le »"),
+        ({"until": "9999-12-31"}, "until", "« Jusqu'au »"),
+    ],
+)
+def test_date_filter_out_of_range_gets_a_french_message(
+    client, pilot, log_of_lille, args, field, message
+):
+    sign_in(client, pilot)
+
+    response = client.get("/journal", query_string=args)
+
+    assert response.status_code == 422
+    page = text(response)
+    error = page.split(f'id="{field}-erreur"')[1].split("</div>")[0]
+    assert message in error
+    assert "entre le 01/01/1900 et le 31/12/2100" in error
+
+
+def test_date_filter_at_the_edges_of_the_range_is_accepted(client, pilot, log_of_lille):
+    sign_in(client, pilot)
+
+    response = client.get("/journal", query_string={"since": "01/01/1900", "until": "31/12/2100"})
+
+    assert response.status_code == 200
+    assert text(response).count("Consultation d'un dossier</td>") == 2
+
+
+# --- what a pilote sees of the sign-ins, refused reads ------------------------------------
+
+
+def test_pilot_sees_the_sign_ins_of_the_members_of_their_psad(app, client, session, psad, pilot):
+    make_user(session, psad=psad, role=Role.COPILOT, email="copilote@psad.example")
+    elsewhere = make_psad(session, code="ROUBAIX")
+    make_user(session, psad=elsewhere, role=Role.PILOT, email="autre@psad.example")
+    session.commit()
+    app.test_client().submit("/connexion", {"email": "copilote@psad.example", "password": "faux"})
+    app.test_client().login("copilote@psad.example", PASSWORD)
+    app.test_client().login("autre@psad.example", PASSWORD)
+    client.sign_in(pilot)
+
+    page = text(client.get("/journal"))
+
+    assert "<td>copilote@psad.example</td><td>Connexion réussie</td>" in page
+    assert "<td>copilote@psad.example</td><td>Échec de connexion</td>" in page
+    assert "autre@psad.example" not in page
+
+
+def test_a_refused_read_is_recorded_without_saying_whether_the_youth_exists(
+    from_ip, session, psad, pilot
+):
+    elsewhere = make_psad(session, code="ROUBAIX")
+    hidden = make_youth(session, elsewhere)
+    session.commit()
+    sign_in(from_ip, pilot)
+    missing_id = hidden.id + 1000
+
+    assert from_ip.get(f"/jeunes/{hidden.id}").status_code == 404
+    assert from_ip.get(f"/jeunes/{missing_id}").status_code == 404
+
+    out_of_scope, missing = events(session, "youth.access_refused")
+    assert (out_of_scope.object_id, missing.object_id) == (hidden.id, missing_id)
+    assert (out_of_scope.user_id, out_of_scope.psad_id, out_of_scope.ip_address) == (
+        pilot.id,
+        psad.id,
+        IP,
+    )
+    assert out_of_scope.detail == missing.detail is None
+    journal = text(from_ip.get("/journal"))
+    assert "Accès refusé à un dossier (inexistant ou hors périmètre)" in journal

@@ -119,5 +119,4 @@ def test_nul_in_the_address(client, pilot):
 
     response = client.get("/listes/travaux/abc%00def")
 
-    assert response.status_code in (400, 404)
-    assert "Erreur interne" not in text(response)
+    assert_refused(response, "l'adresse de la page")

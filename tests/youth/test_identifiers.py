@@ -17,6 +17,7 @@ from psad.youth.identifiers import (
     fold,
     format_phone,
     identity_key,
+    mixed_scripts,
     normalize_email,
     normalize_ine,
     normalize_phone,
@@ -663,3 +664,57 @@ def test_fast_email_check_agrees_with_email_validator(address: str) -> None:
     except EmailNotValidError:
         expected = None
     assert normalize_email(address).value == expected
+
+
+# --- Odd input (issue 8) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("Lef\u0435vre", "lefevre"),  # Cyrillic « е »
+        ("\u0412\u041eUCHER", "boucher"),  # Cyrillic « В » and « О »
+        ("\u0401lo\u0456se", "eloise"),  # Cyrillic « Ё » and « і »
+        ("P\u03b1rent \u039c\u0391RTIN", "parent martin"),  # Greek « α », « Μ », « Α »
+    ],
+)
+def test_fold_reads_latin_lookalike_letters_as_latin(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+def test_identity_key_is_the_same_with_a_cyrillic_lookalike_letter() -> None:
+    born = date(2008, 3, 14)
+    assert identity_key("Lef\u0435vre", "\u00c9lo\u0456se", born) == identity_key(
+        "Lefèvre", "Éloïse", born
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["Lefèvre", "Éloïse-Marie", "D'Arcy", "Nguyễn Thị", "Иванова", "Νίκος", "Anne 2"]
+)
+def test_name_in_one_script_per_word_is_not_mixed(name: str) -> None:
+    assert mixed_scripts(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("Lef\u0435vre", "dans « Lef\u0435vre » : la lettre « \u0435 » est cyrillique."),
+        ("Jean-M\u0430ri\u0435", "dans « M\u0430ri\u0435 » : les lettres « \u0430 », « \u0435 » "),
+        ("P\u03b1rent", "dans « P\u03b1rent » : la lettre « \u03b1 » est grecque."),
+        ("L\u0435f\u03b1vre", "les lettres « \u0435 », « \u03b1 » ne sont pas latines."),
+        ("Ивaнова", "dans « Ивaнова » : la lettre « a » est latine."),
+    ],
+)
+def test_word_mixing_scripts_is_named(name: str, problem: str) -> None:
+    message = mixed_scripts(name)
+
+    assert message is not None
+    assert message.startswith("Mélange d'alphabets ")
+    assert problem in message
+
+
+@pytest.mark.parametrize("prefix", ["01 99 00", "02 61 91", "03 53 01", "04 65 71", "05 36 49"])
+def test_landline_ranges_reserved_for_fiction_are_valid(prefix: str) -> None:
+    national = f"{prefix} 12 34".replace(" ", "")
+    assert normalize_phone(f"{prefix} 12 34") == Checked(f"+33{national[1:]}")

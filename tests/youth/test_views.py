@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from psad import clock
 from psad.auth.models import Psad, Role, User
+from psad.demo import load_demo
+from psad.youth.identifiers import format_phone
 from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Track, Youth
 from tests.factories import make_psad, make_structure, make_user, make_youth
 
@@ -265,7 +267,6 @@ def test_file_lists_previous_cases(signed_in, session, psad):
         "/jeunes/0",
         "/jeunes/2147483648",
         "/jeunes/1.5",
-        "/jeunes/%00",
     ],
 )
 def test_malformed_or_out_of_range_ids_answer_a_french_404(signed_in, url):
@@ -547,3 +548,121 @@ def test_homonym_in_another_psad_can_be_signalled_once_ticked(signed_in, session
 
     assert response.status_code == 302
     assert count(session, Youth) == 2
+
+
+# --- odd input (issue 8) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("a" * 50_000, "La recherche est trop longue : 100 caractères au plus."),
+        (" ".join(["mot"] * 1_000), "La recherche est trop longue : 100 caractères au plus."),
+        ("a b c d e f g h i j k", "La recherche compte trop de mots : 10 au plus."),
+    ],
+    ids=["50000-characters", "1000-words", "11-words"],
+)
+def test_huge_search_gets_a_french_message(signed_in, eloise, query, message):
+    response = signed_in.get("/jeunes", query_string={"q": query})
+
+    assert response.status_code == 422
+    assert field_error(response, "q") == message
+
+
+def test_search_of_ten_words_is_accepted(signed_in, eloise):
+    response = signed_in.get("/jeunes", query_string={"q": "Éloïse " * 9 + "Lefèvre"})
+
+    assert response.status_code == 200
+    assert rows(text(response)) == ["LEFÈVRE Éloïse"]
+
+
+@pytest.mark.parametrize("value", ["01/01/0001", "0001-01-01", "31/12/9999", "9999-12-31"])
+@pytest.mark.parametrize(
+    ("field", "name"),
+    [("birth_date", "Date de naissance"), ("school_exit_date", "Date de sortie de formation")],
+)
+def test_date_out_of_range_is_refused_naming_the_field_and_range(
+    signed_in, session, field, name, value
+):
+    response = signal(signed_in, **{field: value})
+
+    assert response.status_code == 422
+    assert field_error(response, field) == (
+        f"« {name} » : la date doit être comprise entre le 01/01/1900 et le 31/12/2100."
+    )
+    assert count(session, Youth) == 0
+
+
+def test_signal_form_accepts_the_phone_numbers_of_the_demo(signed_in, session):
+    load_demo(session, today=clock.today(), youth_count=8)
+    session.commit()
+    youth = session.scalars(
+        select(Youth).join(Youth.guardians).where(Youth.phone.is_not(None)).limit(1)
+    ).one()
+    shown = format_phone(youth.phone), format_phone(youth.guardians[0].phone)
+
+    response = signal(
+        signed_in, phone=shown[0], guardian_last_name="Parent", guardian_phone=shown[1]
+    )
+
+    assert response.status_code == 302
+    created = session.scalars(select(Youth).where(Youth.id != youth.id, Youth.ine.is_(None)))
+    signalled = created.one()
+    assert (signalled.phone, signalled.guardians[0].phone) == (
+        youth.phone,
+        youth.guardians[0].phone,
+    )
+
+
+CYRILLIC_A = "\u0430"  # « а », drawn like the Latin « a »
+CYRILLIC_E = "\u0435"  # « е »
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "last_name",
+            f"Lef{CYRILLIC_E}vre",
+            f"Mélange d'alphabets dans « Lef{CYRILLIC_E}vre » : la lettre « {CYRILLIC_E} » "
+            "est cyrillique. Retapez ce mot dans un seul alphabet.",
+        ),
+        (
+            "first_name",
+            f"Éloïse-M{CYRILLIC_A}rie",
+            f"Mélange d'alphabets dans « M{CYRILLIC_A}rie » : la lettre « {CYRILLIC_A} » "
+            "est cyrillique. Retapez ce mot dans un seul alphabet.",
+        ),
+        (
+            "guardian_last_name",
+            "Pαrent",
+            "Mélange d'alphabets dans « Pαrent » : la lettre « α » est grecque. "
+            "Retapez ce mot dans un seul alphabet.",
+        ),
+    ],
+    ids=["last_name", "first_name", "guardian_last_name"],
+)
+def test_name_mixing_scripts_is_refused_under_its_field(signed_in, session, field, value, message):
+    response = signal(signed_in, **{field: value})
+
+    assert response.status_code == 422
+    assert field_error(response, field) == message
+    assert count(session, Youth) == 0
+
+
+def test_name_in_one_other_script_is_accepted(signed_in, session):
+    response = signal(signed_in, last_name="Иванова", first_name="Анна")
+
+    assert response.status_code == 302
+    assert session.scalars(select(Youth.last_name)).one() == "Иванова"
+
+
+def test_name_with_a_cyrillic_letter_does_not_create_a_second_youth(signed_in, session, psad):
+    make_youth(
+        session, psad, last_name="Lefèvre", first_name="Éloïse", birth_date=date(2008, 3, 14)
+    )
+    session.commit()
+
+    signal(signed_in, last_name=f"Lef{CYRILLIC_E}vre", birth_date="14/03/2008")
+
+    assert count(session, Youth) == 1
