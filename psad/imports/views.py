@@ -38,7 +38,7 @@ from psad.web.forms import FrenchForm
 from psad.web.session import current_actor, current_membership, current_viewer
 from psad.web.urls import RECORD_ID, requested_page
 from psad.youth.models import Youth
-from psad.youth.queries import youth_scope
+from psad.access.youth import youth_scope
 
 bp = Blueprint("imports", __name__, url_prefix="/listes")
 can_import = requires(

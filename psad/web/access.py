@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import login_required
 
-from psad.auth.permissions import Viewer
+from psad.access.viewer import Viewer
 from psad.web.session import current_viewer
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -8,7 +8,7 @@ from flask import Flask
 
 from psad.audit.actions import label_of
 from psad.clock import local
-from psad.web.session import current_membership
+from psad.web.session import current_membership, viewer_or_none
 from psad.youth.identifiers import format_phone
 
 
@@ -25,5 +25,7 @@ def init(app: Flask) -> None:
     app.add_template_filter(datetime_fr, "datetime_fr")
     app.add_template_filter(format_phone, "phone")
     app.jinja_env.globals["current_membership"] = current_membership
+    # Templates ask the viewer's capabilities (viewer.can_import...), never a role's name.
+    app.jinja_env.globals["current_viewer"] = viewer_or_none
     app.jinja_env.globals["action_label"] = label_of
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions

@@ -9,10 +9,10 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from psad import clock
+from psad.access.viewer import Viewer
 from psad.audit.services import Actor
 from psad.auth import sessions
 from psad.auth.models import Membership, SessionEnd, User, UserSession
-from psad.auth.permissions import Viewer
 from psad.extensions import db, login_manager
 
 TOKEN_KEY = "sid"
@@ -97,6 +97,11 @@ def current_membership() -> Membership | None:
 def current_viewer() -> Viewer:
     user: User = current_user._get_current_object()
     return Viewer.of(user, current_membership())
+
+
+def viewer_or_none() -> Viewer | None:
+    """The viewer for a template: None for a visitor who is not signed in."""
+    return current_viewer() if current_user.is_authenticated else None
 
 
 def current_actor() -> Actor:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from psad import clock
+from psad.access.youth import get_visible_youth_or_404, youth_scope
 from psad.audit import services as audit
 from psad.auth.models import Membership, Role, Structure
 from psad.errors import NotFoundError
@@ -36,7 +37,7 @@ def index() -> str | tuple[str, int]:
     if not form.validate():
         return render_template("youth/index.html", form=form, page=None), 422
     status = CaseStatus(form.status.data) if form.status.data else None
-    query = queries.search_youth(current_viewer(), form.q.data, status)
+    query = queries.search_youth(youth_scope(current_viewer()), form.q.data, status)
     page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False, count=True)
     return render_template("youth/index.html", form=form, page=page, today=clock.today())
 
@@ -45,7 +46,7 @@ def index() -> str | tuple[str, int]:
 @sees_youth
 def detail(youth_id: int) -> str:
     try:
-        youth = queries.get_visible_youth_or_404(db.session(), youth_id, current_viewer())
+        youth = get_visible_youth_or_404(db.session(), youth_id, current_viewer())
     except NotFoundError:
         audit.record_refused_youth_read(db.session(), current_actor(), youth_id=youth_id)
         db.session.commit()

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from psad.access.viewer import Viewer
+from psad.access.youth import youth_scope
 from psad.audit.services import Actor
 from psad.auth.models import Role
-from psad.auth.permissions import Viewer
 from psad.youth import services
 from psad.youth.models import Case, Youth
 from psad.youth.queries import search_youth
@@ -87,6 +88,6 @@ def test_a_huge_search_is_bounded_below_the_form(session, text):
     make_youth(session, psad, last_name="Lefèvre", first_name="Éloïse")
     viewer = Viewer(user_id=user.id, psad_id=psad.id, role=Role.PILOT, structure_id=None)
 
-    found = session.scalars(search_youth(viewer, text)).all()
+    found = session.scalars(search_youth(youth_scope(viewer), text)).all()
 
     assert found == []

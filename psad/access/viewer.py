@@ -1,4 +1,4 @@
-"""Who may do what: small predicates shared by views, queries and templates."""
+"""The acting user in their current PSAD, and the capabilities their role gives."""
 
 from __future__ import annotations
 
