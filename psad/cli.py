@@ -169,12 +169,11 @@ ROLE_BY_WORD = {
 def users_create(
     email: str, role: str, psad_code: str | None, full_name: str | None, structure: str | None
 ) -> None:
-    from sqlalchemy import select
-
     from psad import settings_of
     from psad.auth import services
     from psad.auth.login import policy_of
-    from psad.auth.models import Role, Structure
+    from psad.auth.models import Role
+    from psad.auth.queries import structure_named
 
     role = role.lower()
     if role != "admin" and not psad_code:
@@ -201,11 +200,7 @@ def users_create(
         if psad is not None and role != "admin":
             found = None
             if structure:
-                found = session.scalar(
-                    select(Structure).where(
-                        Structure.psad_id == psad.id, Structure.name == structure
-                    )
-                )
+                found = structure_named(session, psad_id=psad.id, name=structure)
                 if found is None:
                     raise DomainError(f"Structure « {structure} » inconnue dans {psad.code}.")
             services.add_membership(

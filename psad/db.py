@@ -65,6 +65,15 @@ def enum_column(enum_class: type[enum.Enum]) -> Enum:
     )
 
 
+def max_length(attribute: Any) -> int:
+    """The length of a text column (``max_length(Youth.last_name)``): forms and row rules
+    read it from the model instead of repeating the number."""
+    length = attribute.property.columns[0].type.length
+    if length is None:
+        raise TypeError(f"{attribute} has no length")
+    return int(length)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     registry = registry(type_annotation_map={datetime: UTCDateTime(), str: String()})

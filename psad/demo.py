@@ -229,7 +229,7 @@ def _add_youth(session: Session, psad: Psad, school: Structure, today: date, cou
             Case(
                 youth=youth,
                 psad_id=psad.id,
-                source=CaseSource.LISTING if index % 3 else CaseSource.SIGNALEMENT,
+                source=CaseSource.LISTING if index % 3 else CaseSource.REFERRAL,
                 source_detail="Liste SIEI fictive",
                 opened_on=today - timedelta(days=rng.randint(1, 300)),
                 status=CaseStatus.CLOSED if closed else CaseStatus.OPEN,

@@ -86,7 +86,7 @@ def make_youth(
             Case(
                 youth=youth,
                 psad_id=psad.id,
-                source=CaseSource.SIGNALEMENT,
+                source=CaseSource.REFERRAL,
                 opened_on=date(2026, 10, 1),
                 status=case_status,
                 closed_on=date(2026, 11, 1) if case_status is CaseStatus.CLOSED else None,

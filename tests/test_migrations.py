@@ -220,3 +220,31 @@ def test_going_back_copies_each_row_left_out_from_the_youth_s_earlier_listing(
             text("SELECT row_json FROM listings WHERE id = :id"), {"id": again}
         ).scalar_one()
     assert copied == '["Lea"]'
+
+
+def test_case_names_change_and_their_values_stay(migration_app: Flask) -> None:
+    migrate(flask_migrate.upgrade, revision="179d087cc4b9")
+    psad = _insert("psads", code="LILLE")
+    youth = _insert("youths", psad_id=psad)
+    referred = _insert(
+        "cases", psad_id=psad, youth_id=youth, source="signalement", of_convened_on=date(2026, 4, 2)
+    )
+    listed = _insert("cases", psad_id=psad, youth_id=youth, source="listing", status="closed")
+
+    migrate(flask_migrate.upgrade, revision="head")
+
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, source, training_obligation_convened_on FROM cases ORDER BY id")
+        ).all()
+    # SQLite hands a date back as text without the model's types
+    assert [(row[0], row[1], str(row[2]) if row[2] else None) for row in rows] == [
+        (referred, "referral", "2026-04-02"),
+        (listed, "listing", None),
+    ]
+    migrate(flask_migrate.downgrade, revision="179d087cc4b9")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT source FROM cases ORDER BY id")).scalars().all() == [
+            "signalement",
+            "listing",
+        ]

@@ -33,7 +33,7 @@ class Viewer:
         return self.role is not None and self.role.sees_names
 
     @property
-    def can_signal(self) -> bool:
+    def can_refer(self) -> bool:
         return self.sees_youth
 
     @property

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import select
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from psad.audit.actions import AuditAction
 from psad.audit.services import AuditFilter, events_query
-from psad.auth.models import User
-from psad.auth.queries import member_ids
+from psad.auth.queries import emails_by_id, member_ids
 from psad.extensions import db
 from psad.web.access import requires
 from psad.web.forms import FrenchForm
@@ -85,11 +83,6 @@ def index() -> tuple[str, int] | str:
         per_page=50,
         error_out=False,
     )
-    user_ids = {e.user_id for e in page.items if e.user_id}
-    names = (
-        dict(db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all())
-        if user_ids
-        else {}
-    )
+    names = emails_by_id(db.session(), (e.user_id for e in page.items if e.user_id))
     body = render_template("audit/index.html", form=form, page=page, names=names)
     return (body, 422) if not valid else body

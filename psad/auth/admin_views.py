@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from psad import clock
-from psad.auth import services
+from psad.auth import queries, services
 from psad.auth.forms import ConfirmForm, MembershipForm, PsadForm, StructureForm, UserForm
 from psad.auth.models import Membership, Psad, Role, Structure, StructureKind, User
 from psad.auth.views import login_policy
@@ -37,7 +35,7 @@ def _get_or_404(model: type[T], object_id: int) -> T:
 @bp.get("/psad")
 @admin_only
 def psads() -> str:
-    rows = db.session.scalars(select(Psad).order_by(Psad.code)).all()
+    rows = queries.all_psads(db.session())
     return render_template("admin/psads.html", psads=rows)
 
 
@@ -85,9 +83,7 @@ def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
 @admin_only
 def structures(psad_id: int) -> str:
     psad = _get_or_404(Psad, psad_id)
-    rows = db.session.scalars(
-        select(Structure).where(Structure.psad_id == psad.id).order_by(Structure.name)
-    ).all()
+    rows = queries.structures(db.session(), psad_id=psad.id)
     return render_template("admin/structures.html", psad=psad, structures=rows)
 
 
@@ -137,9 +133,7 @@ def structure_form(
 @bp.get("/utilisateurs")
 @admin_only
 def users() -> str:
-    rows = db.session.scalars(
-        select(User).options(selectinload(User.memberships)).order_by(User.email)
-    ).all()
+    rows = queries.users_with_roles(db.session())
     return render_template("admin/users.html", users=rows)
 
 
@@ -175,7 +169,9 @@ def user_form(user_id: int | None = None) -> Response | tuple[str, int] | str:
             )
         else:
             if not form.password.data:
-                raise DomainError("Donnez un mot de passe initial (12 caractères au moins).")
+                raise services.InvalidPasswordError(
+                    "Donnez un mot de passe initial (12 caractères au moins)."
+                )
             user = services.create_user(
                 db.session(),
                 email=form.email.data or "",
@@ -187,7 +183,7 @@ def user_form(user_id: int | None = None) -> Response | tuple[str, int] | str:
             )
     except DomainError as error:
         db.session.rollback()
-        field = form.password if "mot de passe" in error.message.lower() else form.email
+        field = form.password if isinstance(error, services.InvalidPasswordError) else form.email
         field.errors = [error.message]
         return _form_page(
             "admin/user_form.html", form, user=None, membership_form=None, confirm=ConfirmForm()
@@ -243,11 +239,9 @@ def _membership_form(user: User | None) -> MembershipForm | None:
     if user is None:
         return None
     form = MembershipForm(prefix="m")
-    psads = db.session.scalars(select(Psad).where(Psad.active.is_(True)).order_by(Psad.code))
+    psads = queries.all_psads(db.session(), active_only=True)
     form.psad_id.choices = [(p.id, f"{p.code} · {p.name}") for p in psads]
-    structures = db.session.scalars(
-        select(Structure).where(Structure.active.is_(True)).order_by(Structure.name)
-    )
+    structures = queries.active_structures(db.session())
     form.structure_id.choices = [(0, "(aucune)")] + [
         (s.id, f"{s.name} ({s.psad.code})") for s in structures
     ]

@@ -13,7 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from psad.auth.models import Role, StructureKind
+from psad.auth.models import Psad, Role, Structure, StructureKind, User
+from psad.db import max_length
 from psad.web.forms import FrenchForm
 
 REQUIRED = "Ce champ est obligatoire."
@@ -58,28 +59,43 @@ class SwitchPsadForm(FrenchForm):
 
 
 class PsadForm(FrenchForm):
-    code = StringField("Code", validators=[DataRequired(REQUIRED), Length(max=20)])
-    name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=200)])
+    code = StringField(
+        "Code", validators=[DataRequired(REQUIRED), Length(max=max_length(Psad.code))]
+    )
+    name = StringField(
+        "Nom", validators=[DataRequired(REQUIRED), Length(max=max_length(Psad.name))]
+    )
     territory = StringField(
-        "Territoire (communes ou départements)", validators=[Optional(), Length(max=500)]
+        "Territoire (communes ou départements)",
+        validators=[Optional(), Length(max=max_length(Psad.territory))],
     )
     active = BooleanField("Active", default=True)
     submit = SubmitField("Enregistrer")
 
 
 class StructureForm(FrenchForm):
-    name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField(
+        "Nom", validators=[DataRequired(REQUIRED), Length(max=max_length(Structure.name))]
+    )
     kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in StructureKind])
     uai = StringField("UAI (établissements scolaires)", validators=[Optional(), Length(max=12)])
-    commune = StringField("Commune", validators=[Optional(), Length(max=120)])
-    email = EmailField("Adresse électronique de contact", validators=[Optional(), Length(max=254)])
+    commune = StringField(
+        "Commune", validators=[Optional(), Length(max=max_length(Structure.commune))]
+    )
+    email = EmailField(
+        "Adresse électronique de contact",
+        validators=[Optional(), Length(max=max_length(Structure.email))],
+    )
     active = BooleanField("Active", default=True)
     submit = SubmitField("Enregistrer")
 
 
 class UserForm(FrenchForm):
     email = EmailField("Adresse électronique", validators=[DataRequired(REQUIRED)])
-    full_name = StringField("Nom complet", validators=[DataRequired(REQUIRED), Length(max=200)])
+    full_name = StringField(
+        "Nom complet",
+        validators=[DataRequired(REQUIRED), Length(max=max_length(User.full_name))],
+    )
     password = PasswordField(
         "Mot de passe (12 caractères au moins ; vide : inchangé)",
         validators=[Optional()],

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from psad.access.youth import youth_scope
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.auth.models import Psad
@@ -38,7 +39,6 @@ from psad.web.forms import FrenchForm
 from psad.web.session import current_actor, current_membership, current_viewer
 from psad.web.urls import RECORD_ID, requested_page
 from psad.youth.models import Youth
-from psad.access.youth import youth_scope
 
 bp = Blueprint("imports", __name__, url_prefix="/listes")
 can_import = requires(

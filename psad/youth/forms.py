@@ -19,9 +19,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from psad.db import max_length
 from psad.web.forms import FrenchForm
 from psad.youth import identifiers
-from psad.youth.models import Sex, Track
+from psad.youth.models import Guardian, Sex, Track, Youth
 from psad.youth.queries import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS
 from psad.youth.services import GuardianData, YouthData
 
@@ -121,16 +122,24 @@ def _not_in_future(form: FrenchForm, field: Field) -> None:
         raise ValidationError("Cette date est dans le futur.")
 
 
-class SignalementForm(FrenchForm):
+class ReferralForm(FrenchForm):
     # Identity
     last_name = StringField(
         "Nom",
-        validators=[DataRequired(REQUIRED), Length(max=120), _one_script_per_word],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=max_length(Youth.last_name)),
+            _one_script_per_word,
+        ],
         render_kw={"autocomplete": "off"},
     )
     first_name = StringField(
         "Prénom",
-        validators=[DataRequired(REQUIRED), Length(max=120), _one_script_per_word],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=max_length(Youth.first_name)),
+            _one_script_per_word,
+        ],
         render_kw={"autocomplete": "off"},
     )
     sex = SelectField(
@@ -142,27 +151,28 @@ class SignalementForm(FrenchForm):
         "Date de naissance (jj/mm/aaaa)", validators=[Optional(), _not_in_future]
     )
     birth_place = StringField(
-        "Lieu de naissance (commune)", validators=[Optional(), Length(max=120)]
+        "Lieu de naissance (commune)",
+        validators=[Optional(), Length(max=max_length(Youth.birth_place))],
     )
     ine = StringField(
         "INE (identifiant national élève)",
         validators=[Optional(), Length(max=20), _storable(identifiers.normalize_ine, "INE", 11)],
     )
     # Contact details
-    address = StringField("Adresse", validators=[Optional(), Length(max=300)])
+    address = StringField("Adresse", validators=[Optional(), Length(max=max_length(Youth.address))])
     postal_code = StringField("Code postal", validators=[Optional(), _postal_code])
-    commune = StringField("Commune", validators=[Optional(), Length(max=120)])
+    commune = StringField("Commune", validators=[Optional(), Length(max=max_length(Youth.commune))])
     phone = TelField("Téléphone", validators=[Optional(), _phone])
     other_phone = TelField("Autre téléphone", validators=[Optional(), _phone])
     email = EmailField("Adresse électronique", validators=[Optional(), _email])
     # Legal guardian
     guardian_last_name = StringField(
         "Nom du représentant légal",
-        validators=[Optional(), Length(max=120), _one_script_per_word],
+        validators=[Optional(), Length(max=max_length(Guardian.last_name)), _one_script_per_word],
     )
     guardian_first_name = StringField(
         "Prénom du représentant légal",
-        validators=[Optional(), Length(max=120), _one_script_per_word],
+        validators=[Optional(), Length(max=max_length(Guardian.first_name)), _one_script_per_word],
     )
     guardian_phone = TelField("Téléphone du représentant légal", validators=[Optional(), _phone])
     guardian_email = EmailField("Courriel du représentant légal", validators=[Optional(), _email])
@@ -171,12 +181,20 @@ class SignalementForm(FrenchForm):
         "UAI du dernier établissement",
         validators=[Optional(), Length(max=12), _storable(identifiers.normalize_uai, "UAI", 8)],
     )
-    school_name = StringField("Dernier établissement", validators=[Optional(), Length(max=200)])
-    school_commune = StringField(
-        "Commune de l'établissement", validators=[Optional(), Length(max=120)]
+    school_name = StringField(
+        "Dernier établissement", validators=[Optional(), Length(max=max_length(Youth.school_name))]
     )
-    formation = StringField("Dernière formation suivie", validators=[Optional(), Length(max=200)])
-    level = StringField("Niveau (classe)", validators=[Optional(), Length(max=60)])
+    school_commune = StringField(
+        "Commune de l'établissement",
+        validators=[Optional(), Length(max=max_length(Youth.school_commune))],
+    )
+    formation = StringField(
+        "Dernière formation suivie",
+        validators=[Optional(), Length(max=max_length(Youth.formation))],
+    )
+    level = StringField(
+        "Niveau (classe)", validators=[Optional(), Length(max=max_length(Youth.level))]
+    )
     track = SelectField(
         "Voie",
         choices=[SelectChoice("", "Non renseignée")]

@@ -16,7 +16,7 @@ from psad import clock
 from psad.auth.models import Psad, Structure, User
 from psad.db import Base, enum_column, key_string
 from psad.reference.models import ReferenceItem
-from psad.youth.identifiers import fold, identity_key
+from psad.youth.identifiers import age_on, fold, identity_key
 
 
 class Sex(enum.StrEnum):
@@ -66,7 +66,7 @@ class CaseSource(enum.StrEnum):
     """How the youth came to the platform."""
 
     LISTING = "listing"
-    SIGNALEMENT = "signalement"
+    REFERRAL = "referral"
     SPONTANEOUS = "spontaneous"
 
     @property
@@ -76,7 +76,7 @@ class CaseSource(enum.StrEnum):
 
 CASE_SOURCE_LABELS = {
     CaseSource.LISTING: "Liste SI (repérage)",
-    CaseSource.SIGNALEMENT: "Signalement",
+    CaseSource.REFERRAL: "Signalement",
     CaseSource.SPONTANEOUS: "Démarche spontanée",
 }
 
@@ -159,10 +159,7 @@ class Youth(Base):
         return self.cases[0] if self.cases else None
 
     def age_on(self, day: date) -> int | None:
-        if self.birth_date is None:
-            return None
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return None if self.birth_date is None else age_on(self.birth_date, day)
 
 
 class Guardian(Base):
@@ -214,9 +211,9 @@ class Case(Base):
     # Legal milestones (domain.md section 3)
     darfi_requested_on: Mapped[date | None] = mapped_column(Date)
     darfi_interview_on: Mapped[date | None] = mapped_column(Date)
-    of_interview_on: Mapped[date | None] = mapped_column(Date)
-    of_convened_on: Mapped[date | None] = mapped_column(Date)
-    of_transmitted_on: Mapped[date | None] = mapped_column(Date)
+    training_obligation_interview_on: Mapped[date | None] = mapped_column(Date)
+    training_obligation_convened_on: Mapped[date | None] = mapped_column(Date)
+    training_obligation_transmitted_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     closing_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reference_items.id"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

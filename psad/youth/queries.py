@@ -38,5 +38,3 @@ def search_youth(
     if status is not None:
         query = query.where(exists().where(Case.youth_id == Youth.id, Case.status == status))
     return query.order_by(Youth.search_key, Youth.id)
-
-

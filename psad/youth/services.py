@@ -79,11 +79,11 @@ class GuardianData:
 
 
 @dataclass
-class Signalement:
+class Referral:
     youth: YouthData
     guardian: GuardianData = field(default_factory=GuardianData)
     reason: str | None = None
-    source: CaseSource = CaseSource.SIGNALEMENT
+    source: CaseSource = CaseSource.REFERRAL
     source_structure: Structure | None = None
     referent_structure: Structure | None = None
     allow_homonym: bool = False
@@ -112,7 +112,7 @@ def find_matches(
     return [Match(y, by_ine=bool(ine) and y.ine == ine) for y in session.scalars(query)]
 
 
-def _refuse_known(session: Session, psad: Psad, data: Signalement, key: str | None) -> None:
+def _refuse_known(session: Session, psad: Psad, data: Referral, key: str | None) -> None:
     """Raise if the youth signalled is already known, here or in another PSAD."""
     youth_data = data.youth
     for match in find_matches(session, ine=youth_data.ine, key=key):
@@ -135,8 +135,8 @@ def _refuse_known(session: Session, psad: Psad, data: Signalement, key: str | No
         )
 
 
-def signal_youth(
-    session: Session, *, psad: Psad, data: Signalement, by: User, on: date, actor: audit.Actor
+def refer_youth(
+    session: Session, *, psad: Psad, data: Referral, by: User, on: date, actor: audit.Actor
 ) -> Case:
     """Create a youth and open their case; refuse a duplicate of a known youth."""
     youth_data = data.youth

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from psad import clock
 from psad.access.youth import get_visible_youth_or_404, youth_scope
 from psad.audit import services as audit
 from psad.auth.models import Membership, Role, Structure
+from psad.auth.queries import active_structures
 from psad.errors import NotFoundError
 from psad.extensions import db
 from psad.imports.queries import youth_listings
@@ -18,7 +18,7 @@ from psad.web.access import sees_youth
 from psad.web.session import current_actor, current_membership, current_viewer
 from psad.web.urls import RECORD_ID, requested_page
 from psad.youth import history, queries, services
-from psad.youth.forms import SearchForm, SignalementForm
+from psad.youth.forms import ReferralForm, SearchForm
 from psad.youth.models import CaseStatus
 
 bp = Blueprint("youth", __name__)
@@ -62,18 +62,18 @@ def detail(youth_id: int) -> str:
 
 @bp.route("/jeunes/signaler", methods=["GET", "POST"])
 @sees_youth
-def signal() -> Response | tuple[str, int]:
+def refer() -> Response | tuple[str, int]:
     membership = current_membership()
     assert membership is not None  # sees_youth guarantees a membership
-    form, structures = _signal_form(membership)
+    form, structures = _referral_form(membership)
     if not form.validate_on_submit():
-        return _signal_page(form, 422 if form.is_submitted() else 200)
+        return _referral_page(form, 422 if form.is_submitted() else 200)
     youth_data, warnings = form.youth_data()
     try:
-        case = services.signal_youth(
+        case = services.refer_youth(
             db.session(),
             psad=membership.psad,
-            data=_signalement(form, youth_data, membership, structures),
+            data=_referral(form, youth_data, membership, structures),
             by=current_user,
             on=clock.today(),
             actor=current_actor(),
@@ -81,9 +81,9 @@ def signal() -> Response | tuple[str, int]:
     except (services.DuplicateYouthError, services.YouthOutOfScopeError) as error:
         db.session.rollback()
         if membership.role is Role.PARTNER:  # need-to-know: no name, no PSAD, no link
-            return _signal_page(form, 409, duplicate=PARTNER_DUPLICATE, existing=None)
+            return _referral_page(form, 409, duplicate=PARTNER_DUPLICATE, existing=None)
         existing = getattr(error, "youth", None)
-        return _signal_page(form, 409, duplicate=error.message, existing=existing)
+        return _referral_page(form, 409, duplicate=error.message, existing=existing)
     db.session.commit()
     for warning in warnings:
         flash(warning, "warning")
@@ -91,32 +91,26 @@ def signal() -> Response | tuple[str, int]:
     return redirect(url_for("youth.detail", youth_id=case.youth_id))
 
 
-def _signal_form(membership: Membership) -> tuple[SignalementForm, list[Structure]]:
+def _referral_form(membership: Membership) -> tuple[ReferralForm, list[Structure]]:
     """The form, with the PSAD's active structures as sources (the user's own by default)."""
-    form = SignalementForm(today=clock.today())
-    structures = list(
-        db.session.scalars(
-            select(Structure)
-            .where(Structure.psad_id == membership.psad_id, Structure.active.is_(True))
-            .order_by(Structure.name)
-        )
-    )
+    form = ReferralForm(today=clock.today())
+    structures = list(active_structures(db.session(), membership.psad_id))
     form.source_structure_id.choices = [(0, "(aucune)")] + [(s.id, s.name) for s in structures]
     if request.method == "GET" and membership.structure_id:
         form.source_structure_id.data = membership.structure_id
     return form, structures
 
 
-def _signalement(
-    form: SignalementForm,
+def _referral(
+    form: ReferralForm,
     youth_data: services.YouthData,
     membership: Membership,
     structures: list[Structure],
-) -> services.Signalement:
+) -> services.Referral:
     source = next((s for s in structures if s.id == form.source_structure_id.data), None)
     # A partner's signalement stays visible to the partner: the case is assigned to them.
     referent = membership.structure if membership.role is Role.PARTNER else None
-    return services.Signalement(
+    return services.Referral(
         youth=youth_data,
         guardian=form.guardian_data(),
         reason=form.reason.data or None,
@@ -126,5 +120,5 @@ def _signalement(
     )
 
 
-def _signal_page(form: SignalementForm, status: int, **context: object) -> tuple[str, int]:
-    return render_template("youth/signal.html", form=form, **context), status
+def _referral_page(form: ReferralForm, status: int, **context: object) -> tuple[str, int]:
+    return render_template("youth/referral.html", form=form, **context), status

@@ -250,14 +250,14 @@ SIGNAL_STATUS = {PILOT: 200, COPILOT: 200, PARTNER: 200, READER: 403, ADMIN: 403
 
 
 @pytest.mark.parametrize(("role", "status"), SIGNAL_STATUS.items())
-def test_signalement_form_by_role(client, world, role, status):
+def test_referral_form_by_role(client, world, role, status):
     sign_in(client, world.users[role])
 
     assert client.get("/jeunes/signaler").status_code == status
 
 
 @pytest.mark.parametrize("role", [READER, ADMIN])
-def test_signalement_post_is_refused_and_saves_nothing(client, session, world, role):
+def test_referral_post_is_refused_and_saves_nothing(client, session, world, role):
     sign_in(client, world.users[role])
 
     response = client.submit("/jeunes/signaler", {"last_name": "Nouveau", "first_name": "Léa"})

@@ -80,7 +80,7 @@ def test_each_read_is_recorded(from_ip, session, psad, pilot):
     assert len(events(session, "youth.viewed")) == 2
 
 
-def test_signalement_records_the_creation_and_the_opened_case(from_ip, session, psad, pilot):
+def test_referral_records_the_creation_and_the_opened_case(from_ip, session, psad, pilot):
     sign_in(from_ip, pilot)
 
     from_ip.submit("/jeunes/signaler", {"last_name": "Dupont", "first_name": "Léa"})

@@ -148,9 +148,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(
     assert page.url.endswith("#contenu")
 
 
-def test_signalement_form_fields_all_have_a_label_and_the_page_one_h1(
-    page: Page, pilot: User
-) -> None:
+def test_referral_form_fields_all_have_a_label_and_the_page_one_h1(page: Page, pilot: User) -> None:
     log_in(page, PILOT_EMAIL)
     page.goto("/jeunes/signaler")
     expect(page.get_by_role("heading", level=1)).to_have_text("Signaler un jeune")

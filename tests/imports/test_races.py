@@ -117,20 +117,20 @@ def test_an_import_racing_another_psad_for_a_new_ine_never_makes_two_youth(
     assert any("PSAD-B" in message for message in problems_of(result, 4))
 
 
-def test_a_signalement_racing_an_import_for_a_new_ine_names_the_psad_that_has_them(
+def test_a_referral_racing_an_import_for_a_new_ine_names_the_psad_that_has_them(
     app, session, other_session
 ):
     follower, here = make_psad(session, code="PSAD-B"), make_psad(session, code="PSAD-A")
     user = make_user(session, psad=here)
     session.commit()
-    data = youth_services.Signalement(
+    data = youth_services.Referral(
         youth=youth_services.YouthData(
             last_name="Lefèvre", first_name="Éloïse", ine=INE, birth_date=date(2008, 3, 14)
         )
     )
 
-    def signal() -> Any:
-        return youth_services.signal_youth(
+    def refer() -> Any:
+        return youth_services.refer_youth(
             session,
             psad=session.get_one(Psad, here.id),
             data=data,
@@ -139,7 +139,7 @@ def test_a_signalement_racing_an_import_for_a_new_ine_names_the_psad_that_has_th
             actor=Actor(user_id=user.id, psad_id=here.id, ip_address="test"),
         )
 
-    _, error = while_saved_elsewhere(other_session, follower, signal)
+    _, error = while_saved_elsewhere(other_session, follower, refer)
 
     assert isinstance(error, youth_services.YouthOutOfScopeError)
     assert "PSAD-B" in error.message and "transfert" in error.message

@@ -21,7 +21,7 @@ def test_a_signalement_is_stored_only_when_its_caller_commits(session):
     psad = make_psad(session)
     user = make_user(session, psad=psad, role=Role.PILOT)
     session.commit()
-    data = services.Signalement(
+    data = services.Referral(
         youth=services.YouthData(
             last_name="Lefèvre",
             first_name="Éloïse",
@@ -30,7 +30,7 @@ def test_a_signalement_is_stored_only_when_its_caller_commits(session):
         )
     )
 
-    services.signal_youth(
+    services.refer_youth(
         session,
         psad=psad,
         data=data,
@@ -47,11 +47,11 @@ def test_a_signalement_is_stored_only_when_its_caller_commits(session):
 # --- odd input (issue 8) ------------------------------------------------------------------
 
 
-def _signal(session, psad, user, youth: services.YouthData) -> None:  # type: ignore[no-untyped-def]
-    services.signal_youth(
+def _refer(session, psad, user, youth: services.YouthData) -> None:  # type: ignore[no-untyped-def]
+    services.refer_youth(
         session,
         psad=psad,
-        data=services.Signalement(youth=youth),
+        data=services.Referral(youth=youth),
         by=user,
         on=date(2026, 11, 30),
         actor=Actor(user_id=user.id, psad_id=psad.id, ip_address="test"),
@@ -71,10 +71,10 @@ def test_a_name_with_latin_lookalike_letters_is_a_duplicate(session, last_name, 
     psad = make_psad(session)
     user = make_user(session, psad=psad, role=Role.PILOT)
     born = date(2008, 3, 14)
-    _signal(session, psad, user, services.YouthData("Lefèvre", "Éloïse", birth_date=born))
+    _refer(session, psad, user, services.YouthData("Lefèvre", "Éloïse", birth_date=born))
 
     with pytest.raises(services.DuplicateYouthError):
-        _signal(session, psad, user, services.YouthData(last_name, first_name, birth_date=born))
+        _refer(session, psad, user, services.YouthData(last_name, first_name, birth_date=born))
 
 
 @pytest.mark.parametrize(

@@ -286,7 +286,7 @@ def test_unknown_youth_answers_a_french_404(signed_in):
 # --- « Signaler un jeune » ----------------------------------------------------------------
 
 
-def signal(client: FlaskClient, **fields: object):  # type: ignore[no-untyped-def]
+def refer(client: FlaskClient, **fields: object):  # type: ignore[no-untyped-def]
     data = {"last_name": "Lefèvre", "first_name": "Éloïse", **fields}
     return client.submit("/jeunes/signaler", data)
 
@@ -305,8 +305,8 @@ def test_signal_form_has_labelled_fields_and_one_title(signed_in):
         assert f'<label class="form-label" for="{field_id}">{label}</label>' in page
 
 
-def test_signalement_creates_the_youth_with_normalised_values(signed_in, session, psad):
-    signal(
+def test_referral_creates_the_youth_with_normalised_values(signed_in, session, psad):
+    refer(
         signed_in,
         sex="female",
         birth_date="14/03/2008",
@@ -328,34 +328,34 @@ def test_signalement_creates_the_youth_with_normalised_values(signed_in, session
     assert (youth.sex, youth.track) == (Sex.FEMALE, Track.VOCATIONAL)
 
 
-def test_signalement_opens_a_case(signed_in, session, pilot):
-    signal(signed_in, reason="Absent depuis la rentrée")
+def test_referral_opens_a_case(signed_in, session, pilot):
+    refer(signed_in, reason="Absent depuis la rentrée")
 
     case = session.scalars(select(Case)).one()
     assert case.status is CaseStatus.OPEN
-    assert case.source is CaseSource.SIGNALEMENT
+    assert case.source is CaseSource.REFERRAL
     assert (case.opened_by_id, case.opened_on) == (pilot.id, clock.today())
     assert case.reason == "Absent depuis la rentrée"
 
 
-def test_signalement_records_the_legal_guardian(signed_in, session):
-    signal(signed_in, guardian_last_name="Lefèvre", guardian_phone="03 20 00 00 00")
+def test_referral_records_the_legal_guardian(signed_in, session):
+    refer(signed_in, guardian_last_name="Lefèvre", guardian_phone="03 20 00 00 00")
 
     guardian = session.scalars(select(Guardian)).one()
     assert (guardian.last_name, guardian.phone) == ("Lefèvre", "+33320000000")
 
 
-def test_signalement_records_the_structure_that_signals(signed_in, session, psad):
+def test_referral_records_the_structure_that_signals(signed_in, session, psad):
     school = make_structure(session, psad, name="Lycée Baggio")
     session.commit()
 
-    signal(signed_in, source_structure_id=school.id)
+    refer(signed_in, source_structure_id=school.id)
 
     assert session.scalars(select(Case.source_structure_id)).one() == school.id
 
 
-def test_signalement_leads_to_the_new_file_with_a_confirmation(signed_in, session):
-    response = signal(signed_in)
+def test_referral_leads_to_the_new_file_with_a_confirmation(signed_in, session):
+    response = refer(signed_in)
 
     youth = session.scalars(select(Youth)).one()
     assert response.status_code == 302
@@ -366,7 +366,7 @@ def test_signalement_leads_to_the_new_file_with_a_confirmation(signed_in, sessio
 
 
 def test_wrong_ine_key_is_saved_with_a_warning(signed_in, session):
-    response = signal(signed_in, ine="0494004062A")
+    response = refer(signed_in, ine="0494004062A")
 
     assert response.status_code == 302
     assert "INE 0494004062A : clé de contrôle incorrecte (attendue M)" in text(
@@ -376,7 +376,7 @@ def test_wrong_ine_key_is_saved_with_a_warning(signed_in, session):
 
 
 def test_wrong_uai_key_is_saved_with_a_warning(signed_in, session):
-    response = signal(signed_in, school_uai="0590117A")
+    response = refer(signed_in, school_uai="0590117A")
 
     assert response.status_code == 302
     assert "UAI 0590117A : clé de contrôle incorrecte (attendue G)" in text(
@@ -411,7 +411,7 @@ INVALID_FIELDS = [
     ids=[f"{f}={v[:12]}" for f, v, m in INVALID_FIELDS if m is not None],
 )
 def test_invalid_value_gets_a_french_message_under_its_field(signed_in, field, value, message):
-    response = signal(signed_in, **{field: value})
+    response = refer(signed_in, **{field: value})
 
     assert response.status_code == 422
     assert message in field_error(response, field)
@@ -425,7 +425,7 @@ def test_invalid_value_gets_a_french_message_under_its_field(signed_in, field, v
 def test_invalid_value_saves_nothing(signed_in, session, field, value):
     valid_elsewhere = {"ine": VALID_INE, "phone": "0612345678", "guardian_last_name": "Parent"}
 
-    signal(signed_in, **{**valid_elsewhere, field: value})
+    refer(signed_in, **{**valid_elsewhere, field: value})
 
     assert (count(session, Youth), count(session, Case), count(session, Guardian)) == (0, 0, 0)
 
@@ -434,7 +434,7 @@ def test_invalid_value_saves_nothing(signed_in, session, field, value):
 def test_future_date_is_refused(signed_in, session, field):
     tomorrow = clock.today() + timedelta(days=1)
 
-    response = signal(signed_in, **{field: tomorrow.strftime("%d/%m/%Y")})
+    response = refer(signed_in, **{field: tomorrow.strftime("%d/%m/%Y")})
 
     assert response.status_code == 422
     assert field_error(response, field) == "Cette date est dans le futur."
@@ -442,7 +442,7 @@ def test_future_date_is_refused(signed_in, session, field):
 
 
 def test_form_with_errors_lists_them_at_the_top(signed_in):
-    response = signal(signed_in, phone="12", email="x@")
+    response = refer(signed_in, phone="12", email="x@")
 
     page = text(response)
     summary = page[page.index('id="erreurs"') :]
@@ -451,7 +451,7 @@ def test_form_with_errors_lists_them_at_the_top(signed_in):
 
 
 def test_form_with_errors_keeps_what_was_typed(signed_in):
-    response = signal(signed_in, phone="12", commune="Roubaix")
+    response = refer(signed_in, phone="12", commune="Roubaix")
 
     assert 'value="Roubaix"' in text(response)
 
@@ -463,7 +463,7 @@ def test_same_ine_is_refused_with_a_link_to_the_existing_file(signed_in, session
     existing = make_youth(session, psad, ine=VALID_INE, last_name="Autre")
     session.commit()
 
-    response = signal(signed_in, ine=VALID_INE)
+    response = refer(signed_in, ine=VALID_INE)
 
     assert response.status_code == 409
     page = text(response)
@@ -478,7 +478,7 @@ def test_same_name_and_birth_date_is_refused_unless_homonym(signed_in, session, 
     )
     session.commit()
 
-    response = signal(signed_in, birth_date="14/03/2008")
+    response = refer(signed_in, birth_date="14/03/2008")
 
     assert response.status_code == 409
     assert "Un jeune de même nom, prénom et date de naissance existe déjà" in text(response)
@@ -492,7 +492,7 @@ def test_homonym_ticked_creates_a_second_youth(signed_in, session, psad):
     )
     session.commit()
 
-    response = signal(signed_in, birth_date="14/03/2008", allow_homonym="y")
+    response = refer(signed_in, birth_date="14/03/2008", allow_homonym="y")
 
     assert response.status_code == 302
     assert count(session, Youth) == 2
@@ -502,7 +502,7 @@ def test_homonym_ticked_does_not_bypass_the_ine_check(signed_in, session, psad):
     make_youth(session, psad, ine=VALID_INE)
     session.commit()
 
-    response = signal(signed_in, ine=VALID_INE, allow_homonym="y")
+    response = refer(signed_in, ine=VALID_INE, allow_homonym="y")
 
     assert response.status_code == 409
     assert count(session, Youth) == 1
@@ -517,7 +517,7 @@ def test_youth_followed_by_another_psad_is_refused_naming_that_psad(signed_in, s
     make_youth(session, amiens, ine=VALID_INE)
     session.commit()
 
-    response = signal(signed_in, ine=VALID_INE)
+    response = refer(signed_in, ine=VALID_INE)
 
     assert response.status_code == 409
     page = text(response)
@@ -532,7 +532,7 @@ def test_same_name_in_another_psad_is_refused_naming_that_psad(signed_in, sessio
     )
     session.commit()
 
-    response = signal(signed_in, birth_date="14/03/2008")
+    response = refer(signed_in, birth_date="14/03/2008")
 
     assert response.status_code == 409
     assert "déjà suivi par la PSAD AMIENS" in text(response)
@@ -544,7 +544,7 @@ def test_homonym_in_another_psad_can_be_signalled_once_ticked(signed_in, session
     )
     session.commit()
 
-    response = signal(signed_in, birth_date="14/03/2008", allow_homonym="y")
+    response = refer(signed_in, birth_date="14/03/2008", allow_homonym="y")
 
     assert response.status_code == 302
     assert count(session, Youth) == 2
@@ -584,7 +584,7 @@ def test_search_of_ten_words_is_accepted(signed_in, eloise):
 def test_date_out_of_range_is_refused_naming_the_field_and_range(
     signed_in, session, field, name, value
 ):
-    response = signal(signed_in, **{field: value})
+    response = refer(signed_in, **{field: value})
 
     assert response.status_code == 422
     assert field_error(response, field) == (
@@ -601,7 +601,7 @@ def test_signal_form_accepts_the_phone_numbers_of_the_demo(signed_in, session):
     ).one()
     shown = format_phone(youth.phone), format_phone(youth.guardians[0].phone)
 
-    response = signal(
+    response = refer(
         signed_in, phone=shown[0], guardian_last_name="Parent", guardian_phone=shown[1]
     )
 
@@ -643,7 +643,7 @@ CYRILLIC_E = "\u0435"  # « е »
     ids=["last_name", "first_name", "guardian_last_name"],
 )
 def test_name_mixing_scripts_is_refused_under_its_field(signed_in, session, field, value, message):
-    response = signal(signed_in, **{field: value})
+    response = refer(signed_in, **{field: value})
 
     assert response.status_code == 422
     assert field_error(response, field) == message
@@ -651,7 +651,7 @@ def test_name_mixing_scripts_is_refused_under_its_field(signed_in, session, fiel
 
 
 def test_name_in_one_other_script_is_accepted(signed_in, session):
-    response = signal(signed_in, last_name="Иванова", first_name="Анна")
+    response = refer(signed_in, last_name="Иванова", first_name="Анна")
 
     assert response.status_code == 302
     assert session.scalars(select(Youth.last_name)).one() == "Иванова"
@@ -663,6 +663,6 @@ def test_name_with_a_cyrillic_letter_does_not_create_a_second_youth(signed_in, s
     )
     session.commit()
 
-    signal(signed_in, last_name=f"Lef{CYRILLIC_E}vre", birth_date="14/03/2008")
+    refer(signed_in, last_name=f"Lef{CYRILLIC_E}vre", birth_date="14/03/2008")
 
     assert count(session, Youth) == 1
