@@ -57,6 +57,15 @@ def config_init() -> None:
         click.echo(f"Configuration existante conservée : {path}.")
 
 
+def _log_to_stderr() -> None:
+    """Long-running commands log at INFO (one line per request, ids only) on stderr."""
+    import logging
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
 @cli.command("serve", help="Sert l'application avec le serveur WSGI waitress.")
 @click.option("--host", default=None, help="Adresse d'écoute (défaut : [web] host).")
 @click.option("--port", default=None, type=int, help="Port (défaut : [web] port).")
@@ -70,6 +79,7 @@ def config_init() -> None:
 def serve(host: str | None, port: int | None, scheduler: bool) -> None:
     from waitress import serve as waitress_serve
 
+    _log_to_stderr()
     settings = current_app.extensions["psad_settings"]
     host = host or settings.web.host
     port = port or settings.web.port
@@ -96,6 +106,7 @@ def serve(host: str | None, port: int | None, scheduler: bool) -> None:
 def scheduler_command() -> None:
     from psad.scheduler import run_blocking
 
+    _log_to_stderr()
     click.echo("Tâches planifiées en cours (Ctrl+C pour arrêter).")
     run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]
 

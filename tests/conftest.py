@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 from flask import Flask, appcontext_pushed
 from flask.testing import FlaskClient
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, object_session
 from psad import cli as cli_module
 from psad import clock, create_app
 from psad.auth.models import User
+from psad.auth.passwords import use_hasher
 from psad.auth.sessions import open_session
 from psad.config import DatabaseSettings, Settings, WebSettings
 from psad.db import Base
@@ -30,6 +32,9 @@ from psad.extensions import db
 from psad.web.session import TOKEN_KEY
 
 PG_URL = os.environ.get("PSAD_TEST_DATABASE_URL") or None
+# Argon2 with its production parameters takes about 0.1 s a hash: the suite uses cheap ones
+# (tests/auth/test_passwords.py checks the real ones).
+use_hasher(PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 SECRET = "test-secret-key-0123456789abcdef"
 
 

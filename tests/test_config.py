@@ -288,7 +288,9 @@ def test_config_init_file_is_readable_by_its_owner_only(tmp_path, monkeypatch):
 
     CliRunner().invoke(cli, ["config", "init"])
 
-    assert (tmp_path / "config.toml").stat().st_mode & 0o077 == 0
+    mode = (tmp_path / "config.toml").stat().st_mode
+    assert mode & 0o600 == 0o600  # its owner reads and writes it
+    assert mode & 0o077 == 0  # nobody else
 
 
 def test_config_init_gives_a_different_key_each_time(tmp_path, monkeypatch):

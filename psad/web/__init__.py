@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from psad.web import errors, filters, security, session
+from psad.web import errors, filters, requestlog, security, session
 
 
 def register(app: Flask) -> None:
@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, admin_bp, youth_bp, audit_bp, imports_bp, reference_bp):
         app.register_blueprint(blueprint)
+    requestlog.init(app)
     session.init(app)
     security.init(app)
     errors.init(app)

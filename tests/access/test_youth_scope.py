@@ -206,11 +206,13 @@ def test_pilot_of_psad_a_gets_404_for_a_youth_of_psad_b(client, world):
 def test_refused_file_is_not_recorded_as_read(client, session, world):
     sign_in(client, world.users[PARTNER])
 
-    client.get(f"/jeunes/{world.youth[AMIENS]}")
+    response = client.get(f"/jeunes/{world.youth[AMIENS]}")
 
-    assert (
-        session.scalars(select(AuditEvent).where(AuditEvent.action == "youth.viewed")).all() == []
-    )
+    assert response.status_code == 404
+    actions = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_id == world.youth[AMIENS])
+    ).all()
+    assert actions == ["youth.access_refused"]  # refused, and not « viewed »
 
 
 # --- the home page ------------------------------------------------------------------------
@@ -229,9 +231,12 @@ def test_reader_sees_the_figures_of_the_psad(client, world):
 def test_home_page_of_roles_without_names_shows_no_name(client, world, role):
     sign_in(client, world.users[role])
 
-    page = text(client.get("/"))
+    response = client.get("/")
+    page = text(response)
 
-    assert not any(shown(page, name) for name in [*LILLE_YOUTH, AMIENS])
+    assert response.status_code == 200
+    assert "<h1>Accueil</h1>" in page  # the page is there...
+    assert not any(shown(page, name) for name in [*LILLE_YOUTH, AMIENS])  # ...without names
     assert 'href="/jeunes"' not in page
 
 

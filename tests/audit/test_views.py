@@ -178,7 +178,14 @@ def test_events_hold_ids_never_the_youth_name_or_contact(from_ip, session, pilot
     from_ip.get(response.location)
 
     session.expire_all()
-    stored = " ".join(str(e.detail) for e in session.scalars(select(AuditEvent)))
+    recorded = list(session.scalars(select(AuditEvent).where(AuditEvent.object_type == "youth")))
+    youth_id = int(response.location.rsplit("/", 1)[1])
+    assert {(e.action, e.object_id) for e in recorded} == {
+        ("youth.created", youth_id),
+        ("case.opened", youth_id),
+        ("youth.viewed", youth_id),
+    }
+    stored = " ".join(str(e.detail) for e in recorded)
     for personal in ("Lefèvre", "Éloïse", "612345678", "eloise@example.fr"):
         assert personal not in stored
 
@@ -255,7 +262,9 @@ def test_log_page_has_no_form_that_changes_an_event(client, pilot, log_of_lille)
 
     page = text(client.get("/journal"))
 
-    assert 'method="post"' not in page.split('<main id="contenu"')[1]
+    main = page.split('<main id="contenu"')[1]
+    assert main.count("Consultation d'un dossier</td>") == 2  # the events are listed...
+    assert 'method="post"' not in main  # ...with nothing to change them
 
 
 def test_no_route_changes_the_log(app):
@@ -298,7 +307,11 @@ def test_a_full_request_cycle_logs_no_youth_name_or_contact(client, session, pil
     client.get("/jeunes/99999999")  # 404
     client.submit("/deconnexion")
 
-    logged = caplog.text.lower()
+    requests = [r.getMessage() for r in caplog.records if r.name == "psad.requests"]
+    assert len(requests) >= 8  # the app did log each request...
+    assert f"POST /jeunes/signaler - -> 302 user={pilot.id}" in " ".join(requests)
+    assert any(m.startswith("GET /jeunes/<int(") and "-> 404" in m for m in requests)
+    logged = caplog.text.lower()  # ...and nothing personal
     for value in ("lefèvre", "lefevre", "éloïse", "eloise", "612345678", "0494004062m"):
         assert value not in logged
 

@@ -12,7 +12,7 @@ from psad.audit.models import AuditEvent
 from psad.audit.services import Actor
 from psad.auth import services
 from psad.auth.login import LoginPolicy
-from psad.auth.models import Membership, Psad, Role, StructureKind, User
+from psad.auth.models import Membership, Psad, Role, Structure, StructureKind, User
 from psad.auth.passwords import verify_password
 from psad.errors import DomainError
 from tests.factories import PASSWORD, make_psad, make_structure, make_user
@@ -192,7 +192,8 @@ def test_create_structure_refuses_a_name_already_in_the_psad(session):
 
 
 def test_same_structure_name_is_allowed_in_another_psad(session):
-    make_structure(session, make_psad(session), name="Mission locale")
+    first = make_structure(session, make_psad(session), name="Mission locale")
+    other_psads = [first.psad_id]
 
     structure = services.create_structure(
         session,
@@ -205,7 +206,9 @@ def test_same_structure_name_is_allowed_in_another_psad(session):
         actor=ACTOR,
     )
 
-    assert structure.id is not None
+    session.expire_all()
+    same_name = session.scalars(select(Structure).where(Structure.name == "Mission locale"))
+    assert sorted(s.psad_id for s in same_name) == sorted({structure.psad_id, *other_psads})
 
 
 def test_partner_membership_needs_a_structure(session):

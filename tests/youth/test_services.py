@@ -17,7 +17,7 @@ from psad.youth.queries import search_youth
 from tests.factories import make_psad, make_user, make_youth
 
 
-def test_a_signalement_is_stored_only_when_its_caller_commits(session):
+def test_a_referral_is_stored_only_when_its_caller_commits(session):
     psad = make_psad(session)
     user = make_user(session, psad=psad, role=Role.PILOT)
     session.commit()
@@ -30,7 +30,7 @@ def test_a_signalement_is_stored_only_when_its_caller_commits(session):
         )
     )
 
-    services.refer_youth(
+    case = services.refer_youth(
         session,
         psad=psad,
         data=data,
@@ -38,6 +38,7 @@ def test_a_signalement_is_stored_only_when_its_caller_commits(session):
         on=date(2026, 11, 30),
         actor=Actor(user_id=user.id, psad_id=psad.id, ip_address="test"),
     )
+    assert case.youth.ine == "0494004062M"  # made in the transaction...
     session.rollback()  # as the page does when anything after it fails
 
     assert session.scalar(select(func.count()).select_from(Youth)) == 0
@@ -89,5 +90,7 @@ def test_a_huge_search_is_bounded_below_the_form(session, text):
     viewer = Viewer(user_id=user.id, psad_id=psad.id, role=Role.PILOT, structure_id=None)
 
     found = session.scalars(search_youth(youth_scope(viewer), text)).all()
+    repeated = session.scalars(search_youth(youth_scope(viewer), "lefevre " * 1_000)).all()
 
-    assert found == []
+    assert found == []  # no error from SQLite, and no youth named so
+    assert [y.last_name for y in repeated] == ["Lefèvre"]  # a bounded search still finds
