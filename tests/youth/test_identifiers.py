@@ -9,9 +9,6 @@ from phonenumbers.phonenumberutil import PhoneNumberType, _number_type_helper
 
 from psad.youth.identifiers import (
     Checked,
-    _is_valid_in_france,
-    _metadata_check,
-    _validity_check,
     age_on,
     clean_text,
     fold,
@@ -25,6 +22,13 @@ from psad.youth.identifiers import (
     normalize_uai,
     parse_date,
     parse_sex,
+)
+
+# The phone module's own checks against phonenumbers' metadata (tested white-box).
+from psad.youth.identifiers.phones import (
+    _is_valid_in_france,
+    _metadata_check,
+    _validity_check,
 )
 
 EMPTY_CELLS = [None, "", "   ", "\u00a0", float("nan")]
