@@ -25,7 +25,7 @@ from floor_setup import (
 )
 from import_bench import OUT_DIR, in_fresh_process, measure_import, prepare_database, say
 
-from psad.imports.services.apply import SQLITE_IMPORT_CACHE_KIB
+from psad.imports.services import SQLITE_IMPORT_CACHE_KIB
 
 # The databases this run writes under bench/out; write_floor.py removes them at the end.
 SQLITE_SOURCE = OUT_DIR / f"{SCRATCH}-source.sqlite"

@@ -33,6 +33,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -48,10 +49,13 @@ import psad.models  # noqa: F401  (every table, for create_all)
 from psad.audit.services import Actor
 from psad.auth.models import Psad
 from psad.db import Base
-from psad.imports import services
+from psad.imports import queries, services
+from psad.imports.checking import analyse_file
+from psad.imports.fields import FIELDS
 from psad.imports.models import ImportOrigin, ListSource
-from psad.imports.profiles import FIELDS, default_profiles_dir, load_profiles
+from psad.imports.profiles import default_profiles_dir, load_profiles
 from psad.imports.reader import MEBIBYTE, ReadLimits
+from psad.imports.results import ImportRequest
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out"
@@ -142,18 +146,19 @@ def measure_import(path: str, url: str, *, again: bool, profile_to: str | None =
     start_mb = rss_mb()
     with Session(engine) as session:
         psad = session.scalars(select(Psad).where(Psad.code == PSAD_CODE)).one()
-        request = services.ImportRequest(
+        request = ImportRequest(
             psad=psad,
             label="SIEI novembre 2026 (mesure)",
             source=ListSource.SIEI,
             origin=ImportOrigin.CLI,
             actor=Actor(user_id=None, psad_id=psad.id),
             today=TODAY,
+            now=datetime.now(UTC),
         )
         if profiler:
             profiler.enable()
         started, started_cpu = time.perf_counter(), cpu_seconds()
-        analysis = services.analyse_file(
+        analysis = analyse_file(
             Path(path),
             file_name=Path(path).name,
             profiles=profiles,
@@ -163,7 +168,7 @@ def measure_import(path: str, url: str, *, again: bool, profile_to: str | None =
             max_age=MAX_AGE,
             progress=progress,
             # as psad import does: rows this PSAD listed identically before are not re-checked
-            listed=lambda: services.listed_rows(session, psad.id),
+            listed=lambda: queries.listed_rows(session, psad.id),
         )
         analysed = time.perf_counter()
         result = services.apply_import(session, analysis, request, progress, allow_same_file=again)

@@ -6,7 +6,7 @@ imports the list once into a scratch database of its own and takes those rows ou
 how long the database takes to store them again, all four tables in one transaction, in a
 fresh database migrated to the application's schema (Alembic) that already holds the PSAD and
 the list the rows point to: PostgreSQL through ``COPY ... FROM STDIN``, SQLite through
-``executemany``, the statements the import itself uses (``psad/imports/bulk.py``), with the
+``executemany``, the statements the import itself uses (``psad/imports/writing/bulk.py``), with the
 same pragmas. None of the import's Python work (reading, checking, building the rows) is in
 these figures: the raw read plus this "write alone" is a time no import of the list can beat.
 The raw read is measured in the same run, so that ratios can be quoted.

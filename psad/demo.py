@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from psad.audit.services import Actor
 from psad.auth import services as auth
+from psad.auth.login import LoginPolicy
 from psad.auth.models import Psad, Role, Structure, StructureKind
+from psad.demo_followup import add_follow_up
 from psad.reference.services import ensure_seeded
 from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Track, Youth
 
@@ -162,7 +164,8 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
         (Role.READER, None),
         (None, None),
     ]
-    policy = auth.LoginPolicy()
+    policy = LoginPolicy()
+    counsellors = []
     for (email, password, label), (role, kind) in zip(DEMO_USERS, roles, strict=True):
         user = auth.create_user(
             session,
@@ -173,6 +176,8 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
             actor=ACTOR,
             is_admin=role is None,
         )
+        if role in (Role.PILOT, Role.COPILOT, Role.PARTNER):
+            counsellors.append(user)
         if role is not None:
             auth.add_membership(
                 session,
@@ -183,6 +188,8 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
                 actor=ACTOR,
             )
     _add_youth(session, psad, structures[StructureKind.SCHOOL], today, youth_count)
+    session.flush()
+    add_follow_up(session, psad=psad, counsellors=counsellors, today=today)
     session.flush()
     return True
 

@@ -2,6 +2,15 @@
 
 from psad.audit.models import AuditEvent
 from psad.auth.models import LoginThrottle, Membership, Psad, Structure, User, UserSession
+from psad.followup.models import (
+    CaseEvent,
+    Contact,
+    DarfiRequest,
+    Note,
+    ObligationStepRecord,
+    PriorityRule,
+    Task,
+)
 from psad.imports.models import ImportBatch, ImportJob, ImportLock, Listing
 from psad.reference.models import ReferenceItem
 from psad.scheduler import SchedulerLease
@@ -10,6 +19,9 @@ from psad.youth.models import Case, Guardian, Youth
 __all__ = [
     "AuditEvent",
     "Case",
+    "CaseEvent",
+    "Contact",
+    "DarfiRequest",
     "Guardian",
     "ImportBatch",
     "ImportJob",
@@ -17,10 +29,14 @@ __all__ = [
     "Listing",
     "LoginThrottle",
     "Membership",
+    "Note",
+    "ObligationStepRecord",
+    "PriorityRule",
     "Psad",
     "ReferenceItem",
     "SchedulerLease",
     "Structure",
+    "Task",
     "User",
     "UserSession",
     "Youth",

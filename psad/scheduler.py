@@ -86,6 +86,7 @@ class LeasedJobs:
 
 def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     from psad.auth.jobs import purge_sign_ins
+    from psad.followup.jobs import sync_obligations
     from psad.imports.jobs import process_inbox, purge_uploads
 
     settings = app.extensions["psad_settings"]
@@ -98,6 +99,7 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     scheduler.add_job(jobs.guarded("purge_uploads", purge_uploads), "cron", hour=3, id="purge")
     scheduler.add_job(jobs.guarded("purge_sign_ins", purge_sign_ins), "cron", hour=3, minute=30,
                       id="purge_sign_ins")  # fmt: skip
+    scheduler.add_job(jobs.guarded("obligations", sync_obligations), "cron", hour=2, id="of")
     return jobs
 
 

@@ -23,13 +23,14 @@ from sqlalchemy.orm import Session, object_session
 
 from psad import cli as cli_module
 from psad import clock, create_app
-from psad.auth.models import User
+from psad.auth.models import Psad, Role, User
 from psad.auth.passwords import use_hasher
 from psad.auth.sessions import open_session
 from psad.config import DatabaseSettings, Settings, WebSettings
 from psad.db import Base
 from psad.extensions import db
 from psad.web.session import TOKEN_KEY
+from tests.factories import PASSWORD, make_psad, make_user
 
 PG_URL = os.environ.get("PSAD_TEST_DATABASE_URL") or None
 # Argon2 with its production parameters takes about 0.1 s a hash: the suite uses cheap ones
@@ -94,8 +95,9 @@ def _sections(sections: dict[str, dict[str, object]]) -> dict[str, object]:
 
 
 @pytest.fixture
-def settings(make_settings) -> Settings:  # type: ignore[no-untyped-def]
-    return make_settings()
+def settings(make_settings, request: pytest.FixtureRequest) -> Settings:  # type: ignore[no-untyped-def]
+    """The suite's settings; a test changes some with ``tests.helpers.with_settings``."""
+    return make_settings(**getattr(request, "param", {}))
 
 
 @pytest.fixture
@@ -171,11 +173,11 @@ class Client(FlaskClient):
         form = {"csrf_token": self.csrf_token(), **(data or {})}
         return self.post(url, data=form, **kwargs)
 
-    def sign_in(self, user: User) -> None:
+    def sign_in(self, user: User, psad: Psad | None = None) -> None:
         """Open a session for ``user`` without the slow password check (log-in has its tests).
 
         The session row is committed with whatever the test's session holds, as a request
-        could not see the user otherwise.
+        could not see the user otherwise. ``psad`` chooses the user's current PSAD.
         """
         owner = object_session(user)
         if owner is None:
@@ -187,8 +189,10 @@ class Client(FlaskClient):
             cookie["_user_id"] = str(user.id)
             cookie["_fresh"] = True
             cookie[TOKEN_KEY] = token
+            if psad is not None:
+                cookie["psad_id"] = psad.id
 
-    def login(self, email: str, password: str = "correct horse battery"):  # type: ignore[no-untyped-def]
+    def login(self, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
         response = self.submit("/connexion", {"email": email, "password": password})
         assert response.status_code == 302, response.text
         return response
@@ -198,6 +202,33 @@ class Client(FlaskClient):
 def client(app: Flask) -> Client:
     app.test_client_class = Client
     return app.test_client()  # type: ignore[return-value]
+
+
+# --- the people most tests need -------------------------------------------------------
+
+
+@pytest.fixture
+def psad(session: Session) -> Psad:
+    """The PSAD de Lille (code LILLE), flushed: a test commits it when requests must see it."""
+    return make_psad(session, code="LILLE", name="PSAD de Lille")
+
+
+@pytest.fixture
+def pilot(session: Session, psad: Psad) -> User:
+    """Claire Martin, pilote of ``psad`` (pilote@psad.example, password ``PASSWORD``); committed."""
+    user = make_user(
+        session, psad=psad, role=Role.PILOT, email="pilote@psad.example", full_name="Claire Martin"
+    )
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def admin(session: Session) -> User:
+    """An administrator with no PSAD (admin@psad.example); committed."""
+    user = make_user(session, email="admin@psad.example", is_admin=True)
+    session.commit()
+    return user
 
 
 # --- the command line -------------------------------------------------------------------

@@ -11,12 +11,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
 
 import pytest
-from click.testing import CliRunner, Result
-from sqlalchemy import create_engine, func, inspect, select
-from sqlalchemy.orm import Session
+from click.testing import CliRunner
+from sqlalchemy import create_engine, inspect, select
 
 from psad import cli as cli_module
 from psad.auth.models import Membership, Psad, Role, User
@@ -24,17 +22,12 @@ from psad.auth.passwords import verify_password
 from psad.demo import DEMO_USERS
 from psad.youth.models import Case, Youth
 from tests.conftest import SECRET
-from tests.factories import make_psad, make_structure
+from tests.factories import make_structure
+from tests.helpers import count
 
 pytestmark = pytest.mark.committed
 
-Run = Callable[..., Result]
 GOOD_PASSWORD = "un mot de passe solide"
-
-
-def count(session: Session, model: type, *where: object) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0  # type: ignore[arg-type]
 
 
 # --- help and start-up errors -------------------------------------------------------------
@@ -214,8 +207,7 @@ def test_users_create_partner_without_structure_fails_and_saves_nothing(run, ses
     assert count(session, User) == 0
 
 
-def test_users_create_partner_of_a_structure(run, session):
-    psad = make_psad(session, code="LILLE")
+def test_users_create_partner_of_a_structure(run, session, psad):
     make_structure(session, psad, name="Lycée Baggio")
     session.commit()
 

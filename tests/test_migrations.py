@@ -231,7 +231,7 @@ def test_case_names_change_and_their_values_stay(migration_app: Flask) -> None:
     )
     listed = _insert("cases", psad_id=psad, youth_id=youth, source="listing", status="closed")
 
-    migrate(flask_migrate.upgrade, revision="head")
+    migrate(flask_migrate.upgrade, revision="3b1f0c2d9e7a")
 
     with db.engine.connect() as connection:
         rows = connection.execute(
@@ -248,3 +248,44 @@ def test_case_names_change_and_their_values_stay(migration_app: Flask) -> None:
             "signalement",
             "listing",
         ]
+
+
+def test_case_milestones_become_facts_and_come_back(migration_app: Flask) -> None:
+    migrate(flask_migrate.upgrade, revision="3b1f0c2d9e7a")
+    psad = _insert("psads", code="LILLE")
+    youth = _insert("youths", psad_id=psad)
+    case = _insert(
+        "cases",
+        psad_id=psad,
+        youth_id=youth,
+        opened_on=date(2026, 3, 1),
+        darfi_requested_on=date(2026, 3, 2),
+        darfi_interview_on=date(2026, 3, 10),
+        training_obligation_convened_on=date(2026, 4, 2),
+        next_step="Appeler le lycée",
+    )
+
+    migrate(flask_migrate.upgrade, revision="head")
+
+    with db.engine.connect() as connection:
+        darfi = connection.execute(
+            text("SELECT case_id, requested_on, interview_on FROM darfi_requests")
+        ).all()
+        steps = connection.execute(
+            text("SELECT case_id, step, done_on FROM obligation_steps")
+        ).all()
+        tasks = connection.execute(text("SELECT case_id, title, due_on FROM tasks")).all()
+    as_text = lambda rows: [tuple(str(v) for v in row) for row in rows]  # noqa: E731
+    assert as_text(darfi) == [(str(case), "2026-03-02", "2026-03-10")]
+    assert as_text(steps) == [(str(case), "convocation", "2026-04-02")]
+    assert as_text(tasks) == [(str(case), "Appeler le lycée", "2026-03-01")]
+
+    migrate(flask_migrate.downgrade, revision="3b1f0c2d9e7a")
+    with db.engine.connect() as connection:
+        back = connection.execute(
+            text(
+                "SELECT darfi_requested_on, darfi_interview_on, training_obligation_convened_on, "
+                "next_step FROM cases"
+            )
+        ).all()
+    assert as_text(back) == [("2026-03-02", "2026-03-10", "2026-04-02", "Appeler le lycée")]

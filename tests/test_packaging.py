@@ -61,7 +61,8 @@ def test_an_installed_copy_migrates_creates_the_demo_and_serves_pages(wheel, tmp
     }
     env["PYTHONPATH"] = str(target)  # before the checkout's editable install
 
-    def psad(*args: str) -> str:
+    def installed_psad(*args: str) -> str:
+        """Run the installed copy's `psad` command with ``args``; its standard output."""
         done = subprocess.run(
             [sys.executable, "-c", "from psad.cli import main; main()", *args],
             cwd=workdir,
@@ -72,9 +73,9 @@ def test_an_installed_copy_migrates_creates_the_demo_and_serves_pages(wheel, tmp
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    psad("config", "init")
-    psad("db", "upgrade")
-    assert "PSAD DEMO créée" in psad("demo", "--youth", "5")
+    installed_psad("config", "init")
+    installed_psad("db", "upgrade")
+    assert "PSAD DEMO créée" in installed_psad("demo", "--youth", "5")
     probe = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=workdir,

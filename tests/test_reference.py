@@ -5,10 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from psad.audit.models import AuditEvent
-from psad.auth.models import Role
 from psad.reference.models import ReferenceItem, ReferenceKind
 from psad.reference.services import active_items, ensure_seeded
-from tests.factories import make_psad, make_user
 
 
 def test_seeding_adds_the_domain_values_once(session):
@@ -20,9 +18,8 @@ def test_seeding_adds_the_domain_values_once(session):
     assert "Exemption (certificat médical)" in labels
 
 
-def test_an_admin_renames_and_retires_a_value(client, session):
+def test_an_admin_renames_and_retires_a_value(client, session, admin):
     ensure_seeded(session)
-    admin = make_user(session, is_admin=True)
     item = session.scalars(select(ReferenceItem).where(ReferenceItem.code == "sms")).one()
     session.commit()
     client.sign_in(admin)
@@ -37,9 +34,7 @@ def test_an_admin_renames_and_retires_a_value(client, session):
     assert event.one().object_id == item.id
 
 
-def test_an_admin_adds_a_value_and_a_duplicate_code_is_refused(client, session):
-    admin = make_user(session, is_admin=True)
-    session.commit()
+def test_an_admin_adds_a_value_and_a_duplicate_code_is_refused(client, session, admin):
     client.sign_in(admin)
 
     client.submit(
@@ -57,10 +52,7 @@ def test_an_admin_adds_a_value_and_a_duplicate_code_is_refused(client, session):
     assert "existe déjà" in again.text
 
 
-def test_a_pilot_cannot_edit_reference_lists(client, session):
-    psad = make_psad(session)
-    pilot = make_user(session, psad=psad, role=Role.PILOT)
-    session.commit()
+def test_a_pilot_cannot_edit_reference_lists(client, pilot):
     client.sign_in(pilot)
 
     assert client.get("/admin/listes/").status_code == 403

@@ -37,6 +37,22 @@ class Viewer:
         return self.sees_youth
 
     @property
+    def can_follow(self) -> bool:
+        """Record contacts, notes, tasks, DARFI and obligation steps; change situation,
+        stage and needs; edit the file: pilotes, co-pilotes, and partners on their youth."""
+        return self.sees_youth
+
+    @property
+    def can_manage_cases(self) -> bool:
+        """Close, reopen, assign referents: pilotes and co-pilotes only."""
+        return self.role in (Role.PILOT, Role.COPILOT)
+
+    @property
+    def can_correct_any_contact(self) -> bool:
+        """Correct a contact after its author's 24 hours: the pilote."""
+        return self.role is Role.PILOT
+
+    @property
     def can_import(self) -> bool:
         return self.role in (Role.PILOT, Role.COPILOT)
 

@@ -18,6 +18,15 @@ class AuditAction(enum.StrEnum):
     YOUTH_UPDATED = "youth.updated"
     CASE_OPENED = "case.opened"
     CASE_REOPENED = "case.reopened"
+    CASE_CHANGED = "case.changed"
+    CASE_CLOSED = "case.closed"
+    CONTACT_RECORDED = "contact.recorded"
+    CONTACT_CORRECTED = "contact.corrected"
+    NOTE_ADDED = "note.added"
+    DARFI_RECORDED = "darfi.recorded"
+    OBLIGATION_STEP_RECORDED = "obligation.recorded"
+    TASK_CREATED = "task.created"
+    TASK_DONE = "task.done"
     PSAD_CREATED = "psad.created"
     PSAD_UPDATED = "psad.updated"
     STRUCTURE_CREATED = "structure.created"
@@ -61,6 +70,15 @@ ACTION_LABELS = {
     AuditAction.YOUTH_UPDATED: "Modification d'un jeune",
     AuditAction.CASE_OPENED: "Ouverture d'un dossier de suivi",
     AuditAction.CASE_REOPENED: "Réouverture d'un dossier de suivi",
+    AuditAction.CASE_CHANGED: "Modification d'un dossier de suivi",
+    AuditAction.CASE_CLOSED: "Clôture d'un dossier de suivi",
+    AuditAction.CONTACT_RECORDED: "Prise de contact enregistrée",
+    AuditAction.CONTACT_CORRECTED: "Prise de contact corrigée (annule et remplace)",
+    AuditAction.NOTE_ADDED: "Note ajoutée",
+    AuditAction.DARFI_RECORDED: "DARFI : demande ou entretien enregistré",
+    AuditAction.OBLIGATION_STEP_RECORDED: "Obligation de formation : étape enregistrée",
+    AuditAction.TASK_CREATED: "Tâche créée",
+    AuditAction.TASK_DONE: "Tâche faite",
     AuditAction.PSAD_CREATED: "Création d'une PSAD",
     AuditAction.PSAD_UPDATED: "Modification d'une PSAD",
     AuditAction.STRUCTURE_CREATED: "Création d'une structure",

@@ -89,6 +89,14 @@ class Psad(Base):
     territory: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # The platform's own details, printed on its letters (convocations)
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Follow-up rules of the PSAD: failed attempts in a row before « injoignable » is
+    # offered, and the call-back delay a failed attempt proposes.
+    unreachable_after: Mapped[int] = mapped_column(default=3, server_default="3")
+    call_back_days: Mapped[int] = mapped_column(default=7, server_default="7")
 
     def __repr__(self) -> str:
         return f"<Psad {self.code}>"

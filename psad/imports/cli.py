@@ -15,8 +15,9 @@ from psad.audit.services import Actor
 from psad.auth.services import psad_by_code
 from psad.errors import DomainError
 from psad.extensions import db
-from psad.imports import runner, services
+from psad.imports import pipeline
 from psad.imports.models import ImportOrigin, ListSource
+from psad.imports.results import ImportRequest
 
 SOURCES = [s.value for s in ListSource]
 
@@ -83,27 +84,25 @@ def import_command(
     if not label.strip():
         raise click.UsageError("--label ne peut pas être vide.")
     progress = TerminalProgress(enabled=not as_json)
-    request = services.ImportRequest(
+    request = ImportRequest(
         psad=psad,
         label=label,
         source=ListSource(source),
         origin=ImportOrigin.CLI,
         actor=Actor(user_id=None, psad_id=psad.id, ip_address="cli"),
         today=clock.today(),
+        now=clock.now(),
     )
     try:
-        analysis = runner.analyse(
+        outcome = pipeline.import_file(
+            session,
             settings,
             file,
-            file_name=file.name,
-            today=clock.today(),
-            session=session,
-            psad_id=psad.id,
+            request,
             profile=profile,
+            dry_run=dry_run,
+            force=force,
             progress=progress,
-        )
-        outcome = runner.run(
-            session, analysis, request, dry_run=dry_run, force=force, progress=progress
         )
     except DomainError as error:
         progress.close()
@@ -121,41 +120,4 @@ def import_command(
             )
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
-    click.echo(summary(outcome, force=force))
-
-
-def summary(outcome: runner.Outcome, *, force: bool) -> str:
-    result = outcome.result
-    if result.already_imported and not force:
-        batch = result.batch
-        assert batch is not None
-        return (
-            f"Fichier déjà importé dans cette PSAD (liste « {batch.label} », n° {batch.id}) : "
-            "rien n'a été fait. --force pour le relire."
-        )
-    head = (
-        "Lecture à blanc : rien n'a été enregistré."
-        if outcome.dry_run and not result.already_imported
-        else "Fichier déjà importé : relu et comparé, rien n'a été modifié."
-        if result.already_imported
-        else f"Liste importée (n° {result.batch.id if result.batch else '?'})."
-    )
-    lines = [
-        head,
-        f"  lignes lues : {result.rows_read}",
-        f"  jeunes créés : {result.created}",
-        f"  jeunes mis à jour : {result.updated}",
-        f"  jeunes inchangés : {result.unchanged}",
-        f"  dossiers ouverts : {result.opened}",
-        f"  dossiers rouverts : {result.reopened}",
-        f"  lignes rejetées : {result.rejected}",
-        f"  conflits (suivis par une autre PSAD) : {result.conflicts}",
-        f"  avertissements : {result.warnings}",
-    ]
-    problems = sorted(outcome.analysis.problems + result.late_problems, key=lambda p: p.line)
-    for problem in problems[:20]:
-        where = f", colonne {problem.column}" if problem.column else ""
-        lines.append(f"  ligne {problem.line}{where} ({problem.level}) : {problem.message}")
-    if len(problems) > 20:
-        lines.append(f"  … et {len(problems) - 20} autres remarques.")
-    return "\n".join(lines)
+    click.echo(pipeline.summary(outcome, force=force))

@@ -18,17 +18,19 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from psad import clock
 from psad.audit.services import Actor
 from psad.auth.models import Psad
+from psad.auth.services import psad_by_code
 from psad.config import Settings
 from psad.errors import DomainError
 from psad.extensions import db
-from psad.imports import runner, services
-from psad.imports.models import ImportBatch, ImportJob, ImportOrigin, JobStatus, ListSource
+from psad.imports import pipeline, queries
+from psad.imports.checking import file_hash
+from psad.imports.models import ImportJob, ImportOrigin, JobStatus, ListSource
+from psad.imports.results import ImportRequest
 
 log = logging.getLogger(__name__)
 LIVE: dict[str, tuple[str, int, int]] = {}
@@ -74,7 +76,7 @@ def new_job(
         source=source,
         file_name=original,
         stored_name=stored,
-        file_hash=services.file_hash(path),
+        file_hash=file_hash(path),
         file_size=path.stat().st_size,
     )
     session.add(job)
@@ -98,10 +100,8 @@ class JobProgress:
             return
         self.last_write = now
         with Session(db.engine) as session:
-            session.execute(
-                update(ImportJob)
-                .where(ImportJob.token == self.token)
-                .values(phase=phase, done=done, total=total, updated_at=clock.now())
+            queries.save_job_progress(
+                session, self.token, phase=phase, done=done, total=total, now=clock.now()
             )
             session.commit()
 
@@ -130,11 +130,11 @@ def _job_file(app: Flask, job: ImportJob) -> Path:
 def _analyse_job(app: Flask, token: str) -> None:
     with app.app_context():
         session = db.session()
-        job = session.scalars(select(ImportJob).where(ImportJob.token == token)).one()
+        job = queries.job_by_token(session, token)
         # On SQLite a progress write could wait for another import's write lock: memory only.
         progress = JobProgress(app, token, write_db=session.get_bind().dialect.name != "sqlite")
         try:
-            analysis = runner.analyse(
+            analysis = pipeline.analyse(
                 settings_of(app),
                 _job_file(app, job),
                 file_name=job.file_name,
@@ -164,41 +164,29 @@ def _analyse_job(app: Flask, token: str) -> None:
 def _apply_job(app: Flask, token: str) -> None:
     with app.app_context():
         session = db.session()
-        job = session.scalars(select(ImportJob).where(ImportJob.token == token)).one()
-        settings = settings_of(app)
+        job = queries.job_by_token(session, token)
         sqlite = session.get_bind().dialect.name == "sqlite"
         progress = JobProgress(app, token, write_db=not sqlite)
-        psad = session.get(Psad, job.psad_id)
-        assert psad is not None
-        request = services.ImportRequest(
-            psad=psad,
-            label=job.label,
-            source=job.source,
-            origin=ImportOrigin.WEB,
-            actor=Actor(user_id=job.created_by_id, psad_id=job.psad_id, ip_address=None),
-            today=clock.today(),
-            user_id=job.created_by_id,
-        )
-        job_id, created_by = job.id, job.created_by_id
+        request = _web_request(session, job)
+        job_id, created_by, path = job.id, job.created_by_id, _job_file(app, job)
+        file_name, profile, mapping = job.file_name, job.profile, job.mapping
+        header_line = job.preview.get("header_line")  # the header row the preview showed
         session.commit()  # release the job row before the long transaction
         try:
-            analysis = runner.analyse(
-                settings,
-                _job_file(app, job),
-                file_name=job.file_name,
-                today=clock.today(),
-                session=session,
-                psad_id=job.psad_id,
-                header_line=job.preview.get("header_line"),  # the row the preview showed
-                profile=job.profile,
-                mapping=job.mapping,
+            outcome = pipeline.import_file(
+                session,
+                settings_of(app),
+                path,
+                request,
+                file_name=file_name,
+                profile=profile,
+                mapping=mapping,
+                header_line=header_line,
                 progress=progress,
             )
-            outcome = runner.run(session, analysis, request, force=False, progress=progress)
         except DomainError as error:
             session.rollback()
-            job = session.get_one(ImportJob, job_id)
-            _finish(session, job, JobStatus.FAILED, error=error.message)
+            _finish(session, session.get_one(ImportJob, job_id), JobStatus.FAILED, error.message)
             return
         except Exception as error:
             session.rollback()
@@ -208,13 +196,8 @@ def _apply_job(app: Flask, token: str) -> None:
                 created_by,
                 type(error).__name__,
             )
-            job = session.get_one(ImportJob, job_id)
-            _finish(
-                session,
-                job,
-                JobStatus.FAILED,
-                error="Erreur inattendue : rien n'a été enregistré. Réessayez.",
-            )
+            error_text = "Erreur inattendue : rien n'a été enregistré. Réessayez."
+            _finish(session, session.get_one(ImportJob, job_id), JobStatus.FAILED, error_text)
             return
         job = session.get_one(ImportJob, job_id)
         batch = outcome.result.batch
@@ -228,6 +211,20 @@ def _apply_job(app: Flask, token: str) -> None:
             )
             return
         _finish(session, job, JobStatus.DONE)
+
+
+def _web_request(session: Session, job: ImportJob) -> ImportRequest:
+    """The import a job's confirmation asks for, by the user who uploaded the file."""
+    return ImportRequest(
+        psad=session.get_one(Psad, job.psad_id),
+        label=job.label,
+        source=job.source,
+        origin=ImportOrigin.WEB,
+        actor=Actor(user_id=job.created_by_id, psad_id=job.psad_id, ip_address=None),
+        today=clock.today(),
+        now=clock.now(),
+        user_id=job.created_by_id,
+    )
 
 
 def _finish(session: Session, job: ImportJob, status: JobStatus, error: str | None = None) -> None:
@@ -258,7 +255,7 @@ def process_inbox(app: Flask) -> list[Path]:
     with app.app_context():
         session = db.session()
         for folder in sorted(p for p in inbox.iterdir() if p.is_dir()):
-            psad = session.scalar(select(Psad).where(Psad.code == folder.name.upper()))
+            psad = psad_by_code(session, folder.name)
             if psad is None:
                 continue
             for path in sorted(
@@ -269,26 +266,18 @@ def process_inbox(app: Flask) -> list[Path]:
 
 
 def _import_dropped(app: Flask, session: Session, psad: Psad, path: Path) -> Path:
-    settings = settings_of(app)
-    request = services.ImportRequest(
+    request = ImportRequest(
         psad=psad,
         label=f"Dépôt {path.stem}",
         source=ListSource.SIEI,
         origin=ImportOrigin.INBOX,
         actor=Actor(user_id=None, psad_id=psad.id, ip_address="inbox"),
         today=clock.today(),
+        now=clock.now(),
     )
-    stamp = clock.local(clock.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = clock.local(request.now).strftime("%Y%m%d-%H%M%S")
     try:
-        analysis = runner.analyse(
-            settings,
-            path,
-            file_name=path.name,
-            today=clock.today(),
-            session=session,
-            psad_id=psad.id,
-        )
-        outcome = runner.run(session, analysis, request)
+        outcome = pipeline.import_file(session, settings_of(app), path, request)
     except DomainError as error:
         session.rollback()
         return _move(path, "failed", stamp, f"Échec de l'import de {path.name} : {error.message}\n")
@@ -301,10 +290,7 @@ def _import_dropped(app: Flask, session: Session, psad: Psad, path: Path) -> Pat
             stamp,
             f"Échec inattendu de l'import de {path.name} : rien n'a été enregistré.\n",
         )
-    from psad.imports.cli import summary
-
-    text = summary(outcome, force=False) + "\n"
-    return _move(path, "done", stamp, text)
+    return _move(path, "done", stamp, pipeline.summary(outcome, force=False) + "\n")
 
 
 def _move(path: Path, where: str, stamp: str, report: str) -> Path:
@@ -337,13 +323,9 @@ def purge_uploads(app: Flask) -> int:
                 path.unlink()
                 removed += 1
     with app.app_context():
-        db.session.execute(delete(ImportJob).where(ImportJob.updated_at < cutoff))
+        queries.delete_jobs_before(db.session(), cutoff)
         # Rejected rows (whole rows as read, some of youth out of scope) go with the files.
-        for batch in db.session.scalars(
-            select(ImportBatch).where(
-                ImportBatch.imported_at < cutoff, ImportBatch.report_json.contains("rejected_rows")
-            )
-        ):
+        for batch in queries.batches_keeping_rejected_rows(db.session(), cutoff):
             report = batch.report
             if report.pop("rejected_rows", None):
                 batch.report_json = json.dumps(report, ensure_ascii=False)

@@ -7,13 +7,16 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from psad import clock
 from psad.auth.models import Psad, User
 from psad.db import Base, enum_column
 from psad.youth.models import Youth
+
+# A list's label (« SIEI mars 2026 »), on its batch and on its job.
+LABEL_LENGTH = 200
 
 
 class ListSource(enum.StrEnum):
@@ -49,6 +52,36 @@ class ImportOrigin(enum.StrEnum):
         ]
 
 
+class ListingOutcome(enum.StrEnum):
+    """What an import did with a youth it listed. Stored by value in ``listings.outcome``."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    UPDATED_REOPENED = "updated+reopened"
+    UNCHANGED_REOPENED = "unchanged+reopened"
+
+    @classmethod
+    def of_known(cls, *, changed: bool, reopened: bool) -> ListingOutcome:
+        """The outcome for a youth already known: values changed or not, case reopened or not."""
+        if reopened:
+            return cls.UPDATED_REOPENED if changed else cls.UNCHANGED_REOPENED
+        return cls.UPDATED if changed else cls.UNCHANGED
+
+    @property
+    def label(self) -> str:
+        return LISTING_OUTCOME_LABELS[self]
+
+
+LISTING_OUTCOME_LABELS = {
+    ListingOutcome.CREATED: "créé",
+    ListingOutcome.UPDATED: "mis à jour",
+    ListingOutcome.UNCHANGED: "inchangé",
+    ListingOutcome.UPDATED_REOPENED: "mis à jour, dossier rouvert",
+    ListingOutcome.UNCHANGED_REOPENED: "dossier rouvert",
+}
+
+
 class ImportBatch(Base):
     """One imported list: its file, who imported it, what it did, and its row report."""
 
@@ -56,7 +89,7 @@ class ImportBatch(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     psad_id: Mapped[int] = mapped_column(ForeignKey("psads.id"), index=True)
-    label: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(LABEL_LENGTH))
     source: Mapped[ListSource] = mapped_column(enum_column(ListSource))
     origin: Mapped[ImportOrigin] = mapped_column(enum_column(ImportOrigin))
     file_name: Mapped[str] = mapped_column(String(255))
@@ -99,7 +132,16 @@ class Listing(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
     youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
     line: Mapped[int]
-    outcome: Mapped[str] = mapped_column(String(20))
+    # Plain text of 20 characters, as migrated (``enum_column`` would make it 32).
+    outcome: Mapped[ListingOutcome] = mapped_column(
+        Enum(
+            ListingOutcome,
+            native_enum=False,
+            create_constraint=False,
+            length=20,
+            values_callable=lambda members: [m.value for m in members],
+        )
+    )
     # The fingerprint of the row (its cells and the column mapping), and the row as read in
     # JSON; None when the row is the same as the one of the youth's previous listing: the
     # youth's earlier listing with the same ``row_hash`` holds it.
@@ -131,6 +173,19 @@ class JobStatus(enum.StrEnum):
     def running(self) -> bool:
         return self in (JobStatus.ANALYSING, JobStatus.APPLYING)
 
+    @property
+    def label(self) -> str:
+        return JOB_STATUS_LABELS[self]
+
+
+JOB_STATUS_LABELS = {
+    JobStatus.ANALYSING: "Lecture et vérification",
+    JobStatus.READY: "Prêt à confirmer",
+    JobStatus.APPLYING: "Enregistrement",
+    JobStatus.DONE: "Terminé",
+    JobStatus.FAILED: "Échec",
+}
+
 
 class ImportJob(Base):
     """An upload between its preview and its confirmation, and the progress of its work."""
@@ -147,7 +202,7 @@ class ImportJob(Base):
     phase: Mapped[str] = mapped_column(String(120), default="")
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
-    label: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(LABEL_LENGTH))
     source: Mapped[ListSource] = mapped_column(enum_column(ListSource))
     file_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(80))

@@ -15,38 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from psad.errors import DomainError
+from psad.imports.fields import FIELDS, REQUIRED_FIELDS
 from psad.imports.reader import CellValue, Row
 
-FIELDS: dict[str, str] = {
-    "ine": "INE",
-    "last_name": "Nom",
-    "first_name": "Prénom",
-    "sex": "Sexe",
-    "birth_date": "Date de naissance",
-    "birth_place": "Lieu de naissance",
-    "address": "Adresse",
-    "postal_code": "Code postal",
-    "commune": "Commune",
-    "phone": "Téléphone",
-    "other_phone": "Autre téléphone",
-    "email": "Courriel",
-    "guardian_last_name": "Nom du représentant légal",
-    "guardian_first_name": "Prénom du représentant légal",
-    "guardian_phone": "Téléphone du représentant légal",
-    "guardian_email": "Courriel du représentant légal",
-    "guardian_address": "Adresse du représentant légal",
-    "school_uai": "UAI de l'établissement",
-    "school_name": "Établissement",
-    "school_commune": "Commune de l'établissement",
-    "school_academy": "Académie",
-    "formation": "Formation",
-    "level": "Niveau",
-    "track": "Voie de formation",
-    "school_entry_date": "Date d'entrée en formation",
-    "school_exit_date": "Date de sortie de formation",
-    "exit_reason": "Motif de sortie",
-}
-REQUIRED_FIELDS: tuple[str, ...] = ("last_name", "first_name")
 # A header row must recognise the required fields and at least this many fields in all.
 MIN_HEADER_FIELDS = 3
 HEADER_SEARCH_ROWS = 30
@@ -75,6 +46,12 @@ class ProfileExistsError(DomainError):
 
 class NoHeaderError(DomainError):
     """No row near the top of the list is recognised as its header."""
+
+
+class MappingError(DomainError):
+    """A mapping of columns to fields, chosen in the preview, that cannot be applied."""
+
+    status_code = 422
 
 
 @dataclass(frozen=True)
@@ -173,6 +150,25 @@ def find_header(
             f"{' et '.join(FIELDS[name] for name in REQUIRED_FIELDS)}."
         )
     return best
+
+
+def check_mapping(mapping: Mapping[str, int], header: HeaderMatch) -> None:
+    """Refuse a mapping chosen by hand that names an unknown field or column, uses a column
+    twice or leaves a required field out."""
+    width = len(header.headers)
+    for name, index in mapping.items():
+        if name not in FIELDS:
+            raise MappingError(f"Champ « {name} » inconnu dans la correspondance des colonnes.")
+        if not 0 <= index < width:
+            raise MappingError(f"La colonne choisie pour « {FIELDS[name]} » n'existe pas.")
+    used = list(mapping.values())
+    if len(used) != len(set(used)):
+        raise MappingError(
+            "Une même colonne est associée à deux champs : corrigez la correspondance."
+        )
+    missing = [FIELDS[name] for name in REQUIRED_FIELDS if name not in mapping]
+    if missing:
+        raise MappingError(f"Associez une colonne à : {', '.join(missing)}.")
 
 
 def apply_mapping(cells: Sequence[CellValue], mapping: Mapping[str, int]) -> dict[str, CellValue]:

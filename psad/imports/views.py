@@ -18,8 +18,6 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select, update
-from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -30,15 +28,16 @@ from psad.audit.actions import AuditAction
 from psad.auth.models import Psad
 from psad.errors import DomainError
 from psad.extensions import db
-from psad.imports import jobs, services
-from psad.imports.models import ImportBatch, ImportJob, JobStatus, Listing, ListSource
-from psad.imports.profiles import FIELDS, save_profile
+from psad.imports import jobs, queries
+from psad.imports.checking import Problem, ProblemLevel
+from psad.imports.fields import FIELDS
+from psad.imports.models import LABEL_LENGTH, ImportBatch, ImportJob, JobStatus, ListSource
+from psad.imports.profiles import save_profile
 from psad.imports.rejects import rejected_rows_workbook
 from psad.web.access import requires
 from psad.web.forms import FrenchForm
 from psad.web.session import current_actor, current_membership, current_viewer
 from psad.web.urls import RECORD_ID, requested_page
-from psad.youth.models import Youth
 
 bp = Blueprint("imports", __name__, url_prefix="/listes")
 can_import = requires(
@@ -49,6 +48,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # cannot swell the page (one header per column, a column label in every problem).
 SHOWN_CHARS = 100
 SHOWN_MESSAGE_CHARS = 300  # a problem's message quotes the value it refuses
+PROBLEMS_SHOWN = 2000  # in the report of an imported list
 
 
 class UploadForm(FrenchForm):
@@ -58,7 +58,7 @@ class UploadForm(FrenchForm):
     )
     label = StringField(
         "Libellé de la liste",
-        validators=[DataRequired("Donnez un libellé à la liste."), Length(max=200)],
+        validators=[DataRequired("Donnez un libellé à la liste."), Length(max=LABEL_LENGTH)],
         description="Par exemple « SIEI mars 2026 ».",
     )
     source = SelectField("Origine", choices=[SelectChoice(s.value, s.label) for s in ListSource])
@@ -88,9 +88,7 @@ def _psad_id() -> int:
 
 
 def _job_or_404(token: str) -> ImportJob:
-    job = db.session.scalar(
-        select(ImportJob).where(ImportJob.token == token, ImportJob.psad_id == _psad_id())
-    )
+    job = queries.psad_job(db.session(), token, _psad_id())
     if job is None:
         abort(404)
     return job
@@ -106,9 +104,7 @@ def _batch_or_404(batch_id: int) -> ImportBatch:
 def _history() -> Any:
     """The PSAD's lists, newest first, one page."""
     return db.paginate(
-        select(ImportBatch)
-        .where(ImportBatch.psad_id == _psad_id())
-        .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc()),
+        queries.psad_batches(_psad_id()),
         page=requested_page(),
         per_page=25,
         error_out=False,
@@ -162,7 +158,7 @@ def job(token: str) -> BaseResponse | str:
     if job.status is JobStatus.DONE and job.batch_id:
         return redirect(url_for("imports.batch", batch_id=job.batch_id))
     phase, done, total = jobs.LIVE.get(token, (job.phase, job.done, job.total))
-    earlier = services.previous_batch(db.session(), job.psad_id, job.file_hash)
+    earlier = queries.previous_batch(db.session(), job.psad_id, job.file_hash)
     mapping = job.mapping or {}
     return render_template(
         "imports/job.html",
@@ -177,6 +173,7 @@ def job(token: str) -> BaseResponse | str:
         column_of={index: name for name, index in mapping.items()},
         mapping_form=MappingForm(),
         confirm_form=ConfirmForm(),
+        JobStatus=JobStatus,
     )
 
 
@@ -201,6 +198,7 @@ def _shown(preview: dict[str, Any]) -> dict[str, Any]:
     shown["problems"] = [
         {
             **problem,
+            "level": ProblemLevel(problem["level"]),
             "column": short(problem.get("column")),
             "message": short(problem.get("message"), SHOWN_MESSAGE_CHARS),
         }
@@ -279,19 +277,15 @@ def confirm(token: str) -> BaseResponse:
     if job.status is not JobStatus.READY or not form.validate_on_submit():
         flash("Cet import ne peut pas être confirmé dans son état actuel.", "danger")
         return redirect(url_for("imports.job", token=token))
-    if services.previous_batch(db.session(), job.psad_id, job.file_hash) is not None:
+    if queries.previous_batch(db.session(), job.psad_id, job.file_hash) is not None:
         flash(
             "Ce fichier a déjà été importé dans votre PSAD : rien n'a été créé ni modifié.",
             "warning",
         )
         return redirect(url_for("imports.index"))
-    started = db.session.execute(
-        update(ImportJob)
-        .where(ImportJob.id == job.id, ImportJob.status == JobStatus.READY)
-        .values(status=JobStatus.APPLYING)
-    )
+    started = queries.start_applying(db.session(), job.id)
     db.session.commit()
-    if started.rowcount == 1:  # type: ignore[attr-defined]  # a double click starts one import
+    if started:  # a double click starts one import
         jobs.start(current_app._get_current_object(), token, apply=True)  # type: ignore[attr-defined]
     return redirect(url_for("imports.job", token=token))
 
@@ -301,11 +295,7 @@ def confirm(token: str) -> BaseResponse:
 def batch(batch_id: int) -> str:
     batch = _batch_or_404(batch_id)
     listed = db.paginate(
-        select(Listing)
-        .join(Youth, Listing.youth_id == Youth.id)
-        .options(contains_eager(Listing.youth))
-        .where(Listing.batch_id == batch.id, youth_scope(current_viewer()))
-        .order_by(Listing.line),
+        queries.batch_listings(batch.id, youth_scope(current_viewer())),
         page=requested_page(),
         per_page=50,
         error_out=False,
@@ -318,7 +308,16 @@ def batch(batch_id: int) -> str:
         object_id=batch.id,
     )
     db.session.commit()
-    return render_template("imports/batch.html", batch=batch, listed=listed, report=batch.report)
+    report = batch.report
+    problems = report.get("problems", [])
+    return render_template(
+        "imports/batch.html",
+        batch=batch,
+        listed=listed,
+        rejected_rows_kept="rejected_rows" in report,
+        problems=[Problem.from_dict(problem) for problem in problems[:PROBLEMS_SHOWN]],
+        problems_total=len(problems),
+    )
 
 
 @bp.get(f"/<{RECORD_ID}:batch_id>/lignes-rejetees.xlsx")

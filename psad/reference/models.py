@@ -16,6 +16,9 @@ class ReferenceKind(enum.StrEnum):
     CONTACT_CHANNEL = "contact_channel"
     CONTACT_OUTCOME = "contact_outcome"
     EXIT_REASON = "exit_reason"
+    OBSTACLE = "obstacle"
+    WISH = "wish"
+    SOLUTION = "solution"
 
     @property
     def label(self) -> str:
@@ -28,6 +31,9 @@ KIND_LABELS = {
     ReferenceKind.CONTACT_CHANNEL: "Modes de contact",
     ReferenceKind.CONTACT_OUTCOME: "Résultats de contact",
     ReferenceKind.EXIT_REASON: "Motifs de sortie de formation",
+    ReferenceKind.OBSTACLE: "Freins périphériques",
+    ReferenceKind.WISH: "Projets et souhaits",
+    ReferenceKind.SOLUTION: "Solutions trouvées",
 }
 
 

@@ -12,12 +12,22 @@ def register(app: Flask) -> None:
     from psad.audit.views import bp as audit_bp
     from psad.auth.admin_views import bp as admin_bp
     from psad.auth.views import bp as auth_bp
+    from psad.followup.views import bp as followup_bp
     from psad.imports.views import bp as imports_bp
     from psad.reference.views import bp as reference_bp
     from psad.web.home import bp as home_bp
     from psad.youth.views import bp as youth_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp, youth_bp, audit_bp, imports_bp, reference_bp):
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        admin_bp,
+        youth_bp,
+        followup_bp,
+        audit_bp,
+        imports_bp,
+        reference_bp,
+    ):
         app.register_blueprint(blueprint)
     requestlog.init(app)
     session.init(app)

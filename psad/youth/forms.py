@@ -46,6 +46,13 @@ class FrenchDateField(DateField):
     def __init__(self, label: str, **kwargs: Any) -> None:
         super().__init__(label, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
 
+    def _value(self) -> str:
+        """A date read back into the form as the browser's date control expects it
+        (aaaa-mm-jj): a valid jj/mm/aaaa typed before another field's error stays shown."""
+        if isinstance(self.data, date):
+            return self.data.isoformat()
+        return super()._value()
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
@@ -122,7 +129,10 @@ def _not_in_future(form: FrenchForm, field: Field) -> None:
         raise ValidationError("Cette date est dans le futur.")
 
 
-class ReferralForm(FrenchForm):
+class YouthFileForm(FrenchForm):
+    """Identity, contact details, legal guardian and last schooling, checked and normalised:
+    the signalement's fields, shared with the file's edit form so both validate alike."""
+
     # Identity
     last_name = StringField(
         "Nom",
@@ -204,15 +214,6 @@ class ReferralForm(FrenchForm):
     school_exit_date = FrenchDateField(
         "Date de sortie de formation (jj/mm/aaaa)", validators=[Optional(), _not_in_future]
     )
-    # Signalement
-    source_structure_id = SelectField("Structure qui signale", coerce=int, validators=[Optional()])
-    reason = TextAreaField(
-        "Motif du signalement",
-        validators=[Optional(), Length(max=2000)],
-        description=FREE_TEXT_WARNING,
-    )
-    allow_homonym = BooleanField("Il s'agit d'un homonyme (une autre personne)")
-    submit = SubmitField("Signaler ce jeune")
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -262,19 +263,22 @@ class ReferralForm(FrenchForm):
         )
 
 
+class ReferralForm(YouthFileForm):
+    # Signalement
+    source_structure_id = SelectField("Structure qui signale", coerce=int, validators=[Optional()])
+    reason = TextAreaField(
+        "Motif du signalement",
+        validators=[Optional(), Length(max=2000)],
+        description=FREE_TEXT_WARNING,
+    )
+    allow_homonym = BooleanField("Il s'agit d'un homonyme (une autre personne)")
+    submit = SubmitField("Signaler ce jeune")
+
+
 class SearchForm(FrenchForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = StringField(
         "Rechercher un jeune (nom, prénom ou INE)", validators=[Optional(), _bounded_search]
-    )
-    status = SelectField(
-        "Dossier",
-        choices=[
-            SelectChoice("", "Tous"),
-            SelectChoice("open", "Ouverts"),
-            SelectChoice("closed", "Clos"),
-        ],
-        validators=[Optional()],
     )

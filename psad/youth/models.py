@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from psad import clock
@@ -51,6 +51,54 @@ TRACK_LABELS = {
     Track.LOWER_SECONDARY: "Collège",
     Track.OTHER: "Autre",
 }
+
+
+class CaseStage(enum.StrEnum):
+    """Where an open case stands: à contacter → contact en cours → accompagné → solution."""
+
+    TO_CONTACT = "to_contact"
+    CONTACTING = "contacting"
+    SUPPORTED = "supported"
+    SOLUTION = "solution"
+
+    @property
+    def label(self) -> str:
+        return CASE_STAGE_LABELS[self]
+
+
+CASE_STAGE_LABELS = {
+    CaseStage.TO_CONTACT: "À contacter",
+    CaseStage.CONTACTING: "Contact en cours",
+    CaseStage.SUPPORTED: "Accompagné",
+    CaseStage.SOLUTION: "Solution en cours",
+}
+
+
+class KnownToPartner(enum.StrEnum):
+    """Asked at closing: was the youth already known to a partner? (« jeunes découverts »)"""
+
+    FOLLOWED = "followed"
+    KNOWN_NOT_FOLLOWED = "known_not_followed"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return KNOWN_TO_PARTNER_LABELS[self]
+
+
+KNOWN_TO_PARTNER_LABELS = {
+    KnownToPartner.FOLLOWED: "Déjà suivi par un partenaire",
+    KnownToPartner.KNOWN_NOT_FOLLOWED: "Connu d'un partenaire, sans suivi",
+    KnownToPartner.UNKNOWN: "Inconnu des partenaires (jeune découvert)",
+}
+
+
+case_needs = Table(
+    "case_needs",
+    Base.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("reference_items.id"), primary_key=True),
+)
 
 
 class CaseStatus(enum.StrEnum):
@@ -117,6 +165,10 @@ class Youth(Base):
     # reads those of its PSAD (one covering index) to find the rows it listed identically
     # before.
     last_row_hash: Mapped[str | None] = mapped_column(String(40))
+    # Optimistic locking of the file's identity, contact details and schooling: a save made
+    # from an older version is refused (the import's bulk updates bump it too).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
@@ -206,14 +258,16 @@ class Case(Base):
     referent_structure_id: Mapped[int | None] = mapped_column(
         ForeignKey("structures.id"), index=True
     )
-    next_step: Mapped[str | None] = mapped_column(String(500))
-    next_step_due_on: Mapped[date | None] = mapped_column(Date)
-    # Legal milestones (domain.md section 3)
-    darfi_requested_on: Mapped[date | None] = mapped_column(Date)
-    darfi_interview_on: Mapped[date | None] = mapped_column(Date)
-    training_obligation_interview_on: Mapped[date | None] = mapped_column(Date)
-    training_obligation_convened_on: Mapped[date | None] = mapped_column(Date)
-    training_obligation_transmitted_on: Mapped[date | None] = mapped_column(Date)
+    # Stored only where a person decides it (« accompagné », « solution en cours »); before
+    # that the stage follows from the contacts recorded (psad.followup.stages).
+    decided_stage: Mapped[CaseStage | None] = mapped_column(enum_column(CaseStage))
+    # Needs and wishes (the guide's « identifier les besoins et les attentes »)
+    project: Mapped[str | None] = mapped_column(String(500))
+    needs: Mapped[list[ReferenceItem]] = relationship(secondary="case_needs")
+    # Closing: the bilan's « jeunes découverts », and the solution found
+    known_to_partner: Mapped[KnownToPartner | None] = mapped_column(enum_column(KnownToPartner))
+    solution_id: Mapped[int | None] = mapped_column(ForeignKey("reference_items.id"))
+    solution_since: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     closing_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reference_items.id"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -227,6 +281,11 @@ class Case(Base):
     source_structure: Mapped[Structure | None] = relationship(foreign_keys=[source_structure_id])
     situation: Mapped[ReferenceItem | None] = relationship(foreign_keys=[situation_id])
     closing_reason: Mapped[ReferenceItem | None] = relationship(foreign_keys=[closing_reason_id])
+    solution: Mapped[ReferenceItem | None] = relationship(foreign_keys=[solution_id])
+    # Optimistic locking: a save made from an older version of the case is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     __table_args__ = (
         Index(

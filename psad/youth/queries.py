@@ -6,11 +6,11 @@ scope as a condition.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from psad.youth.identifiers import fold
-from psad.youth.models import Case, CaseStatus, Youth
+from psad.youth.models import Youth
 
 # A search is a few words of a name, or an INE. SQLite refuses a LIKE pattern past 50,000
 # bytes and a condition about 1,000 terms deep; ten words cover the longest compound names
@@ -19,9 +19,7 @@ SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_WORDS = 10
 
 
-def search_youth(
-    scope: ColumnElement[bool], text: str | None = None, status: CaseStatus | None = None
-) -> Select[Youth]:
+def search_youth(scope: ColumnElement[bool], text: str | None = None) -> Select[Youth]:
     """The youth list: youth in ``scope`` (``psad.access.youth.youth_scope``) whose name
     (accents and case ignored) or INE matches.
 
@@ -35,6 +33,4 @@ def search_youth(
         compact = text.replace(" ", "").upper()
         by_name = and_(*(Youth.search_key.contains(word, autoescape=True) for word in words))
         query = query.where(or_(by_name, Youth.ine == compact))
-    if status is not None:
-        query = query.where(exists().where(Case.youth_id == Youth.id, Case.status == status))
     return query.order_by(Youth.search_key, Youth.id)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -180,3 +181,117 @@ def refer_youth(
 
 def record_file_read(session: Session, *, youth: Youth, actor: audit.Actor) -> None:
     audit.record(session, actor, AuditAction.YOUTH_VIEWED, object_type="youth", object_id=youth.id)
+
+
+# --- editing a youth's file ---------------------------------------------------------------
+
+# The fields of a file as people name them: the audit log and the file's timeline say which
+# fields changed with these words, never with the values.
+FIELD_LABELS = {
+    "last_name": "nom",
+    "first_name": "prénom",
+    "ine": "INE",
+    "sex": "sexe",
+    "birth_date": "date de naissance",
+    "birth_place": "lieu de naissance",
+    "address": "adresse",
+    "postal_code": "code postal",
+    "commune": "commune",
+    "phone": "téléphone",
+    "other_phone": "autre téléphone",
+    "email": "courriel",
+    "school_uai": "UAI",
+    "school_name": "établissement",
+    "school_commune": "commune de l'établissement",
+    "school_academy": "académie",
+    "formation": "formation",
+    "level": "niveau",
+    "track": "voie",
+    "school_entry_date": "date d'entrée en formation",
+    "school_exit_date": "date de sortie de formation",
+    "exit_reason": "motif de sortie",
+    "guardian_last_name": "nom du représentant légal",
+    "guardian_first_name": "prénom du représentant légal",
+    "guardian_phone": "téléphone du représentant légal",
+    "guardian_email": "courriel du représentant légal",
+}
+GUARDIAN_FIELDS = ("last_name", "first_name", "phone", "email")
+STALE_FILE = (
+    "Cette fiche a été modifiée par quelqu'un d'autre pendant que vous la consultiez : "
+    "rien n'a été enregistré."
+)
+
+
+class YouthVersionError(DomainError):
+    """The file was saved by someone else since the form was loaded (optimistic locking)."""
+
+    status_code = 409
+
+
+def update_youth(
+    session: Session,
+    *,
+    youth: Youth,
+    changes: Mapping[str, object],
+    guardian: GuardianData | None = None,
+    expected_version: int | None = None,
+    now: datetime,
+    actor: audit.Actor,
+) -> list[str]:
+    """Change some fields of a youth's file (``changes``: ``YouthData`` names, values already
+    normalised) and of the first legal guardian; refresh the matching keys; audit the names
+    of the fields changed, never their values. Returns those names (``FIELD_LABELS`` keys).
+
+    A save prepared on another version of the file (``expected_version``) is refused.
+    """
+    if expected_version is not None and expected_version != youth.version:
+        raise YouthVersionError(STALE_FILE)
+    unknown = set(changes) - set(YOUTH_FIELDS)
+    if unknown:
+        raise ValueError(f"not a field of the file: {sorted(unknown)}")
+    changed = [name for name, value in changes.items() if getattr(youth, name) != value]
+    if "ine" in changed and changes["ine"]:
+        _refuse_taken_ine(session, youth, str(changes["ine"]))
+    for name in changed:
+        setattr(youth, name, changes[name])
+    if guardian is not None:
+        changed += _update_guardian(youth, guardian)
+    if not changed:
+        return []
+    youth.refresh_keys()
+    youth.updated_at = now  # a column that changes, so the version moves even for a guardian
+    session.flush()
+    names = ", ".join(FIELD_LABELS[name] for name in changed)
+    audit.record(
+        session,
+        actor,
+        AuditAction.YOUTH_UPDATED,
+        object_type="youth",
+        object_id=youth.id,
+        detail=f"champs={names}",
+    )
+    return changed
+
+
+def _refuse_taken_ine(session: Session, youth: Youth, ine: str) -> None:
+    """An INE names one pupil in the whole country (no name nor PSAD in the message)."""
+    for match in find_matches(session, ine=ine, key=None, exclude_id=youth.id):
+        raise DuplicateYouthError(
+            f"L'INE {ine} est déjà celui d'un autre jeune : vérifiez la saisie.", match.youth
+        )
+
+
+def _update_guardian(youth: Youth, data: GuardianData) -> list[str]:
+    """Edit the first legal guardian (create it, or remove it once emptied)."""
+    current = youth.guardians[0] if youth.guardians else None
+    if current is None:
+        if data.is_empty():
+            return []
+        current = Guardian()
+        youth.guardians.append(current)
+    changed = [name for name in GUARDIAN_FIELDS if getattr(current, name) != getattr(data, name)]
+    for name in changed:
+        setattr(current, name, getattr(data, name))
+    if not any(getattr(current, name) for name in (*GUARDIAN_FIELDS, "address")):
+        youth.guardians.remove(current)
+    return [f"guardian_{name}" for name in changed]

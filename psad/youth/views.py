@@ -13,13 +13,14 @@ from psad.auth.models import Membership, Role, Structure
 from psad.auth.queries import active_structures
 from psad.errors import NotFoundError
 from psad.extensions import db
+from psad.followup import page, panels, worklist
 from psad.imports.queries import youth_listings
 from psad.web.access import sees_youth
 from psad.web.session import current_actor, current_membership, current_viewer
 from psad.web.urls import RECORD_ID, requested_page
-from psad.youth import history, queries, services
+from psad.youth import services
 from psad.youth.forms import ReferralForm, SearchForm
-from psad.youth.models import CaseStatus
+from psad.youth.models import Youth
 
 bp = Blueprint("youth", __name__)
 PARTNER_DUPLICATE = (
@@ -27,19 +28,33 @@ PARTNER_DUPLICATE = (
     "vous confier son suivi. S'il s'agit d'une autre personne, cochez « Il s'agit d'un "
     "homonyme »."
 )
-PER_PAGE = 25
 
 
 @bp.get("/jeunes")
 @sees_youth
 def index() -> str | tuple[str, int]:
+    """The work lists: a tab (computed from each case's state), a search and a page, all in
+    the URL; the « Prioritaires » block heads the first two tabs."""
     form = SearchForm(request.args)
+    args = worklist.ListArgs.from_args(request.args)
     if not form.validate():
-        return render_template("youth/index.html", form=form, page=None), 422
-    status = CaseStatus(form.status.data) if form.status.data else None
-    query = queries.search_youth(youth_scope(current_viewer()), form.q.data, status)
-    page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False, count=True)
-    return render_template("youth/index.html", form=form, page=page, today=clock.today())
+        return render_template("youth/index.html", form=form, args=args, page=None), 422
+    session, scope, today = db.session(), youth_scope(current_viewer()), clock.today()
+    query = worklist.ordered(scope, args, today)
+    listed = db.paginate(
+        query, page=requested_page(), per_page=worklist.PAGE_SIZE, error_out=False, count=True
+    )
+    work = worklist.list_extras(
+        session,
+        scope=scope,
+        args=args,
+        rows=list(listed.items),
+        first_page=listed.page == 1,
+        today=today,
+    )
+    return render_template(
+        "youth/index.html", form=form, args=args, page=listed, work=work, today=today
+    )
 
 
 @bp.get(f"/jeunes/<{RECORD_ID}:youth_id>")
@@ -52,12 +67,28 @@ def detail(youth_id: int) -> str:
         db.session.commit()
         raise
     services.record_file_read(db.session(), youth=youth, actor=current_actor())
-    events = history.youth_history(db.session(), youth)
     db.session.commit()
-    listings = youth_listings(db.session(), youth.id)
-    return render_template(
-        "youth/detail.html", youth=youth, events=events, listings=listings, today=clock.today()
-    )
+    return render_template("youth/detail.html", **_file_page(youth))
+
+
+def _file_page(youth: Youth) -> dict[str, object]:
+    """What the file shows: its parts come from the follow-up's pages (summary and timeline,
+    tasks and legal steps, the walk through the list it was opened from)."""
+    session, viewer, today, now = db.session(), current_viewer(), clock.today(), clock.now()
+    return {
+        "youth": youth,
+        "today": today,
+        "listings": youth_listings(session, youth.id),
+        **page.file_context(session, youth=youth, viewer=viewer, today=today, now=now),
+        **panels.tasks_and_legal_context(session, youth=youth, viewer=viewer, today=today),
+        **worklist.walk_context(
+            session,
+            scope=youth_scope(viewer),
+            youth_id=youth.id,
+            depuis=request.args.get(worklist.FROM_LIST),
+            today=today,
+        ),
+    }
 
 
 @bp.route("/jeunes/signaler", methods=["GET", "POST"])

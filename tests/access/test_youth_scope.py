@@ -8,12 +8,10 @@ lecteur of LILLE, and an administrator with no membership.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +21,7 @@ from psad.audit.services import Actor, record
 from psad.auth.models import Psad, Role, Structure, User
 from psad.youth.models import Case, CaseSource, CaseStatus, Youth
 from tests.factories import make_psad, make_structure, make_user, make_youth
+from tests.helpers import text
 
 PILOT, COPILOT, PARTNER, READER, ADMIN = "pilote", "co-pilote", "partenaire", "lecteur", "admin"
 ROLES = [PILOT, COPILOT, PARTNER, READER, ADMIN]
@@ -38,7 +37,7 @@ LILLE_YOUTH = [ASSIGNED, CLOSED, OTHER_STRUCTURE, UNASSIGNED]
 
 
 @dataclass
-class World:
+class AccessWorld:
     lille: Psad
     amiens: Psad
     baggio: Structure
@@ -47,8 +46,8 @@ class World:
 
 
 @pytest.fixture
-def world(session: Session) -> World:
-    lille = make_psad(session, code="LILLE", name="PSAD de Lille")
+def access_world(session: Session, psad: Psad) -> AccessWorld:
+    lille = psad
     amiens = make_psad(session, code="AMIENS", name="PSAD d'Amiens")
     baggio = make_structure(session, lille, name="Lycée Baggio")
     e2c = make_structure(session, lille, name="E2C Lille")
@@ -76,18 +75,11 @@ def world(session: Session) -> World:
         ADMIN: make_user(session, is_admin=True),
     }
     session.commit()
-    return World(lille, amiens, baggio, users, {name: y.id for name, y in youth.items()})
+    return AccessWorld(lille, amiens, baggio, users, {name: y.id for name, y in youth.items()})
 
 
-def sign_in(client: FlaskClient, user: User) -> None:
-    client.sign_in(user)  # type: ignore[attr-defined]
-
-
-def text(response) -> str:  # type: ignore[no-untyped-def]
-    return html.unescape(response.get_data(as_text=True))
-
-
-def shown(page: str, last_name: str) -> bool:
+def shows_name(page: str, last_name: str) -> bool:
+    """Whether ``page`` names the youth, in capitals (lists) or as typed."""
     return last_name.upper() in page or last_name in page
 
 
@@ -101,34 +93,35 @@ LIST_SEES = {
 
 
 @pytest.mark.parametrize("role", [PILOT, COPILOT, PARTNER])
-def test_youth_list_shows_exactly_the_youth_in_scope(client, world, role):
-    sign_in(client, world.users[role])
+def test_youth_list_shows_exactly_the_youth_in_scope(client, access_world, role):
+    client.sign_in(access_world.users[role])
 
-    page = text(client.get("/jeunes"))
+    page = text(client.get("/jeunes")) + text(client.get("/jeunes?onglet=clos"))
 
-    visible = [name for name in [*LILLE_YOUTH, AMIENS] if shown(page, name)]
+    visible = [name for name in [*LILLE_YOUTH, AMIENS] if shows_name(page, name)]
     assert visible == LIST_SEES[role]
-    assert f"{len(LIST_SEES[role])} jeunes" in page
+    opened = len(LIST_SEES[role]) - 1  # the closed one is under « Clos »
+    assert f'À traiter <span class="badge rounded-pill text-bg-primary">{opened}</span>' in page
 
 
 @pytest.mark.parametrize("role", [READER, ADMIN])
-def test_youth_list_is_forbidden_to_roles_without_names(client, world, role):
-    sign_in(client, world.users[role])
+def test_youth_list_is_forbidden_to_roles_without_names(client, access_world, role):
+    client.sign_in(access_world.users[role])
 
     response = client.get("/jeunes")
 
     assert response.status_code == 403
     assert "Votre rôle ne donne pas accès aux dossiers nominatifs des jeunes." in text(response)
-    assert not any(shown(text(response), name) for name in [*LILLE_YOUTH, AMIENS])
+    assert not any(shows_name(text(response), name) for name in [*LILLE_YOUTH, AMIENS])
 
 
 @pytest.mark.parametrize("role", [PILOT, COPILOT, PARTNER])
-def test_search_stays_within_the_scope(client, world, role):
-    sign_in(client, world.users[role])
+def test_search_stays_within_the_scope(client, access_world, role):
+    client.sign_in(access_world.users[role])
 
     page = text(client.get("/jeunes", query_string={"q": "amienois"}))
 
-    assert not shown(page, AMIENS)
+    assert not shows_name(page, AMIENS)
     assert "0 jeune" in page
 
 
@@ -147,28 +140,28 @@ FILE_STATUS = {
     ("role", "youth", "status"),
     [(role, youth, status) for role, row in FILE_STATUS.items() for youth, status in row.items()],
 )
-def test_opening_a_youth_file(client, world, role, youth, status):
-    sign_in(client, world.users[role])
+def test_opening_a_youth_file(client, access_world, role, youth, status):
+    client.sign_in(access_world.users[role])
 
-    response = client.get(f"/jeunes/{world.youth[youth]}")
+    response = client.get(f"/jeunes/{access_world.youth[youth]}")
 
     assert response.status_code == status
-    assert shown(text(response), youth) is (status == 200)
+    assert shows_name(text(response), youth) is (status == 200)
 
 
-def test_partner_of_psad_a_gets_404_for_a_youth_of_psad_b(client, world):
-    sign_in(client, world.users[PARTNER])
+def test_partner_of_psad_a_gets_404_for_a_youth_of_psad_b(client, access_world):
+    client.sign_in(access_world.users[PARTNER])
 
-    response = client.get(f"/jeunes/{world.youth[AMIENS]}")
+    response = client.get(f"/jeunes/{access_world.youth[AMIENS]}")
 
     assert response.status_code == 404
     assert "Ce dossier n'existe pas ou ne fait pas partie de vos dossiers." in text(response)
 
 
-def test_outside_scope_answers_like_a_youth_that_does_not_exist(client, world):
-    sign_in(client, world.users[PARTNER])
+def test_outside_scope_answers_like_a_youth_that_does_not_exist(client, access_world):
+    client.sign_in(access_world.users[PARTNER])
 
-    outside = client.get(f"/jeunes/{world.youth[AMIENS]}")
+    outside = client.get(f"/jeunes/{access_world.youth[AMIENS]}")
     missing = client.get("/jeunes/2000000000")
 
     def message(response) -> str:  # type: ignore[no-untyped-def]
@@ -178,39 +171,39 @@ def test_outside_scope_answers_like_a_youth_that_does_not_exist(client, world):
 
 
 def test_partner_never_sees_another_psad_even_with_its_structure_as_referent(
-    client, session, world
+    client, session, access_world
 ):
     # A case of AMIENS wrongly pointing at LILLE's structure must not open the file.
-    youth = make_youth(session, world.amiens, last_name="Incoherent", case=False)
+    youth = make_youth(session, access_world.amiens, last_name="Incoherent", case=False)
     session.add(
         Case(
             youth=youth,
-            psad_id=world.amiens.id,
+            psad_id=access_world.amiens.id,
             source=CaseSource.LISTING,
             opened_on=date(2026, 10, 1),
-            referent_structure_id=world.baggio.id,
+            referent_structure_id=access_world.baggio.id,
         )
     )
     session.commit()
-    sign_in(client, world.users[PARTNER])
+    client.sign_in(access_world.users[PARTNER])
 
     assert client.get(f"/jeunes/{youth.id}").status_code == 404
 
 
-def test_pilot_of_psad_a_gets_404_for_a_youth_of_psad_b(client, world):
-    sign_in(client, world.users[PILOT])
+def test_pilot_of_psad_a_gets_404_for_a_youth_of_psad_b(client, access_world):
+    client.sign_in(access_world.users[PILOT])
 
-    assert client.get(f"/jeunes/{world.youth[AMIENS]}").status_code == 404
+    assert client.get(f"/jeunes/{access_world.youth[AMIENS]}").status_code == 404
 
 
-def test_refused_file_is_not_recorded_as_read(client, session, world):
-    sign_in(client, world.users[PARTNER])
+def test_refused_file_is_not_recorded_as_read(client, session, access_world):
+    client.sign_in(access_world.users[PARTNER])
 
-    response = client.get(f"/jeunes/{world.youth[AMIENS]}")
+    response = client.get(f"/jeunes/{access_world.youth[AMIENS]}")
 
     assert response.status_code == 404
     actions = session.scalars(
-        select(AuditEvent.action).where(AuditEvent.object_id == world.youth[AMIENS])
+        select(AuditEvent.action).where(AuditEvent.object_id == access_world.youth[AMIENS])
     ).all()
     assert actions == ["youth.access_refused"]  # refused, and not « viewed »
 
@@ -218,8 +211,8 @@ def test_refused_file_is_not_recorded_as_read(client, session, world):
 # --- the home page ------------------------------------------------------------------------
 
 
-def test_reader_sees_the_figures_of_the_psad(client, world):
-    sign_in(client, world.users[READER])
+def test_reader_sees_the_figures_of_the_psad(client, access_world):
+    client.sign_in(access_world.users[READER])
 
     page = text(client.get("/"))
 
@@ -228,20 +221,20 @@ def test_reader_sees_the_figures_of_the_psad(client, world):
 
 
 @pytest.mark.parametrize("role", [READER, ADMIN])
-def test_home_page_of_roles_without_names_shows_no_name(client, world, role):
-    sign_in(client, world.users[role])
+def test_home_page_of_roles_without_names_shows_no_name(client, access_world, role):
+    client.sign_in(access_world.users[role])
 
     response = client.get("/")
     page = text(response)
 
     assert response.status_code == 200
     assert "<h1>Accueil</h1>" in page  # the page is there...
-    assert not any(shown(page, name) for name in [*LILLE_YOUTH, AMIENS])  # ...without names
+    assert not any(shows_name(page, name) for name in [*LILLE_YOUTH, AMIENS])  # ...without names
     assert 'href="/jeunes"' not in page
 
 
-def test_admin_home_page_shows_no_youth_figures(client, world):
-    sign_in(client, world.users[ADMIN])
+def test_admin_home_page_shows_no_youth_figures(client, access_world):
+    client.sign_in(access_world.users[ADMIN])
 
     page = text(client.get("/"))
 
@@ -255,15 +248,15 @@ SIGNAL_STATUS = {PILOT: 200, COPILOT: 200, PARTNER: 200, READER: 403, ADMIN: 403
 
 
 @pytest.mark.parametrize(("role", "status"), SIGNAL_STATUS.items())
-def test_referral_form_by_role(client, world, role, status):
-    sign_in(client, world.users[role])
+def test_referral_form_by_role(client, access_world, role, status):
+    client.sign_in(access_world.users[role])
 
     assert client.get("/jeunes/signaler").status_code == status
 
 
 @pytest.mark.parametrize("role", [READER, ADMIN])
-def test_referral_post_is_refused_and_saves_nothing(client, session, world, role):
-    sign_in(client, world.users[role])
+def test_referral_post_is_refused_and_saves_nothing(client, session, access_world, role):
+    client.sign_in(access_world.users[role])
 
     response = client.submit("/jeunes/signaler", {"last_name": "Nouveau", "first_name": "Léa"})
 
@@ -271,14 +264,14 @@ def test_referral_post_is_refused_and_saves_nothing(client, session, world, role
     assert session.scalar(select(func.count()).select_from(Youth)) == 5
 
 
-def test_partner_keeps_sight_of_the_youth_it_signals(client, session, world):
-    sign_in(client, world.users[PARTNER])
+def test_partner_keeps_sight_of_the_youth_it_signals(client, session, access_world):
+    client.sign_in(access_world.users[PARTNER])
 
     response = client.submit("/jeunes/signaler", {"last_name": "Signale", "first_name": "Léa"})
 
     assert client.get(response.location).status_code == 200
     youth = session.scalars(select(Youth).where(Youth.last_name == "Signale")).one()
-    assert youth.cases[0].referent_structure_id == world.baggio.id
+    assert youth.cases[0].referent_structure_id == access_world.baggio.id
 
 
 # --- the audit log ------------------------------------------------------------------------
@@ -287,8 +280,8 @@ JOURNAL_STATUS = {PILOT: 200, COPILOT: 403, PARTNER: 403, READER: 403, ADMIN: 20
 
 
 @pytest.mark.parametrize(("role", "status"), JOURNAL_STATUS.items())
-def test_audit_log_by_role(client, world, role, status):
-    sign_in(client, world.users[role])
+def test_audit_log_by_role(client, access_world, role, status):
+    client.sign_in(access_world.users[role])
 
     response = client.get("/journal")
 
@@ -300,17 +293,27 @@ def test_audit_log_by_role(client, world, role, status):
 
 
 @pytest.fixture
-def events_of_both_psads(session, world):  # type: ignore[no-untyped-def]
+def events_of_both_psads(session, access_world):  # type: ignore[no-untyped-def]
     actor = Actor(user_id=None, psad_id=None, ip_address="192.0.2.1")
-    record(session, actor, AuditAction.PSAD_UPDATED, psad_id=world.lille.id, detail="marque-lille")
     record(
-        session, actor, AuditAction.PSAD_UPDATED, psad_id=world.amiens.id, detail="marque-amiens"
+        session,
+        actor,
+        AuditAction.PSAD_UPDATED,
+        psad_id=access_world.lille.id,
+        detail="marque-lille",
+    )
+    record(
+        session,
+        actor,
+        AuditAction.PSAD_UPDATED,
+        psad_id=access_world.amiens.id,
+        detail="marque-amiens",
     )
     session.commit()
 
 
-def test_pilot_sees_only_the_events_of_his_psad(client, world, events_of_both_psads):
-    sign_in(client, world.users[PILOT])
+def test_pilot_sees_only_the_events_of_his_psad(client, access_world, events_of_both_psads):
+    client.sign_in(access_world.users[PILOT])
 
     page = text(client.get("/journal"))
 
@@ -318,8 +321,8 @@ def test_pilot_sees_only_the_events_of_his_psad(client, world, events_of_both_ps
     assert "marque-amiens" not in page
 
 
-def test_admin_sees_the_events_of_every_psad(client, world, events_of_both_psads):
-    sign_in(client, world.users[ADMIN])
+def test_admin_sees_the_events_of_every_psad(client, access_world, events_of_both_psads):
+    client.sign_in(access_world.users[ADMIN])
 
     page = text(client.get("/journal"))
 
@@ -327,10 +330,7 @@ def test_admin_sees_the_events_of_every_psad(client, world, events_of_both_psads
     assert "marque-amiens" in page
 
 
-def test_a_partner_signalling_a_known_youth_learns_nothing_about_the_file(client, session):
-    from tests.factories import make_psad, make_structure, make_user, make_youth
-
-    psad = make_psad(session)
+def test_a_partner_signalling_a_known_youth_learns_nothing_about_the_file(client, session, psad):
     school = make_structure(session, psad)
     partner = make_user(session, psad=psad, role=Role.PARTNER, structure=school)
     make_youth(session, psad, ine="0494004062M", last_name="Secret", first_name="Jeune")
@@ -342,6 +342,6 @@ def test_a_partner_signalling_a_known_youth_learns_nothing_about_the_file(client
     )
 
     assert page.status_code == 409
-    text = html.unescape(page.get_data(as_text=True))
-    assert "semble déjà connu de la plateforme" in text
-    assert "0494004062M existe déjà" not in text and "Voir la fiche existante" not in text
+    body = text(page)
+    assert "semble déjà connu de la plateforme" in body
+    assert "0494004062M existe déjà" not in body and "Voir la fiche existante" not in body

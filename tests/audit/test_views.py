@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from psad import clock
 from psad.audit.actions import AuditAction
 from psad.audit.models import AuditEvent
 from psad.audit.services import Actor, record
-from psad.auth.models import Membership, Psad, Role, User
+from psad.auth.models import Membership, Role
 from tests.factories import PASSWORD, make_psad, make_user, make_youth
+from tests.helpers import events, text
 
 IP = "192.0.2.44"
-
-
-def sign_in(client: FlaskClient, user: User) -> None:
-    client.sign_in(user)  # type: ignore[attr-defined]
-
-
-def text(response) -> str:  # type: ignore[no-untyped-def]
-    return html.unescape(response.get_data(as_text=True))
-
-
-def events(session: Session, action: str) -> list[AuditEvent]:
-    session.expire_all()
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
-
-
-@pytest.fixture
-def psad(session) -> Psad:
-    return make_psad(session, code="LILLE")
-
-
-@pytest.fixture
-def pilot(session, psad) -> User:
-    user = make_user(session, psad=psad, role=Role.PILOT, email="pilote@psad.example")
-    session.commit()
-    return user
 
 
 @pytest.fixture
@@ -58,7 +32,7 @@ def from_ip(client) -> FlaskClient:
 def test_reading_a_youth_file_is_recorded(from_ip, session, psad, pilot):
     youth = make_youth(session, psad)
     session.commit()
-    sign_in(from_ip, pilot)
+    from_ip.sign_in(pilot)
     before = clock.now()
 
     from_ip.get(f"/jeunes/{youth.id}")
@@ -72,7 +46,7 @@ def test_reading_a_youth_file_is_recorded(from_ip, session, psad, pilot):
 def test_each_read_is_recorded(from_ip, session, psad, pilot):
     youth = make_youth(session, psad)
     session.commit()
-    sign_in(from_ip, pilot)
+    from_ip.sign_in(pilot)
 
     from_ip.get(f"/jeunes/{youth.id}")
     from_ip.get(f"/jeunes/{youth.id}")
@@ -81,7 +55,7 @@ def test_each_read_is_recorded(from_ip, session, psad, pilot):
 
 
 def test_referral_records_the_creation_and_the_opened_case(from_ip, session, psad, pilot):
-    sign_in(from_ip, pilot)
+    from_ip.sign_in(pilot)
 
     from_ip.submit("/jeunes/signaler", {"last_name": "Dupont", "first_name": "Léa"})
 
@@ -106,9 +80,9 @@ def test_failed_login_is_recorded_with_the_address(from_ip, session, pilot):
     assert (event.user_id, event.ip_address) == (pilot.id, IP)
 
 
-def test_failed_login_of_an_unknown_address_keeps_a_short_hash_never_the_text(from_ip, session):
-    admin = make_user(session, is_admin=True)
-    session.commit()
+def test_failed_login_of_an_unknown_address_keeps_a_short_hash_never_the_text(
+    from_ip, session, admin
+):
     typed = "MonMotDePasse2026!"  # typed in the address field by mistake
     for _ in range(2):
         from_ip.submit("/connexion", {"email": typed, "password": "mauvais"})
@@ -117,7 +91,7 @@ def test_failed_login_of_an_unknown_address_keeps_a_short_hash_never_the_text(fr
     assert (first.user_id, first.ip_address) == (None, IP)
     assert "empreinte" in (first.detail or "")
     assert first.detail == second.detail.replace("2/5", "1/5")  # repeated attempts linked
-    sign_in(from_ip, admin)
+    from_ip.sign_in(admin)
     journal = text(from_ip.get("/journal"))
     assert "Échec de connexion" in journal
     assert typed.lower() not in journal.lower()
@@ -125,7 +99,7 @@ def test_failed_login_of_an_unknown_address_keeps_a_short_hash_never_the_text(fr
 
 
 def test_password_change_is_recorded(from_ip, session, pilot):
-    sign_in(from_ip, pilot)
+    from_ip.sign_in(pilot)
 
     from_ip.submit(
         "/compte/mot-de-passe",
@@ -144,7 +118,7 @@ def test_psad_switch_is_recorded(from_ip, session, psad, pilot):
     other = make_psad(session)
     session.add(Membership(user_id=pilot.id, psad_id=other.id, role=Role.READER))
     session.commit()
-    sign_in(from_ip, pilot)
+    from_ip.sign_in(pilot)
 
     from_ip.submit("/psad/changer", {"psad_id": other.id})
 
@@ -152,10 +126,8 @@ def test_psad_switch_is_recorded(from_ip, session, psad, pilot):
     assert (event.user_id, event.psad_id) == (pilot.id, other.id)
 
 
-def test_admin_writes_are_recorded(from_ip, session):
-    admin = make_user(session, is_admin=True)
-    session.commit()
-    sign_in(from_ip, admin)
+def test_admin_writes_are_recorded(from_ip, session, admin):
+    from_ip.sign_in(admin)
 
     from_ip.submit("/admin/psad/nouvelle", {"code": "ARRAS", "name": "PSAD d'Arras"})
 
@@ -164,7 +136,7 @@ def test_admin_writes_are_recorded(from_ip, session):
 
 
 def test_events_hold_ids_never_the_youth_name_or_contact(from_ip, session, pilot):
-    sign_in(from_ip, pilot)
+    from_ip.sign_in(pilot)
 
     response = from_ip.submit(
         "/jeunes/signaler",
@@ -203,7 +175,7 @@ def log_of_lille(session, psad, pilot):  # type: ignore[no-untyped-def]
 
 
 def test_log_page_shows_who_what_which_record_and_from_where(client, pilot, log_of_lille):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     page = text(client.get("/journal"))
 
@@ -212,7 +184,7 @@ def test_log_page_shows_who_what_which_record_and_from_where(client, pilot, log_
 
 
 def test_log_page_filters_by_action(client, pilot, log_of_lille):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     page = text(client.get("/journal", query_string={"action": "case.opened"}))
 
@@ -221,7 +193,7 @@ def test_log_page_filters_by_action(client, pilot, log_of_lille):
 
 
 def test_log_page_filters_by_record(client, pilot, log_of_lille):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     page = text(client.get("/journal", query_string={"object_type": "youth", "object_id": 41}))
 
@@ -230,7 +202,7 @@ def test_log_page_filters_by_record(client, pilot, log_of_lille):
 
 
 def test_log_page_filters_by_dates(client, pilot, log_of_lille):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
     tomorrow = clock.today() + timedelta(days=1)
 
     page = text(client.get("/journal", query_string={"since": tomorrow.isoformat()}))
@@ -248,7 +220,7 @@ def test_log_page_filters_by_dates(client, pilot, log_of_lille):
     ],
 )
 def test_invalid_filter_gets_a_french_message(client, pilot, log_of_lille, args, field, message):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = client.get("/journal", query_string=args)
 
@@ -258,7 +230,7 @@ def test_invalid_filter_gets_a_french_message(client, pilot, log_of_lille, args,
 
 
 def test_log_page_has_no_form_that_changes_an_event(client, pilot, log_of_lille):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     page = text(client.get("/journal"))
 
@@ -276,7 +248,7 @@ def test_no_route_changes_the_log(app):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_writing_to_the_log_page_is_not_allowed(client, session, pilot, log_of_lille, method):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = client.open("/journal", method=method, data={"csrf_token": client.csrf_token()})
 
@@ -331,7 +303,7 @@ def test_a_full_request_cycle_logs_no_youth_name_or_contact(client, session, pil
 def test_date_filter_out_of_range_gets_a_french_message(
     client, pilot, log_of_lille, args, field, message
 ):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = client.get("/journal", query_string=args)
 
@@ -343,7 +315,7 @@ def test_date_filter_out_of_range_gets_a_french_message(
 
 
 def test_date_filter_at_the_edges_of_the_range_is_accepted(client, pilot, log_of_lille):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = client.get("/journal", query_string={"since": "01/01/1900", "until": "31/12/2100"})
 
@@ -377,7 +349,7 @@ def test_a_refused_read_is_recorded_without_saying_whether_the_youth_exists(
     elsewhere = make_psad(session, code="ROUBAIX")
     hidden = make_youth(session, elsewhere)
     session.commit()
-    sign_in(from_ip, pilot)
+    from_ip.sign_in(pilot)
     missing_id = hidden.id + 1000
 
     assert from_ip.get(f"/jeunes/{hidden.id}").status_code == 404

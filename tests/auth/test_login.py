@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from psad.audit.models import AuditEvent
 from psad.auth.login import (
     AccountLockedError,
     LoginError,
@@ -19,6 +18,7 @@ from psad.auth.login import (
 )
 from psad.auth.models import LoginThrottle, User
 from tests.factories import PASSWORD, make_user
+from tests.helpers import events
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # 10:00 in Paris
 POLICY = LoginPolicy(
@@ -32,7 +32,7 @@ IP = "192.0.2.7"
 WRONG = "mauvais mot de passe"
 
 
-def login(
+def try_login(
     session: Session,
     email: str,
     password: str = PASSWORD,
@@ -48,17 +48,13 @@ def login(
 def fail(session: Session, email: str, *, ip: str = IP, times: int = 1) -> None:
     for _ in range(times):
         with pytest.raises(LoginError):
-            login(session, email, WRONG, ip=ip)
+            try_login(session, email, WRONG, ip=ip)
 
 
 def fail_until_locked(session: Session, email: str, *, ip: str = IP) -> None:
     fail(session, email, ip=ip, times=POLICY.max_failures - 1)
     with pytest.raises(AccountLockedError):
-        login(session, email, WRONG, ip=ip)
-
-
-def events(session: Session, action: str) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        try_login(session, email, WRONG, ip=ip)
 
 
 def pair(session: Session, email: str, ip: str = IP) -> LoginThrottle | None:
@@ -71,19 +67,19 @@ def pair(session: Session, email: str, ip: str = IP) -> LoginThrottle | None:
 def test_right_password_returns_the_user(session):
     user = make_user(session, email="pilote@psad.example")
 
-    assert login(session, "pilote@psad.example") is user
+    assert try_login(session, "pilote@psad.example") is user
 
 
 def test_email_is_matched_ignoring_case_and_spaces(session):
     user = make_user(session, email="pilote@psad.example")
 
-    assert login(session, "  Pilote@PSAD.example ") is user
+    assert try_login(session, "  Pilote@PSAD.example ") is user
 
 
 def test_successful_login_is_dated_and_audited_with_the_address(session):
     user = make_user(session, email="pilote@psad.example")
 
-    login(session, "pilote@psad.example")
+    try_login(session, "pilote@psad.example")
 
     assert user.last_login_at == NOW
     [event] = events(session, "login.succeeded")
@@ -94,7 +90,7 @@ def test_wrong_password_is_refused_with_french_message(session):
     make_user(session, email="pilote@psad.example")
 
     with pytest.raises(LoginError) as error:
-        login(session, "pilote@psad.example", WRONG)
+        try_login(session, "pilote@psad.example", WRONG)
 
     assert error.value.message == "Adresse électronique ou mot de passe incorrect."
     assert error.value.status_code == 401
@@ -102,7 +98,7 @@ def test_wrong_password_is_refused_with_french_message(session):
 
 def test_unknown_address_gets_the_same_message_as_a_wrong_password(session):
     with pytest.raises(LoginError) as error:
-        login(session, "personne@psad.example")
+        try_login(session, "personne@psad.example")
 
     assert error.value.message == "Adresse électronique ou mot de passe incorrect."
 
@@ -111,7 +107,7 @@ def test_inactive_account_is_refused_even_with_right_password(session):
     make_user(session, email="parti@psad.example", active=False)
 
     with pytest.raises(LoginError):
-        login(session, "parti@psad.example")
+        try_login(session, "parti@psad.example")
 
 
 # --- what is kept of a failure ------------------------------------------------------------
@@ -168,7 +164,7 @@ def test_too_many_failures_lock_with_a_message_saying_when_to_retry(session):
     fail(session, "pilote@psad.example")
 
     with pytest.raises(AccountLockedError) as error:
-        login(session, "pilote@psad.example", WRONG)
+        try_login(session, "pilote@psad.example", WRONG)
 
     assert error.value.message == (
         "Trop de tentatives de connexion échouées : réessayez à partir de 10:15 (dans 15 minutes)."
@@ -193,7 +189,7 @@ def test_locked_account_refuses_even_the_right_password(session):
     fail_until_locked(session, "pilote@psad.example")
 
     with pytest.raises(AccountLockedError) as error:
-        login(session, "pilote@psad.example", now=NOW + timedelta(minutes=14))
+        try_login(session, "pilote@psad.example", now=NOW + timedelta(minutes=14))
 
     assert "réessayez à partir de 10:15 (dans 1 minute)." in error.value.message
 
@@ -203,7 +199,7 @@ def test_refused_login_while_locked_is_audited(session):
     fail_until_locked(session, "pilote@psad.example")
 
     with pytest.raises(AccountLockedError):
-        login(session, "pilote@psad.example")
+        try_login(session, "pilote@psad.example")
 
     [event] = events(session, "login.locked")
     assert event.user_id == user.id
@@ -213,7 +209,7 @@ def test_account_opens_again_after_the_lockout(session):
     user = make_user(session, email="pilote@psad.example")
     fail_until_locked(session, "pilote@psad.example")
 
-    assert login(session, "pilote@psad.example", now=NOW + timedelta(minutes=16)) is user
+    assert try_login(session, "pilote@psad.example", now=NOW + timedelta(minutes=16)) is user
 
 
 def test_old_failures_do_not_count_towards_a_new_lock(session):
@@ -222,17 +218,17 @@ def test_old_failures_do_not_count_towards_a_new_lock(session):
 
     later = NOW + timedelta(minutes=16)
     with pytest.raises(LoginError) as error:
-        login(session, "pilote@psad.example", WRONG, now=later)
+        try_login(session, "pilote@psad.example", WRONG, now=later)
 
     assert not isinstance(error.value, AccountLockedError)
-    assert login(session, "pilote@psad.example", now=later) is user
+    assert try_login(session, "pilote@psad.example", now=later) is user
 
 
 def test_successful_login_clears_the_failure_count(session):
     make_user(session, email="pilote@psad.example")
     fail(session, "pilote@psad.example")
 
-    login(session, "pilote@psad.example")
+    try_login(session, "pilote@psad.example")
     session.flush()
 
     assert pair(session, "pilote@psad.example") is None
@@ -257,26 +253,26 @@ def test_one_address_trying_many_accounts_is_stopped(session):
         fail(session, f"cible{number}@psad.example")
 
     with pytest.raises(AccountLockedError):
-        login(session, f"cible{POLICY.max_failures_per_address - 1}@psad.example", WRONG)
+        try_login(session, f"cible{POLICY.max_failures_per_address - 1}@psad.example", WRONG)
     # from that address, even a right password waits for the end of the lock
     with pytest.raises(AccountLockedError):
-        login(session, "cible0@psad.example")
+        try_login(session, "cible0@psad.example")
 
 
 def test_other_addresses_are_not_hit_by_one_address_lock(session):
     user = make_user(session, email="cible@psad.example")
     for number in range(POLICY.max_failures_per_address):
         with pytest.raises(LoginError):
-            login(session, f"x{number}@psad.example", WRONG)
+            try_login(session, f"x{number}@psad.example", WRONG)
 
-    assert login(session, "cible@psad.example", ip="198.51.100.9") is user
+    assert try_login(session, "cible@psad.example", ip="198.51.100.9") is user
 
 
 def test_one_address_cannot_lock_the_owner_out(session):
     user = make_user(session, email="pilote@psad.example")
     fail_until_locked(session, "pilote@psad.example", ip="203.0.113.66")
 
-    assert login(session, "pilote@psad.example", ip="198.51.100.9") is user
+    assert try_login(session, "pilote@psad.example", ip="198.51.100.9") is user
 
 
 def test_many_addresses_together_lock_the_account_for_every_address(session):
@@ -285,9 +281,9 @@ def test_many_addresses_together_lock_the_account_for_every_address(session):
         fail(session, "pilote@psad.example", ip=f"203.0.113.{number}")
 
     with pytest.raises(AccountLockedError):
-        login(session, "pilote@psad.example", WRONG, ip="203.0.113.250")
+        try_login(session, "pilote@psad.example", WRONG, ip="203.0.113.250")
     with pytest.raises(AccountLockedError):
-        login(session, "pilote@psad.example", ip="198.51.100.9")
+        try_login(session, "pilote@psad.example", ip="198.51.100.9")
 
 
 def test_an_administrator_lifts_the_locks_of_an_account(session):
@@ -296,4 +292,4 @@ def test_an_administrator_lifts_the_locks_of_an_account(session):
 
     clear_lockout(session, "Pilote@psad.example", POLICY)
 
-    assert login(session, "pilote@psad.example") is user
+    assert try_login(session, "pilote@psad.example") is user

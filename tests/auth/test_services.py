@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from psad.audit.models import AuditEvent
 from psad.audit.services import Actor
 from psad.auth import services
 from psad.auth.login import LoginPolicy
@@ -16,14 +15,11 @@ from psad.auth.models import Membership, Psad, Role, Structure, StructureKind, U
 from psad.auth.passwords import verify_password
 from psad.errors import DomainError
 from tests.factories import PASSWORD, make_psad, make_structure, make_user
+from tests.helpers import events
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # 10:00 in Paris
 ACTOR = Actor(user_id=None, psad_id=None, ip_address="192.0.2.7")
 NEW_PASSWORD = "un nouveau mot de passe"
-
-
-def events(session: Session, action: str) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
 # --- password change ----------------------------------------------------------------------

@@ -2,56 +2,23 @@
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from psad.auth.models import Role, User, UserSession
+from psad.auth.models import User, UserSession
 from psad.youth.models import Youth
-from tests.factories import PASSWORD, make_psad, make_user, make_youth
+from tests.factories import PASSWORD, make_youth
+from tests.helpers import count, text, with_settings
 
 COOKIE = "psad_session"
 NEW_PASSWORD = "un nouveau mot de passe"
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
-    return html.unescape(response.get_data(as_text=True))
-
-
-@pytest.fixture
-def settings(make_settings, request):  # type: ignore[no-untyped-def]
-    return make_settings(**getattr(request, "param", {}))
-
-
-def with_settings(**sections: dict[str, object]):  # type: ignore[no-untyped-def]
-    return pytest.mark.parametrize("settings", [sections], indirect=True, ids=[""])
-
-
-@pytest.fixture
-def psad(session):  # type: ignore[no-untyped-def]
-    return make_psad(session, code="HAINAUT")
-
-
-@pytest.fixture
-def pilot(session, psad) -> User:
-    user = make_user(session, psad=psad, role=Role.PILOT, email="pilote@psad.example")
-    session.commit()
-    return user
-
-
-@pytest.fixture
-def admin(session) -> User:
-    user = make_user(session, email="admin@psad.example", is_admin=True)
-    session.commit()
-    return user
-
-
-def browser(app: Flask) -> FlaskClient:
+def another_browser(app: Flask) -> FlaskClient:
     """Another browser (or an attacker's copy of a cookie): a client of its own."""
     return app.test_client()
 
@@ -86,7 +53,7 @@ def test_a_cookie_copied_before_log_out_opens_nothing_after(app, client, session
     youth = make_youth(session, psad)
     session.commit()
     client.login("pilote@psad.example")
-    stolen = browser(app)
+    stolen = another_browser(app)
     copy_cookie(client, stolen)
     assert stolen.get(f"/jeunes/{youth.id}").status_code == 200
 
@@ -104,7 +71,7 @@ def test_a_replayed_cookie_cannot_signal_a_youth_after_log_out(app, client, sess
     value = client.get_cookie(COOKIE).value  # type: ignore[union-attr]
     client.submit("/deconnexion")
 
-    replay = browser(app)
+    replay = another_browser(app)
     replay.set_cookie(COOKIE, value)
     response = replay.post(
         "/jeunes/signaler",
@@ -113,8 +80,7 @@ def test_a_replayed_cookie_cannot_signal_a_youth_after_log_out(app, client, sess
 
     assert response.status_code == 302
     assert response.location.startswith("/connexion")
-    session.expire_all()
-    assert session.scalar(select(func.count()).select_from(Youth)) == 0
+    assert count(session, Youth) == 0
 
 
 def test_replaying_a_logged_out_cookie_never_renews_it(app, client, session, pilot):
@@ -123,7 +89,7 @@ def test_replaying_a_logged_out_cookie_never_renews_it(app, client, session, pil
     client.submit("/deconnexion")
 
     for _ in range(3):  # each replay starts again from the copied value
-        replay = browser(app)
+        replay = another_browser(app)
         replay.set_cookie(COOKIE, value)
         assert not is_signed_in(replay)
 
@@ -147,7 +113,7 @@ def test_a_cookie_without_a_session_token_is_anonymous(client, pilot):
 
 
 def test_logging_in_twice_opens_two_independent_sessions(app, client, session, pilot):
-    other = browser(app)
+    other = another_browser(app)
     client.login("pilote@psad.example")
     other.login("pilote@psad.example")  # type: ignore[attr-defined]
 
@@ -161,7 +127,7 @@ def test_logging_in_twice_opens_two_independent_sessions(app, client, session, p
 
 
 def test_changing_ones_password_ends_the_other_sessions_only(app, client, session, pilot):
-    elsewhere = browser(app)
+    elsewhere = another_browser(app)
     client.sign_in(pilot)  # type: ignore[attr-defined]
     elsewhere.sign_in(pilot)  # type: ignore[attr-defined]
 
@@ -180,7 +146,7 @@ def test_changing_ones_password_ends_the_other_sessions_only(app, client, sessio
 
 def test_an_administrators_reset_ends_every_session_of_the_user(app, client, session, pilot, admin):
     client.sign_in(pilot)  # type: ignore[attr-defined]
-    desk = browser(app)
+    desk = another_browser(app)
     desk.sign_in(admin)  # type: ignore[attr-defined]
 
     response = desk.submit(
@@ -200,7 +166,7 @@ def test_an_administrators_reset_ends_every_session_of_the_user(app, client, ses
 
 def test_disabling_an_account_ends_its_sessions(app, client, session, pilot, admin):
     client.sign_in(pilot)  # type: ignore[attr-defined]
-    desk = browser(app)
+    desk = another_browser(app)
     desk.sign_in(admin)  # type: ignore[attr-defined]
 
     desk.submit(
@@ -216,7 +182,7 @@ def test_an_administrators_edit_without_reset_keeps_the_sessions(
     app, client, session, pilot, admin
 ):
     client.sign_in(pilot)  # type: ignore[attr-defined]
-    desk = browser(app)
+    desk = another_browser(app)
     desk.sign_in(admin)  # type: ignore[attr-defined]
 
     desk.submit(

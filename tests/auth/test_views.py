@@ -3,75 +3,20 @@ security headers, and the administration of PSADs, structures, users and members
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask.testing import FlaskClient
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from psad.audit.models import AuditEvent
 from psad.auth.models import LoginThrottle, Membership, Psad, Role, Structure, User, UserSession
 from psad.auth.passwords import verify_password
 from tests.factories import PASSWORD, make_psad, make_structure, make_user, make_youth
+from tests.helpers import count, field_error, text, with_settings
 
 NEW_PASSWORD = "un nouveau mot de passe"
-
-
-def sign_in(client: FlaskClient, user: User, psad: Psad | None = None) -> None:
-    client.sign_in(user)  # type: ignore[attr-defined]
-    if psad is not None:
-        with client.session_transaction() as cookie:
-            cookie["psad_id"] = psad.id
-
-
-def text(response) -> str:  # type: ignore[no-untyped-def]
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(response, field_id: str) -> str:  # type: ignore[no-untyped-def]
-    """The error message shown under a form field (tied to it by aria-describedby)."""
-    page = text(response)
-    assert f'aria-describedby="{field_id}-erreur' in page or (
-        f'aria-describedby="{field_id}-aide {field_id}-erreur' in page
-    ), f"no error tied to {field_id}"
-    match = re.search(rf'<div id="{field_id}-erreur"[^>]*>([^<]*)</div>', page)
-    assert match, f"no error under {field_id}"
-    return match.group(1)
-
-
-def count(session: Session, model: type, *where: object) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def settings(make_settings, request):  # type: ignore[no-untyped-def]
-    """The suite's settings; a test changes some with ``with_settings(section={...})``."""
-    return make_settings(**getattr(request, "param", {}))
-
-
-def with_settings(**sections: dict[str, object]):  # type: ignore[no-untyped-def]
-    return pytest.mark.parametrize("settings", [sections], indirect=True, ids=[""])
-
-
-@pytest.fixture
-def pilot(session) -> User:
-    psad = make_psad(session, code="HAINAUT", name="PSAD du Hainaut")
-    user = make_user(
-        session, psad=psad, role=Role.PILOT, email="pilote@psad.example", full_name="Claire Martin"
-    )
-    session.commit()
-    return user
-
-
-@pytest.fixture
-def admin(session) -> User:
-    user = make_user(session, email="admin@psad.example", is_admin=True)
-    session.commit()
-    return user
 
 
 # --- log-in and log-out -------------------------------------------------------------------
@@ -100,7 +45,7 @@ def test_right_password_opens_the_home_page_of_the_psad(client, pilot):
 
     assert response.location == "/"
     assert "Bienvenue, Claire Martin." in text(page)
-    assert "PSAD du Hainaut" in text(page)
+    assert "PSAD de Lille" in text(page)
 
 
 def test_login_goes_back_to_the_page_asked_for(client, pilot):
@@ -212,7 +157,7 @@ def test_logout_closes_the_session(client, pilot):
 
 
 def test_logout_is_audited(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     client.submit("/deconnexion")
 
@@ -220,7 +165,7 @@ def test_logout_is_audited(client, session, pilot):
 
 
 def test_logout_by_get_is_not_allowed(client, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = client.get("/deconnexion")
 
@@ -229,7 +174,7 @@ def test_logout_by_get_is_not_allowed(client, pilot):
 
 
 def test_deactivated_account_loses_its_open_session(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
     pilot.active = False
     session.commit()
 
@@ -240,7 +185,7 @@ def test_deactivated_account_loses_its_open_session(client, session, pilot):
 
 
 def test_removed_role_takes_effect_at_once(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
     session.delete(pilot.memberships[0])
     session.commit()
 
@@ -259,7 +204,7 @@ def idle_for(session: Session, minutes: int) -> None:
 
 
 def test_idle_session_is_closed_with_a_french_message(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
     idle_for(session, 61)
 
     response = client.get("/jeunes")
@@ -272,7 +217,7 @@ def test_idle_session_is_closed_with_a_french_message(client, session, pilot):
 
 
 def test_expired_session_stays_closed(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
     idle_for(session, 61)
     client.get("/jeunes")
 
@@ -280,7 +225,7 @@ def test_expired_session_stays_closed(client, session, pilot):
 
 
 def test_active_session_within_the_limit_stays_open(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
     idle_for(session, 59)
 
     assert client.get("/jeunes").status_code == 200
@@ -288,7 +233,7 @@ def test_active_session_within_the_limit_stays_open(client, session, pilot):
 
 @with_settings(web={"session_idle_minutes": 5})
 def test_idle_limit_comes_from_the_settings(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
     idle_for(session, 6)
 
     assert client.get("/jeunes").status_code == 302
@@ -305,7 +250,7 @@ def test_login_form_without_csrf_token_is_refused_in_french(client, pilot):
 
 
 def test_form_with_a_forged_csrf_token_is_refused(client, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = client.post("/deconnexion", data={"csrf_token": "forged"})
 
@@ -314,7 +259,7 @@ def test_form_with_a_forged_csrf_token_is_refused(client, pilot):
 
 
 def test_missing_csrf_token_saves_nothing(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = client.post("/jeunes/signaler", data={"last_name": "Dupont", "first_name": "Léa"})
 
@@ -334,7 +279,7 @@ def change_password(client, current=PASSWORD, new=NEW_PASSWORD, confirm=None):  
 
 
 def test_password_page_has_its_three_fields(client, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     page = client.get("/compte/mot-de-passe")
 
@@ -344,7 +289,7 @@ def test_password_page_has_its_three_fields(client, pilot):
 
 
 def test_password_change_saves_the_new_password(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = change_password(client)
 
@@ -355,7 +300,7 @@ def test_password_change_saves_the_new_password(client, session, pilot):
 
 
 def test_too_short_new_password_is_refused_under_its_field(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = change_password(client, new="onze-carac.")
 
@@ -366,7 +311,7 @@ def test_too_short_new_password_is_refused_under_its_field(client, session, pilo
 
 
 def test_wrong_current_password_is_shown_under_its_field(client, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = change_password(client, current="pas le bon mot de passe")
 
@@ -375,7 +320,7 @@ def test_wrong_current_password_is_shown_under_its_field(client, pilot):
 
 
 def test_different_confirmation_is_refused(client, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = change_password(client, confirm="autre chose encore")
 
@@ -385,7 +330,7 @@ def test_different_confirmation_is_refused(client, pilot):
 
 @with_settings(auth={"min_password_length": 8})
 def test_minimum_length_never_goes_below_twelve(client, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = change_password(client, new="neuf-cara")
 
@@ -397,8 +342,8 @@ def test_minimum_length_never_goes_below_twelve(client, pilot):
 
 
 @pytest.fixture
-def two_psads(session):  # type: ignore[no-untyped-def]
-    lille = make_psad(session, code="LILLE", name="PSAD de Lille")
+def two_psads(session, psad):  # type: ignore[no-untyped-def]
+    lille = psad
     amiens = make_psad(session, code="AMIENS", name="PSAD d'Amiens")
     user = make_user(session, psad=lille, role=Role.PILOT)
     user.memberships.append(Membership(psad=amiens, role=Role.COPILOT))
@@ -410,7 +355,7 @@ def two_psads(session):  # type: ignore[no-untyped-def]
 
 def test_user_of_two_psads_can_choose_between_them(client, two_psads):
     user, lille, amiens = two_psads
-    sign_in(client, user, lille)
+    client.sign_in(user, lille)
 
     page = text(client.get("/"))
 
@@ -420,7 +365,7 @@ def test_user_of_two_psads_can_choose_between_them(client, two_psads):
 
 def test_switching_psad_changes_the_home_page(client, two_psads):
     user, lille, amiens = two_psads
-    sign_in(client, user, lille)
+    client.sign_in(user, lille)
 
     response = client.submit("/psad/changer", {"psad_id": amiens.id})
 
@@ -431,7 +376,7 @@ def test_switching_psad_changes_the_home_page(client, two_psads):
 
 def test_switching_psad_changes_the_youth_list(client, two_psads):
     user, lille, amiens = two_psads
-    sign_in(client, user, lille)
+    client.sign_in(user, lille)
 
     client.submit("/psad/changer", {"psad_id": amiens.id})
 
@@ -444,7 +389,7 @@ def test_switching_to_a_psad_that_is_not_yours_is_refused(client, session, two_p
     user, lille, _amiens = two_psads
     other = make_psad(session, code="ARRAS", name="PSAD d'Arras")
     session.commit()
-    sign_in(client, user, lille)
+    client.sign_in(user, lille)
 
     response = client.submit("/psad/changer", {"psad_id": other.id})
 
@@ -514,7 +459,7 @@ ADMIN_PAGES = [
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
 def test_admin_pages_open_for_an_administrator(client, admin, url):
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     page = client.get(url)
 
@@ -532,7 +477,7 @@ def test_admin_pages_are_forbidden_to_other_roles(client, session, role, url):
     structure = make_structure(session, psad) if role is Role.PARTNER else None
     user = make_user(session, psad=psad, role=role, structure=structure)
     session.commit()
-    sign_in(client, user)
+    client.sign_in(user)
 
     page = client.get(url)
 
@@ -545,7 +490,7 @@ def test_admin_sees_the_users_with_their_roles(client, session, admin):
         session, psad=make_psad(session, code="ARRAS"), role=Role.READER, email="l@psad.example"
     )
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     page = text(client.get("/admin/utilisateurs"))
 
@@ -559,7 +504,7 @@ def test_admin_sees_the_structures_of_a_psad(client, session, admin):
     make_structure(session, psad, name="Lycée Baggio")
     make_structure(session, make_psad(session), name="Lycée d'ailleurs")
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     page = text(client.get(f"/admin/psad/{psad.id}/structures"))
 
@@ -568,7 +513,7 @@ def test_admin_sees_the_structures_of_a_psad(client, session, admin):
 
 
 def test_admin_form_post_is_forbidden_to_a_pilot(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = client.submit("/admin/psad/nouvelle", {"code": "PIRATE", "name": "Pirate"})
 
@@ -577,7 +522,7 @@ def test_admin_form_post_is_forbidden_to_a_pilot(client, session, pilot):
 
 
 def test_admin_creates_a_psad(client, session, admin):
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit(
         "/admin/psad/nouvelle", {"code": "arras", "name": "PSAD d'Arras", "active": "y"}
@@ -591,7 +536,7 @@ def test_admin_creates_a_psad(client, session, admin):
 def test_admin_cannot_create_a_psad_twice(client, session, admin):
     make_psad(session, code="ARRAS")
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit("/admin/psad/nouvelle", {"code": "ARRAS", "name": "Autre"})
 
@@ -601,7 +546,7 @@ def test_admin_cannot_create_a_psad_twice(client, session, admin):
 
 
 def test_psad_without_name_is_refused_under_the_field(client, session, admin):
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit("/admin/psad/nouvelle", {"code": "ARRAS", "name": ""})
 
@@ -613,7 +558,7 @@ def test_psad_without_name_is_refused_under_the_field(client, session, admin):
 def test_admin_renames_a_psad(client, session, admin):
     psad = make_psad(session, code="ARRAS", name="Ancien nom")
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     client.submit(f"/admin/psad/{psad.id}", {"code": "ARRAS", "name": "Nouveau nom", "active": "y"})
 
@@ -624,7 +569,7 @@ def test_admin_renames_a_psad(client, session, admin):
 def test_admin_creates_a_structure(client, session, admin):
     psad = make_psad(session)
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit(
         f"/admin/psad/{psad.id}/structures/nouvelle",
@@ -643,7 +588,7 @@ def test_admin_creates_a_structure(client, session, admin):
 def test_structure_with_a_wrong_uai_key_is_saved_with_a_warning(client, session, admin):
     psad = make_psad(session)
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit(
         f"/admin/psad/{psad.id}/structures/nouvelle",
@@ -657,7 +602,7 @@ def test_structure_with_a_wrong_uai_key_is_saved_with_a_warning(client, session,
 def test_structure_with_a_uai_too_long_to_store_is_refused(client, session, admin):
     psad = make_psad(session)
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit(
         f"/admin/psad/{psad.id}/structures/nouvelle",
@@ -672,7 +617,7 @@ def test_structure_with_a_uai_too_long_to_store_is_refused(client, session, admi
 def test_structure_with_an_unknown_kind_is_refused_in_french(client, session, admin):
     psad = make_psad(session)
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit(
         f"/admin/psad/{psad.id}/structures/nouvelle", {"name": "Lycée", "kind": "castle"}
@@ -684,7 +629,7 @@ def test_structure_with_an_unknown_kind_is_refused_in_french(client, session, ad
 
 
 def test_admin_creates_a_user(client, session, admin):
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit(
         "/admin/utilisateurs/nouveau",
@@ -704,7 +649,7 @@ def test_admin_creates_a_user(client, session, admin):
 
 
 def test_new_user_with_short_password_is_refused_under_the_field(client, session, admin):
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit(
         "/admin/utilisateurs/nouveau",
@@ -719,7 +664,7 @@ def test_new_user_with_short_password_is_refused_under_the_field(client, session
 
 
 def test_new_user_without_password_is_refused(client, session, admin):
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.submit(
         "/admin/utilisateurs/nouveau", {"email": "nouveau@psad.example", "full_name": "Nora"}
@@ -746,7 +691,7 @@ def test_admin_gives_a_user_a_role_in_a_psad(client, session, admin):
     psad = make_psad(session, code="ARRAS")
     user = make_user(session)
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = add_role(client, user, psad, "copilot")
 
@@ -764,7 +709,7 @@ def test_admin_gives_a_partner_role_with_its_structure(client, session, admin):
     structure = make_structure(session, psad, name="Lycée Baggio")
     user = make_user(session)
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     add_role(client, user, psad, "partner", structure)
 
@@ -775,7 +720,7 @@ def test_partner_role_without_structure_is_refused(client, session, admin):
     psad = make_psad(session)
     user = make_user(session)
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = add_role(client, user, psad, "partner")
 
@@ -789,7 +734,7 @@ def test_admin_removes_a_role(client, session, admin):
     psad = make_psad(session, code="ARRAS")
     user = make_user(session, psad=psad, role=Role.READER)
     session.commit()
-    sign_in(client, admin)
+    client.sign_in(admin)
     membership_id = user.memberships[0].id
 
     response = client.submit(f"/admin/roles/{membership_id}/retirer")
@@ -799,7 +744,7 @@ def test_admin_removes_a_role(client, session, admin):
 
 
 def test_role_removal_is_forbidden_to_a_pilot(client, session, pilot):
-    sign_in(client, pilot)
+    client.sign_in(pilot)
 
     response = client.submit(f"/admin/roles/{pilot.memberships[0].id}/retirer")
 
@@ -818,7 +763,7 @@ def test_role_removal_is_forbidden_to_a_pilot(client, session, pilot):
     ],
 )
 def test_admin_urls_with_impossible_ids_answer_404_in_french(client, admin, url):
-    sign_in(client, admin)
+    client.sign_in(admin)
 
     response = client.get(url)
 

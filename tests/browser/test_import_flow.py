@@ -16,31 +16,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from psad import clock
-from psad.auth.models import Role, User
+from psad.auth.models import User
 from psad.imports import jobs
 from psad.imports.models import ImportBatch, ImportJob, JobStatus
 from psad.youth.models import Youth
 from tests.browser.test_youth_flow import log_in, type_into
-from tests.factories import make_psad, make_user
 from tests.imports.files import write_pdf, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
-PILOT_EMAIL = "pilote.import@psad.example"
 LABEL = "SIEI novembre 2026"
 FILE_LABEL = "Fichier de la liste (.xlsx, .xls, .ods ou .csv)"
 HEADER = ["Nom", "Prénom", "Date de naissance", "Téléphone", "Commune"]
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 31/12/1899 (after the fictitious 29/02/1900)
 UNDER_16 = "Jeune de moins de 16 ans (12 ans) : hors du champ des listes"
-
-
-@pytest.fixture
-def pilot(session: Session) -> User:
-    """A pilote of the PSAD of Lille; committed, so that the live server sees it."""
-    psad = make_psad(session, code="LILLE", name="PSAD de Lille")
-    user = make_user(session, psad=psad, role=Role.PILOT, email=PILOT_EMAIL)
-    session.commit()
-    return user
 
 
 def births() -> dict[str, date]:
@@ -84,7 +73,7 @@ def open_imports(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Listes de jeunes repérés")
 
 
-def upload(page: Page, path: Path, label: str) -> str:
+def upload_list(page: Page, path: Path, label: str) -> str:
     """Choose the file, type the label, submit; returns the job's token (from its address)."""
     page.get_by_label(FILE_LABEL).set_input_files(path)
     type_into(page, "Libellé de la liste", label)
@@ -114,12 +103,12 @@ def test_pilot_imports_a_list_checks_the_preview_and_downloads_the_rejected_rows
 ) -> None:
     born = births()
     path = write_list(tmp_path)
-    log_in(page, PILOT_EMAIL)
+    log_in(page, pilot.email)
     expect(page.get_by_role("status").filter(has_text="Bienvenue")).to_be_visible()
     open_imports(page)
     expect(page.get_by_text("Aucune liste importée.")).to_be_visible()
 
-    token = upload(page, path, LABEL)
+    token = upload_list(page, path, LABEL)
 
     # The page refreshes itself until the analysis is done.
     expect(page.get_by_text("à importer")).to_be_visible()
@@ -212,11 +201,11 @@ def test_a_pdf_gets_a_french_error_and_nothing_is_stored(
     page: Page, pilot: User, session: Session, tmp_path: Path, screenshot
 ) -> None:
     path = write_pdf(tmp_path, "liste-jeunes.pdf")
-    log_in(page, PILOT_EMAIL)
+    log_in(page, pilot.email)
     expect(page.get_by_role("status").filter(has_text="Bienvenue")).to_be_visible()
     open_imports(page)
 
-    token = upload(page, path, "Liste du lycée Baggio")
+    token = upload_list(page, path, "Liste du lycée Baggio")
 
     expect(page.get_by_role("alert")).to_have_text(
         "Le fichier « liste-jeunes.pdf » n'est pas un tableur lisible (c'est un document PDF) : "

@@ -9,22 +9,19 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from psad.auth.models import Role, User
+from psad.auth.models import Psad, User
 from psad.youth.models import Youth
 from tests.browser.conftest import FRENCH_PACK, Console, LiveServer
-from tests.factories import PASSWORD, make_psad, make_user, make_youth
+from tests.factories import PASSWORD, make_psad, make_youth
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
-PILOT_EMAIL = "pilote@psad.example"
-
 
 @pytest.fixture
-def pilot(session: Session) -> User:
-    """A pilote of a PSAD with a few youth, two of them with accented names; committed."""
-    psad = make_psad(session, name="PSAD de Lille")
+def pilot_with_youth(session: Session, psad: Psad, pilot: User) -> User:
+    """The pilote of Lille with three youth, two of them with accented names, and a namesake
+    of Éloïse Lefèvre followed by another PSAD; committed."""
     other = make_psad(session, name="PSAD d'Arras")
-    user = make_user(session, psad=psad, role=Role.PILOT, email=PILOT_EMAIL)
     make_youth(
         session,
         psad,
@@ -38,7 +35,7 @@ def pilot(session: Session) -> User:
     make_youth(session, psad, last_name="Dupré", first_name="Éloïse", commune="Tourcoing")
     make_youth(session, other, last_name="Lefèvre", first_name="Éloïse", commune="Arras")
     session.commit()
-    return user
+    return pilot
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
@@ -56,16 +53,16 @@ def type_into(page: Page, label: str, text: str) -> None:
     page.keyboard.type(text)
 
 
-def shown(page: Page, section: str, label: str) -> Locator:
+def file_value(page: Page, section: str, label: str) -> Locator:
     """The value a youth's file shows for ``label`` in the section titled ``section``."""
     row = page.get_by_role("region", name=section).get_by_role("row")
     return row.filter(has=page.get_by_role("rowheader", name=label, exact=True)).get_by_role("cell")
 
 
 def test_pilot_finds_a_youth_without_accents_and_signals_a_new_one(
-    page: Page, pilot: User, session: Session, screenshot
+    page: Page, pilot_with_youth: User, session: Session, screenshot
 ) -> None:
-    log_in(page, PILOT_EMAIL)
+    log_in(page, pilot_with_youth.email)
     expect(page.get_by_role("status").filter(has_text="Bienvenue")).to_be_visible()
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
@@ -83,8 +80,8 @@ def test_pilot_finds_a_youth_without_accents_and_signals_a_new_one(
 
     results.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("LEFÈVRE Éloïse")
-    expect(shown(page, "Identité", "INE")).to_have_text("0494004062M")
-    expect(shown(page, "Coordonnées", "Commune")).to_have_text("59000 Lille")
+    expect(file_value(page, "Identité", "INE")).to_have_text("0494004062M")
+    expect(file_value(page, "Coordonnées", "Commune")).to_have_text("59000 Lille")
 
     page.get_by_role("link", name="Signaler un jeune").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Signaler un jeune")
@@ -105,10 +102,10 @@ def test_pilot_finds_a_youth_without_accents_and_signals_a_new_one(
     expect(page.get_by_role("status").filter(has_text="Jeune signalé")).to_have_text(
         "Jeune signalé : son dossier de suivi est ouvert."
     )
-    expect(shown(page, "Coordonnées", "Téléphone")).to_have_text("06 12 34 56 78")
-    expect(shown(page, "Coordonnées", "Courriel")).to_have_text("anais.benard@exemple.fr")
-    expect(shown(page, "Identité", "INE")).to_have_text("1234567890V")
-    expect(shown(page, "Identité", "Date de naissance")).to_have_text("14/03/2008")
+    expect(file_value(page, "Coordonnées", "Téléphone")).to_have_text("06 12 34 56 78")
+    expect(file_value(page, "Coordonnées", "Courriel")).to_have_text("anais.benard@exemple.fr")
+    expect(file_value(page, "Identité", "INE")).to_have_text("1234567890V")
+    expect(file_value(page, "Identité", "Date de naissance")).to_have_text("14/03/2008")
     screenshot("new-youth-file")
     saved = session.scalars(select(Youth).where(Youth.last_name == "Bénard")).one()
     assert (saved.phone, saved.ine, saved.birth_date) == (
@@ -122,7 +119,7 @@ def test_pilot_finds_a_youth_without_accents_and_signals_a_new_one(
 def test_wrong_password_shows_a_french_error(page: Page, pilot: User, console: Console) -> None:
     console.expect("401")  # the browser logs the page's own 401 answer
 
-    log_in(page, PILOT_EMAIL, "not the right password")
+    log_in(page, pilot.email, "not the right password")
 
     expect(page.get_by_role("alert")).to_have_text(
         "Adresse électronique ou mot de passe incorrect."
@@ -134,7 +131,7 @@ def test_wrong_password_shows_a_french_error(page: Page, pilot: User, console: C
 def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(
     page: Page, pilot: User, screenshot
 ) -> None:
-    log_in(page, PILOT_EMAIL)
+    log_in(page, pilot.email)
     page.goto("/jeunes")
 
     page.keyboard.press("Tab")
@@ -149,7 +146,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(
 
 
 def test_referral_form_fields_all_have_a_label_and_the_page_one_h1(page: Page, pilot: User) -> None:
-    log_in(page, PILOT_EMAIL)
+    log_in(page, pilot.email)
     page.goto("/jeunes/signaler")
     expect(page.get_by_role("heading", level=1)).to_have_text("Signaler un jeune")
 
@@ -175,7 +172,7 @@ def test_pages_use_the_local_bootstrap_under_the_csp(
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
 
-    log_in(page, PILOT_EMAIL)
+    log_in(page, pilot.email)
     response = page.goto("/jeunes")
 
     assert response is not None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from psad.imports.rows import RowParser
-from psad.imports.services.checking import CheckedRows, merge_plan
+from psad.imports.checking.merging import CheckedRows, merge_plan
+from psad.imports.checking.rows import RowParser
 
 TODAY = date(2026, 11, 30)
 HEADERS = ["INE", "Nom", "Prénom", "Date de naissance", "Téléphone", "Commune"]

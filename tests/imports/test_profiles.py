@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from psad.imports.fields import FIELDS, REQUIRED_FIELDS
 from psad.imports.profiles import (
-    FIELDS,
-    REQUIRED_FIELDS,
     InvalidProfileError,
     NoHeaderError,
     Profile,

@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from psad.audit.services import Actor
 from psad.auth.models import Psad
-from psad.imports import runner, services
-from psad.imports.models import ImportBatch, ImportOrigin, ListSource
+from psad.imports import pipeline
+from psad.imports.models import ImportBatch
+from psad.imports.results import ConcurrentImportError
 from psad.youth import services as youth_services
 from psad.youth.models import Youth
 from tests.factories import make_psad, make_user, make_youth
-from tests.imports.test_services import TODAY, analyse, listing, problems_of, row
+from tests.imports.test_services import TODAY, analyse, import_request, listing, problems_of, row
 
 pytestmark = pytest.mark.committed
 
@@ -69,17 +70,6 @@ def while_saved_elsewhere(
     return outcome.get("value"), outcome.get("error")
 
 
-def import_request(psad: Psad) -> services.ImportRequest:
-    return services.ImportRequest(
-        psad=psad,
-        label="SIEI avril 2026",
-        source=ListSource.SIEI,
-        origin=ImportOrigin.CLI,
-        actor=Actor(user_id=None, psad_id=psad.id, ip_address="test"),
-        today=TODAY,
-    )
-
-
 def test_the_database_keeps_one_youth_per_ine_and_any_number_without(session):
     psad, other = make_psad(session), make_psad(session)
     make_youth(session, psad, ine=INE)
@@ -101,16 +91,16 @@ def test_an_import_racing_another_psad_for_a_new_ine_never_makes_two_youth(
     analysis = analyse(path, session, importer)
 
     result, error = while_saved_elsewhere(
-        other_session, follower, lambda: runner.run(session, analysis, import_request(importer))
+        other_session, follower, lambda: pipeline.run(session, analysis, import_request(importer))
     )
 
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Youth).where(Youth.ine == INE)) == 1
     if session.get_bind().dialect.name == "postgresql":  # it saw nothing, then met the index
-        assert isinstance(error, services.ConcurrentImportError), error
+        assert isinstance(error, ConcurrentImportError), error
         assert "Relancez l'import" in error.message
         assert session.scalars(select(ImportBatch)).all() == []  # nothing half-written
-        result = runner.run(session, analyse(path, session, importer), import_request(importer))
+        result = pipeline.run(session, analyse(path, session, importer), import_request(importer))
     else:  # SQLite: it waited for the other writer, then saw their youth
         assert error is None, error
     assert (result.result.conflicts, result.result.created) == (1, 1)

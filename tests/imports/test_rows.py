@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from psad.imports.rows import ERROR, SEEN_VALUES, WARNING, RowParser
+from psad.imports.checking import ProblemLevel
+from psad.imports.checking.rows import SEEN_VALUES, RowParser
 
 TODAY = date(2026, 11, 30)
 HEADERS = ["Nom", "Prénom", "Date de naissance", "Commune", "Téléphone", "Voie"]
@@ -96,7 +97,7 @@ def test_a_value_met_again_gets_the_same_reading_and_warning_on_each_row() -> No
         assert row.youth["commune"] == "Lille"
         assert "track" not in row.youth
         assert [(p.line, p.level, p.message) for p in row.problems] == [
-            (row.line, WARNING, "Voie « inconnue » non reconnue")
+            (row.line, ProblemLevel.WARNING, "Voie « inconnue » non reconnue")
         ]
 
 
@@ -115,9 +116,9 @@ def test_a_row_with_an_error_is_rejected_and_one_with_warnings_only_is_not() -> 
     warned = rows_parser.parse(3, ["Martin", "Léa", "01/03/2008", "", "pas un numéro"])
 
     assert missing_name.rejected
-    assert [p.level for p in missing_name.problems] == [ERROR]
+    assert [p.level for p in missing_name.problems] == [ProblemLevel.ERROR]
     assert not warned.rejected
-    assert [p.level for p in warned.problems] == [WARNING]
+    assert [p.level for p in warned.problems] == [ProblemLevel.WARNING]
 
 
 def test_equal_values_of_different_types_are_read_each_for_itself() -> None:

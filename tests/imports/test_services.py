@@ -5,25 +5,28 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from psad.audit.models import AuditEvent
 from psad.audit.services import Actor
 from psad.auth.models import Psad
-from psad.imports import runner, services
-from psad.imports.models import ImportBatch, ImportOrigin, Listing, ListSource
+from psad.imports import pipeline, queries, services
+from psad.imports.checking import analyse_file
+from psad.imports.models import ImportBatch, ImportOrigin, Listing, ListingOutcome, ListSource
 from psad.imports.profiles import default_profiles_dir, load_profiles
 from psad.imports.reader import ReadLimits
+from psad.imports.results import ImportRequest
 from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Youth
 from tests.factories import make_psad, make_youth
 from tests.imports.files import write_xlsx
 
 TODAY = date(2026, 11, 30)
+NOW = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
 HEADER = [
     "INE",
     "Nom",
@@ -85,9 +88,9 @@ def analyse(path: Path, session: Session | None = None, psad: Psad | None = None
     if session is not None and psad is not None:
 
         def listed() -> dict[str, int]:
-            return services.listed_rows(session, psad.id)
+            return queries.listed_rows(session, psad.id)
 
-    return services.analyse_file(
+    return analyse_file(
         path,
         file_name=path.name,
         profiles=load_profiles(default_profiles_dir()),
@@ -99,21 +102,26 @@ def analyse(path: Path, session: Session | None = None, psad: Psad | None = None
     )
 
 
-def do_import(
-    session: Session, psad: Psad, path: Path, label: str = "SIEI mars 2026", **options: bool
-) -> runner.Outcome:
-    request = services.ImportRequest(
+def import_request(psad: Psad, label: str = "SIEI mars 2026") -> ImportRequest:
+    return ImportRequest(
         psad=psad,
         label=label,
         source=ListSource.SIEI,
         origin=ImportOrigin.CLI,
         actor=Actor(user_id=None, psad_id=psad.id, ip_address="test"),
         today=TODAY,
+        now=NOW,
     )
-    return runner.run(session, analyse(path, session, psad), request, **options)
 
 
-def problems_of(outcome: runner.Outcome, line: int) -> list[str]:
+def do_import(
+    session: Session, psad: Psad, path: Path, label: str = "SIEI mars 2026", **options: bool
+) -> pipeline.Outcome:
+    request = import_request(psad, label)
+    return pipeline.run(session, analyse(path, session, psad), request, **options)
+
+
+def problems_of(outcome: pipeline.Outcome, line: int) -> list[str]:
     found = outcome.analysis.problems + outcome.result.late_problems
     return [f"{p.level}: {p.message}" for p in found if p.line == line]
 
@@ -290,6 +298,21 @@ def test_a_newer_list_fills_and_corrects_but_never_blanks(session, tmp_path):
     assert "Lefèvre" not in (event.detail or "")
 
 
+def test_a_youth_a_newer_list_updates_gets_a_new_version_and_one_it_leaves_keeps_it(
+    session, tmp_path
+):
+    psad = make_psad(session)
+    do_import(session, psad, listing(tmp_path, row(), row(ine=None, last="Dupré", first="Noé")))
+    newer = listing(
+        tmp_path, row(phone="0698765432"), row(ine=None, last="Dupré", first="Noé"), name="b.xlsx"
+    )
+
+    do_import(session, psad, newer, label="SIEI avril 2026")
+
+    versions = session.execute(select(Youth.last_name, Youth.version).order_by(Youth.last_name))
+    assert versions.all() == [("Dupré", 1), ("Lefèvre", 2)]
+
+
 def test_a_listed_youth_without_an_open_case_gets_a_reopened_case(session, tmp_path):
     psad = make_psad(session)
     known = make_youth(
@@ -373,16 +396,9 @@ def test_an_import_failing_half_way_leaves_the_database_as_it_was(session, tmp_p
         if phase.startswith("Enregistrement") and done > 0:  # rows already written
             raise RuntimeError("disk full")
 
-    request = services.ImportRequest(
-        psad=psad,
-        label="L",
-        source=ListSource.SIEI,
-        origin=ImportOrigin.CLI,
-        actor=Actor(None, psad.id),
-        today=TODAY,
-    )
+    request = import_request(psad, "L")
     with pytest.raises(RuntimeError):
-        runner.run(session, analyse(path), request, progress=fail_after_first_chunk)
+        pipeline.run(session, analyse(path), request, progress=fail_after_first_chunk)
 
     assert session.scalar(select(func.count()).select_from(Youth)) == 0
     assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
@@ -391,21 +407,14 @@ def test_an_import_failing_half_way_leaves_the_database_as_it_was(session, tmp_p
 def test_an_analysis_is_applied_once_and_a_half_checked_one_not_at_all(session, tmp_path):
     psad = make_psad(session)
     path = listing(tmp_path, *(row(ine=None, last=f"Nom{i}") for i in range(30)))
-    request = services.ImportRequest(
-        psad=psad,
-        label="L",
-        source=ListSource.SIEI,
-        origin=ImportOrigin.CLI,
-        actor=Actor(None, psad.id),
-        today=TODAY,
-    )
+    request = import_request(psad, "L")
     applied = analyse(path)
-    runner.run(session, applied, request, dry_run=True)
+    pipeline.run(session, applied, request, dry_run=True)
     half_checked = analyse(path)
     next(iter(half_checked.ready(10)))  # stopped after the first chunk, as by a failure
 
     with pytest.raises(RuntimeError, match="applied once"):
-        runner.run(session, applied, request)
+        pipeline.run(session, applied, request)
     with pytest.raises(RuntimeError, match="interrupted"):
         half_checked.problems  # noqa: B018
 
@@ -419,14 +428,14 @@ def test_two_imports_into_one_psad_do_not_interleave(app, session):
     second_has_lock = threading.Event()
 
     def second_import() -> None:
-        services.lock_psad_imports(second, psad.id)
+        services.lock_psad_imports(second, psad.id, now=NOW)
         second_has_lock.set()
         second.rollback()
 
     try:
-        services.lock_psad_imports(first, psad.id)
+        services.lock_psad_imports(first, psad.id, now=NOW)
         first.commit()  # the lock row exists now
-        services.lock_psad_imports(first, psad.id)
+        services.lock_psad_imports(first, psad.id, now=NOW)
         worker = threading.Thread(target=second_import)
         worker.start()
         time.sleep(0.5)
@@ -547,16 +556,9 @@ def test_a_known_row_is_applied_to_its_youth_as_they_are_when_the_list_is_confir
     session.scalars(select(Case).where(Case.youth_id == closed.id)).one().status = CaseStatus.CLOSED
     moved.psad_id = other.id
     session.commit()
-    request = services.ImportRequest(
-        psad=psad,
-        label="SIEI avril 2026",
-        source=ListSource.SIEI,
-        origin=ImportOrigin.CLI,
-        actor=Actor(user_id=None, psad_id=psad.id, ip_address="test"),
-        today=TODAY,
-    )
+    request = import_request(psad, "SIEI avril 2026")
 
-    outcome = runner.run(session, analysis, request)
+    outcome = pipeline.run(session, analysis, request)
 
     assert (outcome.result.unchanged, outcome.result.reopened) == (1, 1)
     assert (outcome.result.conflicts, outcome.result.created) == (1, 1)
@@ -565,6 +567,39 @@ def test_a_known_row_is_applied_to_its_youth_as_they_are_when_the_list_is_confir
         select(Case.status).where(Case.youth_id == closed.id).order_by(Case.id)
     ).all()
     assert statuses == [CaseStatus.CLOSED, CaseStatus.OPEN]
+
+
+def test_each_listing_keeps_what_the_import_did_with_its_youth(session, tmp_path):
+    psad = make_psad(session)
+    do_import(session, psad, listing(tmp_path, row(), row(ine=None, last="Dupré", first="Noé")))
+    lefevre = session.scalars(select(Youth).where(Youth.last_name == "Lefèvre")).one()
+    session.scalars(
+        select(Case).where(Case.youth_id == lefevre.id)
+    ).one().status = CaseStatus.CLOSED
+    session.commit()
+    newer = listing(
+        tmp_path,
+        row(),
+        row(ine=None, last="Dupré", first="Noé", phone="06 98 76 54 32"),
+        row(ine=None, last="Neuf", first="Nouveau"),
+        name="avril.xlsx",
+    )
+
+    outcome = do_import(session, psad, newer, label="SIEI avril 2026")
+
+    batch_id = outcome.result.batch.id
+    listed = select(Listing.outcome).where(Listing.batch_id == batch_id).order_by(Listing.line)
+    assert session.scalars(listed).all() == [
+        ListingOutcome.UNCHANGED_REOPENED,
+        ListingOutcome.UPDATED,
+        ListingOutcome.CREATED,
+    ]
+    stored = text("SELECT outcome FROM listings WHERE batch_id = :batch ORDER BY line")
+    assert session.scalars(stored, {"batch": batch_id}).all() == [
+        "unchanged+reopened",
+        "updated",
+        "created",
+    ]
 
 
 def test_a_row_listed_identically_again_is_stored_once(session, tmp_path):

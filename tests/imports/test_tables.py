@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from psad.imports.services.tables import YOUTHS, allocate_ids, among
+from psad.imports.matching import among
+from psad.imports.writing.bulk import allocate_ids
+from psad.imports.writing.writer import YOUTHS
 from psad.youth.models import Youth
 from tests.factories import make_psad, make_youth
 

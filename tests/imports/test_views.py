@@ -62,6 +62,12 @@ def finished_page(client, location: str):
     return client.get(location), token
 
 
+def confirm(client, token: str) -> None:
+    """Confirm the import of a previewed list, and wait for it to end."""
+    client.post(f"/listes/travaux/{token}/confirmer", data={"csrf_token": client.csrf_token()})
+    jobs.wait(token)
+
+
 def test_upload_shows_a_preview_with_mapping_rows_and_problems(client, pilot, tmp_path):
     client.login("pilote@psad.example")
     path = write_xlsx(tmp_path, "mars.xlsx", [["Titre"], [], HEADER, GOOD, BAD])
@@ -82,14 +88,29 @@ def test_confirming_imports_and_the_result_page_gives_the_counts(client, pilot, 
     page = upload(client, write_xlsx(tmp_path, "mars.xlsx", [HEADER, GOOD, BAD]))
     _, token = finished_page(client, page.headers["Location"])
 
-    client.post(f"/listes/travaux/{token}/confirmer", data={"csrf_token": client.csrf_token()})
-    jobs.wait(token)
+    confirm(client, token)
     result = client.get(f"/listes/travaux/{token}", follow_redirects=True)
 
     assert 'id="compte-crees">1<' in result.text
     assert 'id="compte-rejetees">1<' in result.text
     assert "LEFÈVRE Éloïse" in result.text
     assert session.scalar(select(func.count()).select_from(Youth)) == 1
+
+
+def test_preview_and_result_say_in_words_what_each_row_and_youth_became(client, pilot, tmp_path):
+    client.login("pilote@psad.example")
+    page = upload(client, write_xlsx(tmp_path, "mars.xlsx", [HEADER, GOOD, BAD]))
+    preview, token = finished_page(client, page.headers["Location"])
+    confirm(client, token)
+
+    result = client.get(f"/listes/travaux/{token}", follow_redirects=True)
+
+    refused = (
+        "<td>3</td><td>Erreur : ligne non importée</td><td>A « Nom »</td><td>Nom manquant</td>"
+    )
+    assert f'<tr class="table-danger">{refused}' in preview.text
+    assert refused in result.text
+    assert "<td>créé</td>" in result.text
 
 
 def test_rejected_rows_download_as_xlsx_with_reason_and_no_formula(client, pilot, tmp_path):
@@ -103,8 +124,7 @@ def test_rejected_rows_download_as_xlsx_with_reason_and_no_formula(client, pilot
     )
     page = upload(client, csv)
     _, token = finished_page(client, page.headers["Location"])
-    client.post(f"/listes/travaux/{token}/confirmer", data={"csrf_token": client.csrf_token()})
-    jobs.wait(token)
+    confirm(client, token)
     batch_url = client.get(f"/listes/travaux/{token}").headers["Location"]
 
     download = client.get(f"{batch_url}/lignes-rejetees.xlsx")
@@ -127,8 +147,7 @@ def test_a_file_already_imported_is_recognised_and_confirming_changes_nothing(
     path = write_xlsx(tmp_path, "mars.xlsx", [HEADER, GOOD])
     first = upload(client, path)
     _, token = finished_page(client, first.headers["Location"])
-    client.post(f"/listes/travaux/{token}/confirmer", data={"csrf_token": client.csrf_token()})
-    jobs.wait(token)
+    confirm(client, token)
 
     second = upload(client, path, label="encore")
     page, token2 = finished_page(client, second.headers["Location"])
@@ -270,8 +289,7 @@ def test_history_lists_batches_with_label_file_and_counts(client, pilot, tmp_pat
     client.login("pilote@psad.example")
     page = upload(client, write_xlsx(tmp_path, "mars.xlsx", [HEADER, GOOD]))
     _, token = finished_page(client, page.headers["Location"])
-    client.post(f"/listes/travaux/{token}/confirmer", data={"csrf_token": client.csrf_token()})
-    jobs.wait(token)
+    confirm(client, token)
 
     history = client.get("/listes/")
 
@@ -314,8 +332,7 @@ def test_a_long_list_pages_its_youth(client, pilot, tmp_path):
     rows = [[f"Nom{i}", "Prénom", date(2008, 1, 1), None, None] for i in range(60)]
     page = upload(client, write_xlsx(tmp_path, "longue.xlsx", [HEADER, *rows]))
     _, token = finished_page(client, page.headers["Location"])
-    client.post(f"/listes/travaux/{token}/confirmer", data={"csrf_token": client.csrf_token()})
-    jobs.wait(token)
+    confirm(client, token)
     batch_url = client.get(f"/listes/travaux/{token}").headers["Location"]
 
     first = client.get(batch_url)
@@ -330,8 +347,7 @@ def test_the_rejected_rows_download_is_never_cached(client, pilot, tmp_path):
     client.login("pilote@psad.example")
     page = upload(client, write_xlsx(tmp_path, "mars.xlsx", [HEADER, GOOD, BAD]))
     _, token = finished_page(client, page.headers["Location"])
-    client.post(f"/listes/travaux/{token}/confirmer", data={"csrf_token": client.csrf_token()})
-    jobs.wait(token)
+    confirm(client, token)
     batch_url = client.get(f"/listes/travaux/{token}").headers["Location"]
 
     download = client.get(f"{batch_url}/lignes-rejetees.xlsx")

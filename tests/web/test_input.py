@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import html
 import io
 
 import pytest
-from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from psad.audit.models import AuditEvent
-from psad.auth.models import Role, User
 from psad.imports import jobs
 from psad.imports.models import ImportBatch
 from psad.youth.models import Youth
-from tests.factories import make_psad, make_user
+from tests.helpers import count, text
 
 CSV = "Nom;Prénom;Date de naissance\nLefèvre;Éloïse;14/03/2008\n".encode()
-
-
-def text(response) -> str:  # type: ignore[no-untyped-def]
-    return html.unescape(response.get_data(as_text=True))
-
-
-@pytest.fixture
-def pilot(session) -> User:
-    psad = make_psad(session, code="LILLE")
-    user = make_user(session, psad=psad, role=Role.PILOT, email="pilote@psad.example")
-    session.commit()
-    return user
 
 
 def assert_refused(response, where: str) -> None:  # type: ignore[no-untyped-def]
@@ -37,11 +22,6 @@ def assert_refused(response, where: str) -> None:  # type: ignore[no-untyped-def
     page = text(response)
     assert "La requête contient un caractère invalide (octet nul)" in page
     assert where in page
-
-
-def count(session, model) -> int:  # type: ignore[no-untyped-def]
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_nul_in_the_login_form_before_authentication(client, session, pilot):
@@ -69,7 +49,7 @@ def test_nul_in_a_form_field_stores_nothing(client, session, pilot):
     assert count(session, Youth) == 0
 
 
-def upload(client, *, label: str, filename: str):  # type: ignore[no-untyped-def]
+def upload_csv(client, *, label: str, filename: str):  # type: ignore[no-untyped-def]
     boundary, body = encode_multipart(
         {
             "csrf_token": client.csrf_token(),
@@ -97,7 +77,7 @@ def test_nul_in_an_upload_leaves_no_file_behind(
     client.sign_in(pilot)
     uploads = app.extensions["psad_settings"].resolve("uploads")
 
-    response = upload(client, label=label, filename=filename)
+    response = upload_csv(client, label=label, filename=filename)
 
     assert_refused(response, where)
     assert not uploads.exists() or not any(uploads.iterdir())
@@ -107,7 +87,7 @@ def test_nul_in_an_upload_leaves_no_file_behind(
 def test_a_clean_upload_is_still_accepted(client, pilot):
     client.sign_in(pilot)
 
-    response = upload(client, label="SIEI mars", filename="siei.csv")
+    response = upload_csv(client, label="SIEI mars", filename="siei.csv")
     jobs.wait(response.headers["Location"].rsplit("/", 1)[1])
 
     assert response.status_code == 302

@@ -3,70 +3,33 @@ and what bad input gets: a French message, a 4xx status, nothing half-saved."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from psad import clock
-from psad.auth.models import Psad, Role, User
+from psad.auth.models import Psad
 from psad.demo import load_demo
 from psad.youth.identifiers import format_phone
 from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Track, Youth
-from tests.factories import make_psad, make_structure, make_user, make_youth
+from tests.factories import make_psad, make_structure, make_youth
+from tests.helpers import count, field_error, text
 
 VALID_INE = "0494004062M"
 VALID_UAI = "0590117G"
 
 
-def sign_in(client: FlaskClient, user: User) -> None:
-    client.sign_in(user)  # type: ignore[attr-defined]
-
-
-def text(response) -> str:  # type: ignore[no-untyped-def]
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(response, field_id: str) -> str:  # type: ignore[no-untyped-def]
-    """The error shown under a form field, tied to it by aria-describedby."""
-    page = text(response)
-    assert re.search(rf'id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-erreur', page) or (
-        re.search(rf'aria-describedby="[^"]*{field_id}-erreur[^>]*id="{field_id}"', page)
-    ), f"no error tied to {field_id}"
-    match = re.search(rf'<div id="{field_id}-erreur"[^>]*>([^<]*)</div>', page)
-    assert match, f"no error under {field_id}"
-    return match.group(1)
-
-
-def count(session: Session, model: type) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model)) or 0
-
-
 def rows(page: str) -> list[str]:
     """Names in the youth list, in order."""
-    return re.findall(r'<th scope="row"><a href="/jeunes/\d+">([^<]+)</a></th>', page)
-
-
-@pytest.fixture
-def psad(session) -> Psad:
-    return make_psad(session, code="LILLE", name="PSAD de Lille")
-
-
-@pytest.fixture
-def pilot(session, psad) -> User:
-    user = make_user(session, psad=psad, role=Role.PILOT, full_name="Claire Martin")
-    session.commit()
-    return user
+    return re.findall(r'<th scope="row"><a href="/jeunes/\d+(?:\?[^"]*)?">([^<]+)</a></th>', page)
 
 
 @pytest.fixture
 def signed_in(client, pilot) -> FlaskClient:
-    sign_in(client, pilot)
+    client.sign_in(pilot)
     return client
 
 
@@ -146,12 +109,12 @@ def test_search_without_result_says_so(signed_in, eloise):
     assert "Aucun jeune ne correspond à cette recherche." in page
 
 
-def test_list_can_show_only_closed_cases(signed_in, session, psad):
+def test_the_closed_tab_shows_only_closed_cases(signed_in, session, psad):
     make_youth(session, psad, last_name="Ouvert")
     make_youth(session, psad, last_name="Ferme", case_status=CaseStatus.CLOSED)
     session.commit()
 
-    page = text(signed_in.get("/jeunes?status=closed"))
+    page = text(signed_in.get("/jeunes?onglet=clos"))
 
     assert rows(page) == ["FERME Prénom"]
 
@@ -234,8 +197,8 @@ def test_file_shows_the_history_of_the_case(signed_in, session):
     page = text(signed_in.get(response.location))
 
     history = page[page.index('id="historique"') :]
-    assert "Création d'un jeune" in history
-    assert "Ouverture d'un dossier de suivi" in history
+    assert "Dossier ouvert" in history
+    assert "Origine : Signalement" in history
     assert "Claire Martin" in history
 
 
@@ -286,7 +249,8 @@ def test_unknown_youth_answers_a_french_404(signed_in):
 # --- « Signaler un jeune » ----------------------------------------------------------------
 
 
-def refer(client: FlaskClient, **fields: object):  # type: ignore[no-untyped-def]
+def submit_signal_form(client: FlaskClient, **fields: object):  # type: ignore[no-untyped-def]
+    """Send the « Signaler un jeune » form: Éloïse Lefèvre, with ``fields`` added or changed."""
     data = {"last_name": "Lefèvre", "first_name": "Éloïse", **fields}
     return client.submit("/jeunes/signaler", data)
 
@@ -306,7 +270,7 @@ def test_signal_form_has_labelled_fields_and_one_title(signed_in):
 
 
 def test_referral_creates_the_youth_with_normalised_values(signed_in, session, psad):
-    refer(
+    submit_signal_form(
         signed_in,
         sex="female",
         birth_date="14/03/2008",
@@ -329,7 +293,7 @@ def test_referral_creates_the_youth_with_normalised_values(signed_in, session, p
 
 
 def test_referral_opens_a_case(signed_in, session, pilot):
-    refer(signed_in, reason="Absent depuis la rentrée")
+    submit_signal_form(signed_in, reason="Absent depuis la rentrée")
 
     case = session.scalars(select(Case)).one()
     assert case.status is CaseStatus.OPEN
@@ -339,7 +303,7 @@ def test_referral_opens_a_case(signed_in, session, pilot):
 
 
 def test_referral_records_the_legal_guardian(signed_in, session):
-    refer(signed_in, guardian_last_name="Lefèvre", guardian_phone="03 20 00 00 00")
+    submit_signal_form(signed_in, guardian_last_name="Lefèvre", guardian_phone="03 20 00 00 00")
 
     guardian = session.scalars(select(Guardian)).one()
     assert (guardian.last_name, guardian.phone) == ("Lefèvre", "+33320000000")
@@ -349,13 +313,13 @@ def test_referral_records_the_structure_that_signals(signed_in, session, psad):
     school = make_structure(session, psad, name="Lycée Baggio")
     session.commit()
 
-    refer(signed_in, source_structure_id=school.id)
+    submit_signal_form(signed_in, source_structure_id=school.id)
 
     assert session.scalars(select(Case.source_structure_id)).one() == school.id
 
 
 def test_referral_leads_to_the_new_file_with_a_confirmation(signed_in, session):
-    response = refer(signed_in)
+    response = submit_signal_form(signed_in)
 
     youth = session.scalars(select(Youth)).one()
     assert response.status_code == 302
@@ -366,7 +330,7 @@ def test_referral_leads_to_the_new_file_with_a_confirmation(signed_in, session):
 
 
 def test_wrong_ine_key_is_saved_with_a_warning(signed_in, session):
-    response = refer(signed_in, ine="0494004062A")
+    response = submit_signal_form(signed_in, ine="0494004062A")
 
     assert response.status_code == 302
     assert "INE 0494004062A : clé de contrôle incorrecte (attendue M)" in text(
@@ -376,7 +340,7 @@ def test_wrong_ine_key_is_saved_with_a_warning(signed_in, session):
 
 
 def test_wrong_uai_key_is_saved_with_a_warning(signed_in, session):
-    response = refer(signed_in, school_uai="0590117A")
+    response = submit_signal_form(signed_in, school_uai="0590117A")
 
     assert response.status_code == 302
     assert "UAI 0590117A : clé de contrôle incorrecte (attendue G)" in text(
@@ -411,7 +375,7 @@ INVALID_FIELDS = [
     ids=[f"{f}={v[:12]}" for f, v, m in INVALID_FIELDS if m is not None],
 )
 def test_invalid_value_gets_a_french_message_under_its_field(signed_in, field, value, message):
-    response = refer(signed_in, **{field: value})
+    response = submit_signal_form(signed_in, **{field: value})
 
     assert response.status_code == 422
     assert message in field_error(response, field)
@@ -425,7 +389,7 @@ def test_invalid_value_gets_a_french_message_under_its_field(signed_in, field, v
 def test_invalid_value_saves_nothing(signed_in, session, field, value):
     valid_elsewhere = {"ine": VALID_INE, "phone": "0612345678", "guardian_last_name": "Parent"}
 
-    refer(signed_in, **{**valid_elsewhere, field: value})
+    submit_signal_form(signed_in, **{**valid_elsewhere, field: value})
 
     assert (count(session, Youth), count(session, Case), count(session, Guardian)) == (0, 0, 0)
 
@@ -434,7 +398,7 @@ def test_invalid_value_saves_nothing(signed_in, session, field, value):
 def test_future_date_is_refused(signed_in, session, field):
     tomorrow = clock.today() + timedelta(days=1)
 
-    response = refer(signed_in, **{field: tomorrow.strftime("%d/%m/%Y")})
+    response = submit_signal_form(signed_in, **{field: tomorrow.strftime("%d/%m/%Y")})
 
     assert response.status_code == 422
     assert field_error(response, field) == "Cette date est dans le futur."
@@ -442,7 +406,7 @@ def test_future_date_is_refused(signed_in, session, field):
 
 
 def test_form_with_errors_lists_them_at_the_top(signed_in):
-    response = refer(signed_in, phone="12", email="x@")
+    response = submit_signal_form(signed_in, phone="12", email="x@")
 
     page = text(response)
     summary = page[page.index('id="erreurs"') :]
@@ -451,7 +415,7 @@ def test_form_with_errors_lists_them_at_the_top(signed_in):
 
 
 def test_form_with_errors_keeps_what_was_typed(signed_in):
-    response = refer(signed_in, phone="12", commune="Roubaix")
+    response = submit_signal_form(signed_in, phone="12", commune="Roubaix")
 
     assert 'value="Roubaix"' in text(response)
 
@@ -463,7 +427,7 @@ def test_same_ine_is_refused_with_a_link_to_the_existing_file(signed_in, session
     existing = make_youth(session, psad, ine=VALID_INE, last_name="Autre")
     session.commit()
 
-    response = refer(signed_in, ine=VALID_INE)
+    response = submit_signal_form(signed_in, ine=VALID_INE)
 
     assert response.status_code == 409
     page = text(response)
@@ -478,7 +442,7 @@ def test_same_name_and_birth_date_is_refused_unless_homonym(signed_in, session, 
     )
     session.commit()
 
-    response = refer(signed_in, birth_date="14/03/2008")
+    response = submit_signal_form(signed_in, birth_date="14/03/2008")
 
     assert response.status_code == 409
     assert "Un jeune de même nom, prénom et date de naissance existe déjà" in text(response)
@@ -492,7 +456,7 @@ def test_homonym_ticked_creates_a_second_youth(signed_in, session, psad):
     )
     session.commit()
 
-    response = refer(signed_in, birth_date="14/03/2008", allow_homonym="y")
+    response = submit_signal_form(signed_in, birth_date="14/03/2008", allow_homonym="y")
 
     assert response.status_code == 302
     assert count(session, Youth) == 2
@@ -502,7 +466,7 @@ def test_homonym_ticked_does_not_bypass_the_ine_check(signed_in, session, psad):
     make_youth(session, psad, ine=VALID_INE)
     session.commit()
 
-    response = refer(signed_in, ine=VALID_INE, allow_homonym="y")
+    response = submit_signal_form(signed_in, ine=VALID_INE, allow_homonym="y")
 
     assert response.status_code == 409
     assert count(session, Youth) == 1
@@ -517,7 +481,7 @@ def test_youth_followed_by_another_psad_is_refused_naming_that_psad(signed_in, s
     make_youth(session, amiens, ine=VALID_INE)
     session.commit()
 
-    response = refer(signed_in, ine=VALID_INE)
+    response = submit_signal_form(signed_in, ine=VALID_INE)
 
     assert response.status_code == 409
     page = text(response)
@@ -532,7 +496,7 @@ def test_same_name_in_another_psad_is_refused_naming_that_psad(signed_in, sessio
     )
     session.commit()
 
-    response = refer(signed_in, birth_date="14/03/2008")
+    response = submit_signal_form(signed_in, birth_date="14/03/2008")
 
     assert response.status_code == 409
     assert "déjà suivi par la PSAD AMIENS" in text(response)
@@ -544,7 +508,7 @@ def test_homonym_in_another_psad_can_be_signalled_once_ticked(signed_in, session
     )
     session.commit()
 
-    response = refer(signed_in, birth_date="14/03/2008", allow_homonym="y")
+    response = submit_signal_form(signed_in, birth_date="14/03/2008", allow_homonym="y")
 
     assert response.status_code == 302
     assert count(session, Youth) == 2
@@ -584,7 +548,7 @@ def test_search_of_ten_words_is_accepted(signed_in, eloise):
 def test_date_out_of_range_is_refused_naming_the_field_and_range(
     signed_in, session, field, name, value
 ):
-    response = refer(signed_in, **{field: value})
+    response = submit_signal_form(signed_in, **{field: value})
 
     assert response.status_code == 422
     assert field_error(response, field) == (
@@ -601,7 +565,7 @@ def test_signal_form_accepts_the_phone_numbers_of_the_demo(signed_in, session):
     ).one()
     shown = format_phone(youth.phone), format_phone(youth.guardians[0].phone)
 
-    response = refer(
+    response = submit_signal_form(
         signed_in, phone=shown[0], guardian_last_name="Parent", guardian_phone=shown[1]
     )
 
@@ -643,7 +607,7 @@ CYRILLIC_E = "\u0435"  # « е »
     ids=["last_name", "first_name", "guardian_last_name"],
 )
 def test_name_mixing_scripts_is_refused_under_its_field(signed_in, session, field, value, message):
-    response = refer(signed_in, **{field: value})
+    response = submit_signal_form(signed_in, **{field: value})
 
     assert response.status_code == 422
     assert field_error(response, field) == message
@@ -651,7 +615,7 @@ def test_name_mixing_scripts_is_refused_under_its_field(signed_in, session, fiel
 
 
 def test_name_in_one_other_script_is_accepted(signed_in, session):
-    response = refer(signed_in, last_name="Иванова", first_name="Анна")
+    response = submit_signal_form(signed_in, last_name="Иванова", first_name="Анна")
 
     assert response.status_code == 302
     assert session.scalars(select(Youth.last_name)).one() == "Иванова"
@@ -663,6 +627,21 @@ def test_name_with_a_cyrillic_letter_does_not_create_a_second_youth(signed_in, s
     )
     session.commit()
 
-    refer(signed_in, last_name=f"Lef{CYRILLIC_E}vre", birth_date="14/03/2008")
+    submit_signal_form(signed_in, last_name=f"Lef{CYRILLIC_E}vre", birth_date="14/03/2008")
 
     assert count(session, Youth) == 1
+
+
+def test_fields_without_errors_carry_no_empty_aria_attributes(signed_in):
+    page = text(signed_in.get("/jeunes/signaler"))
+
+    assert 'aria-describedby="None"' not in page
+    assert 'aria-invalid="None"' not in page
+    assert 'aria-describedby="reason-aide"' in page  # a field with help keeps its link
+
+
+def test_a_french_date_typed_before_another_error_is_shown_back_in_the_date_control(signed_in):
+    response = submit_signal_form(signed_in, birth_date="14/03/2008", phone="12")
+
+    assert response.status_code == 422
+    assert 'value="2008-03-14"' in text(response)

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from psad.imports.reader.csvfile import CSV_DELIMITERS, CSV_SAMPLE_CHARS, CSV_SAMPLE_ROWS, _read_csv
+from psad.imports.reader.csvfile import read_csv
 from psad.imports.reader.errors import (
-    RESAVE,
-    WHAT_TO_CHOOSE,
     CellTooLongError,
     CorruptFileError,
     EmptyFileError,
@@ -32,32 +30,14 @@ from psad.imports.reader.errors import (
     TooManyRowsError,
     UnreadableFileError,
     ZipBombError,
-    _empty,
-    _not_a_spreadsheet,
 )
-from psad.imports.reader.limits import DEFAULT_LIMITS, MEBIBYTE, ReadLimits, RowT, _megabytes
-from psad.imports.reader.ole import OLE2_MAGIC, _read_ole_workbook
+from psad.imports.reader.limits import DEFAULT_LIMITS, MEBIBYTE, ReadLimits, megabytes
+from psad.imports.reader.ole import OLE2_MAGIC, read_ole_workbook
 from psad.imports.reader.table import CellValue, RawTable, Row
-from psad.imports.reader.zipped import (
-    ODS_MIMETYPE,
-    RATIO_CHECK_FROM_BYTES,
-    ZIP_MAGICS,
-    _read_zip_workbook,
-)
+from psad.imports.reader.zipped import ZIP_MAGICS, read_zip_workbook
 
 __all__ = [
-    "CSV_DELIMITERS",
-    "CSV_SAMPLE_CHARS",
-    "CSV_SAMPLE_ROWS",
-    "DEFAULT_LIMITS",
     "MEBIBYTE",
-    "ODS_MIMETYPE",
-    "OLE2_MAGIC",
-    "OTHER_MAGICS",
-    "RATIO_CHECK_FROM_BYTES",
-    "RESAVE",
-    "WHAT_TO_CHOOSE",
-    "ZIP_MAGICS",
     "CellTooLongError",
     "CellValue",
     "CorruptFileError",
@@ -68,7 +48,6 @@ __all__ = [
     "RawTable",
     "ReadLimits",
     "Row",
-    "RowT",
     "SheetNotFoundError",
     "SheetTooLargeError",
     "TooManyColumnsError",
@@ -113,18 +92,18 @@ def read_table(
             f"Le fichier « {file_name} » n'a pas pu être ouvert : déposez-le de nouveau."
         ) from exc
     if size == 0:
-        raise _empty(file_name)
+        raise EmptyFileError.for_file(file_name)
     if size > limits.max_bytes:
         raise FileTooLargeError(
-            f"Le fichier « {file_name} » pèse {_megabytes(size, round_up=True)} Mo, au-delà de "
-            f"la limite de {_megabytes(limits.max_bytes)} Mo : découpez la liste en plusieurs "
+            f"Le fichier « {file_name} » pèse {megabytes(size, round_up=True)} Mo, au-delà de "
+            f"la limite de {megabytes(limits.max_bytes)} Mo : découpez la liste en plusieurs "
             "fichiers ou retirez les colonnes inutiles, puis réessayez."
         )
     if head.startswith(ZIP_MAGICS):
-        return _read_zip_workbook(path, file_name=file_name, limits=limits, sheet_name=sheet_name)
+        return read_zip_workbook(path, file_name=file_name, limits=limits, sheet_name=sheet_name)
     if head == OLE2_MAGIC:
-        return _read_ole_workbook(path, file_name=file_name, limits=limits, sheet_name=sheet_name)
+        return read_ole_workbook(path, file_name=file_name, limits=limits, sheet_name=sheet_name)
     for magic, kind in OTHER_MAGICS:
         if head.startswith(magic):
-            raise _not_a_spreadsheet(file_name, kind)
-    return _read_csv(path, file_name=file_name, limits=limits)
+            raise NotASpreadsheetError.for_file(file_name, kind)
+    return read_csv(path, file_name=file_name, limits=limits)

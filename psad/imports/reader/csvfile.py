@@ -8,23 +8,23 @@ import itertools
 import re
 from pathlib import Path
 
+from psad.imports.collector import collector_paused
 from psad.imports.reader.errors import (
     RESAVE,
     CellTooLongError,
+    CorruptFileError,
+    EmptyFileError,
     NotASpreadsheetError,
-    _corrupt,
-    _empty,
-    _not_a_spreadsheet,
 )
-from psad.imports.reader.limits import ReadLimits, _check_width, _limited, _thousands
-from psad.imports.reader.table import RawTable, _collector_paused, _filled_rows
+from psad.imports.reader.limits import ReadLimits, thousands
+from psad.imports.reader.table import RawTable, filled_rows
 
 CSV_DELIMITERS = (";", "\t", ",")
 CSV_SAMPLE_CHARS = 64 * 1024
 CSV_SAMPLE_ROWS = 50
 
 
-def _read_csv(path: Path, *, file_name: str, limits: ReadLimits) -> RawTable:
+def read_csv(path: Path, *, file_name: str, limits: ReadLimits) -> RawTable:
     text = _decode_text(path.read_bytes(), file_name=file_name)
     start = text[:4096].lstrip().lower()
     if start.startswith("<") and ("<html" in start or "<table" in start):
@@ -38,20 +38,18 @@ def _read_csv(path: Path, *, file_name: str, limits: ReadLimits) -> RawTable:
         )
     delimiter, text = _delimiter(text)
     try:
-        records = _limited(
-            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
-            file_name=file_name,
-            limits=limits,
+        records = limits.counted(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), file_name=file_name
         )
-        with _collector_paused():
-            rows = _filled_rows(_unwrap_excel_text(record) for record in records)
+        with collector_paused():
+            rows = filled_rows(_unwrap_excel_text(record) for record in records)
     except csv.Error as exc:
         if str(exc).startswith("field larger than field limit"):
             raise _cell_too_long(text, delimiter, file_name=file_name) from exc
-        raise _corrupt(file_name) from exc
-    _check_width(rows, file_name=file_name, limits=limits)
+        raise CorruptFileError.for_file(file_name) from exc
+    limits.check_width(rows, file_name=file_name)
     if not rows:
-        raise _empty(file_name)
+        raise EmptyFileError.for_file(file_name)
     return RawTable(file_name=file_name, format="csv", sheet_name=None, rows=rows)
 
 
@@ -61,9 +59,9 @@ def _decode_text(data: bytes, *, file_name: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise _not_a_spreadsheet(file_name, None) from exc
+            raise NotASpreadsheetError.for_file(file_name, None) from exc
     if b"\x00" in data[:8192]:
-        raise _not_a_spreadsheet(file_name, None)
+        raise NotASpreadsheetError.for_file(file_name, None)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -71,7 +69,7 @@ def _decode_text(data: bytes, *, file_name: str) -> str:
     sample = text[:8192]
     controls = sum(1 for char in sample if char < " " and char not in "\t\r\n\f")
     if controls * 100 > len(sample):
-        raise _not_a_spreadsheet(file_name, None)
+        raise NotASpreadsheetError.for_file(file_name, None)
     return text
 
 
@@ -135,7 +133,7 @@ def _cell_too_long(text: str, delimiter: str, *, file_name: str) -> CellTooLongE
     where = f"ligne {records + 1}" + (f", colonne {_column_letter(column)}" if column else "")
     return CellTooLongError(
         f"Le fichier « {file_name} » contient une cellule trop longue, {where} : plus de "
-        f'{_thousands(limit)} caractères (un guillemet " resté ouvert y fait entrer toute la '
+        f'{thousands(limit)} caractères (un guillemet " resté ouvert y fait entrer toute la '
         "suite du fichier). Corrigez cette cellule puis réessayez."
     )
 

@@ -18,17 +18,47 @@ class UnreadableFileError(DomainError):
 class NotASpreadsheetError(UnreadableFileError):
     """A PDF, an image, a Word document or anything else that is not a table."""
 
+    @classmethod
+    def for_file(cls, file_name: str, kind: str | None = None) -> NotASpreadsheetError:
+        """``kind``: what the file is instead (« un document PDF »), when it is known."""
+        what = f" (c'est {kind})" if kind else ""
+        return cls(
+            f"Le fichier « {file_name} » n'est pas un tableur lisible{what} : {WHAT_TO_CHOOSE}."
+        )
+
 
 class CorruptFileError(UnreadableFileError):
     """A spreadsheet that is damaged or was cut short (an interrupted download)."""
+
+    @classmethod
+    def for_file(cls, file_name: str) -> CorruptFileError:
+        return cls(
+            f"Le fichier « {file_name} » est endommagé ou incomplet (téléchargement "
+            "interrompu ?) : téléchargez-le ou exportez-le de nouveau, vérifiez qu'il s'ouvre "
+            "dans votre tableur, puis réessayez."
+        )
 
 
 class PasswordProtectedError(UnreadableFileError):
     """A workbook encrypted with a password."""
 
+    @classmethod
+    def for_file(cls, file_name: str) -> PasswordProtectedError:
+        return cls(
+            f"Le fichier « {file_name} » est protégé par un mot de passe : enregistrez-le sans "
+            "mot de passe puis réessayez."
+        )
+
 
 class EmptyFileError(UnreadableFileError):
     """A file of zero bytes, or whose sheets hold no filled row."""
+
+    @classmethod
+    def for_file(cls, file_name: str) -> EmptyFileError:
+        return cls(
+            f"Le fichier « {file_name} » ne contient aucune ligne remplie : vérifiez que vous "
+            "avez choisi le bon fichier."
+        )
 
 
 class FileTooLargeError(UnreadableFileError):
@@ -57,32 +87,3 @@ class CellTooLongError(UnreadableFileError):
 
 class SheetNotFoundError(UnreadableFileError):
     """The sheet asked for by name is not in the workbook."""
-
-
-def _not_a_spreadsheet(file_name: str, kind: str | None) -> NotASpreadsheetError:
-    what = f" (c'est {kind})" if kind else ""
-    return NotASpreadsheetError(
-        f"Le fichier « {file_name} » n'est pas un tableur lisible{what} : {WHAT_TO_CHOOSE}."
-    )
-
-
-def _corrupt(file_name: str) -> CorruptFileError:
-    return CorruptFileError(
-        f"Le fichier « {file_name} » est endommagé ou incomplet (téléchargement interrompu ?) : "
-        "téléchargez-le ou exportez-le de nouveau, vérifiez qu'il s'ouvre dans votre tableur, "
-        "puis réessayez."
-    )
-
-
-def _password_protected(file_name: str) -> PasswordProtectedError:
-    return PasswordProtectedError(
-        f"Le fichier « {file_name} » est protégé par un mot de passe : enregistrez-le sans "
-        "mot de passe puis réessayez."
-    )
-
-
-def _empty(file_name: str) -> EmptyFileError:
-    return EmptyFileError(
-        f"Le fichier « {file_name} » ne contient aucune ligne remplie : vérifiez que vous "
-        "avez choisi le bon fichier."
-    )

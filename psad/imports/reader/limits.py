@@ -28,61 +28,57 @@ class ReadLimits:
     # offers a choice of field for each column, so its size grows with this limit.
     max_columns: int = 256
 
+    def counted(self, rows: Iterable[RowT], *, file_name: str) -> Iterator[RowT]:
+        """``rows`` as they come, refused as soon as there are more than ``max_rows``."""
+        for count, row in enumerate(rows, 1):
+            self.check_rows(count, file_name=file_name)
+            yield row
+
+    def check_extent(self, rows: int, columns: int, *, file_name: str) -> None:
+        """Refuse a sheet that spreads over more lines, or more cells, than the limits allow."""
+        self.check_rows(rows, file_name=file_name)
+        if rows * columns > self.max_cells:
+            raise SheetTooLargeError(
+                f"Une feuille de « {file_name} » s'étend sur {thousands(rows)} lignes et "
+                f"{thousands(columns)} colonnes, bien au-delà d'une vraie liste (une valeur "
+                "oubliée loin du tableau ?) : supprimez les lignes et colonnes inutilisées ou "
+                "copiez le tableau seul dans un nouveau classeur, puis réessayez."
+            )
+
+    def check_rows(self, count: int, *, file_name: str) -> None:
+        if count > self.max_rows:
+            raise TooManyRowsError(
+                f"Le fichier « {file_name} » compte plus de {thousands(self.max_rows)} lignes, "
+                "la limite acceptée : découpez la liste en plusieurs fichiers puis réessayez."
+            )
+
+    def check_columns(self, count: int, *, file_name: str) -> None:
+        if count > self.max_columns:
+            raise TooManyColumnsError(
+                f"Le fichier « {file_name} » compte {thousands(count)} colonnes, au-delà de la "
+                f"limite de {thousands(self.max_columns)} : gardez les colonnes utiles (une "
+                "valeur oubliée loin à droite du tableau ?) ou copiez le tableau seul dans un "
+                "nouveau classeur, puis réessayez."
+            )
+
+    def check_width(self, rows: list[Row], *, file_name: str) -> None:
+        """Refuse a table whose widest row (trailing empty cells trimmed) passes the limit.
+
+        One pass over the rows once they are built, none over their cells.
+        """
+        widest = max((len(cells) for _, cells in rows), default=0)
+        self.check_columns(widest, file_name=file_name)
+
 
 DEFAULT_LIMITS = ReadLimits()
 
 
-def _limited(rows: Iterable[RowT], *, file_name: str, limits: ReadLimits) -> Iterator[RowT]:
-    for count, row in enumerate(rows, 1):
-        _check_row_count(count, file_name=file_name, limits=limits)
-        yield row
-
-
-def _check_extent(rows: int, columns: int, *, file_name: str, limits: ReadLimits) -> None:
-    """Refuse a sheet that spreads over more lines, or more cells, than the limits allow."""
-    _check_row_count(rows, file_name=file_name, limits=limits)
-    if rows * columns > limits.max_cells:
-        raise SheetTooLargeError(
-            f"Une feuille de « {file_name} » s'étend sur {_thousands(rows)} lignes et "
-            f"{_thousands(columns)} colonnes, bien au-delà d'une vraie liste (une valeur "
-            "oubliée loin du tableau ?) : supprimez les lignes et colonnes inutilisées ou "
-            "copiez le tableau seul dans un nouveau classeur, puis réessayez."
-        )
-
-
-def _check_row_count(count: int, *, file_name: str, limits: ReadLimits) -> None:
-    if count > limits.max_rows:
-        raise TooManyRowsError(
-            f"Le fichier « {file_name} » compte plus de {_thousands(limits.max_rows)} lignes, "
-            "la limite acceptée : découpez la liste en plusieurs fichiers puis réessayez."
-        )
-
-
-def _check_column_count(count: int, *, file_name: str, limits: ReadLimits) -> None:
-    if count > limits.max_columns:
-        raise TooManyColumnsError(
-            f"Le fichier « {file_name} » compte {_thousands(count)} colonnes, au-delà de la "
-            f"limite de {_thousands(limits.max_columns)} : gardez les colonnes utiles (une "
-            "valeur oubliée loin à droite du tableau ?) ou copiez le tableau seul dans un "
-            "nouveau classeur, puis réessayez."
-        )
-
-
-def _check_width(rows: list[Row], *, file_name: str, limits: ReadLimits) -> None:
-    """Refuse a table whose widest row (trailing empty cells trimmed) passes the limit.
-
-    One pass over the rows once they are built, none over their cells.
-    """
-    widest = max((len(cells) for _, cells in rows), default=0)
-    _check_column_count(widest, file_name=file_name, limits=limits)
-
-
-def _megabytes(size: int, *, round_up: bool = False) -> str:
+def megabytes(size: int, *, round_up: bool = False) -> str:
     """Size in Mo with one decimal; round up to show that a file just past a limit is."""
     tenths = math.ceil(size * 10 / MEBIBYTE) if round_up else round(size * 10 / MEBIBYTE)
     whole, tenth = divmod(tenths, 10)
     return f"{whole},{tenth}" if tenth else str(whole)
 
 
-def _thousands(number: int) -> str:
+def thousands(number: int) -> str:
     return f"{number:,}".replace(",", "\N{NO-BREAK SPACE}")

@@ -9,29 +9,33 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from psad.imports.reader.errors import _corrupt, _not_a_spreadsheet, _password_protected
-from psad.imports.reader.limits import ReadLimits, _check_extent
-from psad.imports.reader.sheets import _read_with_calamine
+from psad.imports.reader.errors import (
+    CorruptFileError,
+    NotASpreadsheetError,
+    PasswordProtectedError,
+)
+from psad.imports.reader.limits import ReadLimits
+from psad.imports.reader.sheets import read_with_calamine
 from psad.imports.reader.table import RawTable
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _read_ole_workbook(
+def read_ole_workbook(
     path: Path, *, file_name: str, limits: ReadLimits, sheet_name: str | None
 ) -> RawTable:
     try:
         streams = _ole_streams(path.read_bytes(), wanted={"Workbook", "Book"})
     except (struct.error, ValueError, IndexError) as exc:
-        raise _corrupt(file_name) from exc
+        raise CorruptFileError.for_file(file_name) from exc
     if {"EncryptedPackage", "EncryptionInfo"} & streams.keys():
-        raise _password_protected(file_name)
+        raise PasswordProtectedError.for_file(file_name)
     workbook = streams.get("Workbook") or streams.get("Book")
     if workbook is None:
         kind = "un document Word" if "WordDocument" in streams else None
-        raise _not_a_spreadsheet(file_name, kind)
+        raise NotASpreadsheetError.for_file(file_name, kind)
     _check_xls_dimensions(workbook, file_name=file_name, limits=limits)
-    return _read_with_calamine(
+    return read_with_calamine(
         path, file_name=file_name, fmt="xls", limits=limits, sheet_name=sheet_name
     )
 
@@ -45,41 +49,9 @@ def _ole_streams(data: bytes, *, wanted: set[str]) -> dict[str, bytes]:
      first_difat, difat_count) = struct.unpack_from("<HHHIIIIIIIIII", data, 30)  # fmt: skip
     if not 7 <= sector_shift <= 16 or not 2 <= mini_shift < sector_shift:
         raise ValueError("bad sector sizes")
-    size = 1 << sector_shift
-    count = len(data) // size - 1
-    per_sector = size // 4
-
-    def sector(number: int) -> bytes:
-        if not 0 <= number < count:
-            raise ValueError("sector outside the file")
-        return data[(number + 1) * size : (number + 2) * size]
-
-    def chain(start: int, table: list[int]) -> list[int]:
-        numbers: list[int] = []
-        while start < 0xFFFFFFFA:  # the end-of-chain and free markers are above
-            if start >= len(table) or len(numbers) >= len(table):  # outside, or a loop
-                raise ValueError("broken chain")
-            numbers.append(start)
-            start = table[start]
-        return numbers
-
-    fat_sectors = list(struct.unpack_from("<109I", data, 76))
-    for _ in range(min(difat_count, count)):
-        difat = struct.unpack(f"<{per_sector}I", sector(first_difat))
-        fat_sectors.extend(difat[:-1])
-        first_difat = difat[-1]
-    fat: list[int] = []
-    for number in fat_sectors[:fat_count]:
-        fat.extend(struct.unpack(f"<{per_sector}I", sector(number)))
-
-    directory = b"".join(sector(number) for number in chain(first_dir, fat))
-    entries: list[tuple[str, int, int]] = []
-    for offset in range(0, len(directory) - 127, 128):
-        (name_length,) = struct.unpack_from("<H", directory, offset + 64)
-        start, length = struct.unpack_from("<IQ", directory, offset + 116)
-        if 2 <= name_length <= 64:
-            name = directory[offset : offset + name_length - 2].decode("utf-16-le", "replace")
-            entries.append((name, start, length & 0xFFFFFFFF if size == 512 else length))
+    sectors = _Sectors(data, sector_shift)
+    fat = sectors.table(sectors.fat_numbers(first_difat, difat_count)[:fat_count])
+    entries = _directory(sectors.read(first_dir, fat), sector_size=sectors.size)
     streams = {name: b"" for name, _, _ in entries}
     if not entries or not wanted & streams.keys():
         return streams
@@ -89,21 +61,78 @@ def _ole_streams(data: bytes, *, wanted: set[str]) -> dict[str, bytes]:
         if name not in wanted:
             continue
         if length >= cutoff:
-            content = b"".join(sector(number) for number in chain(start, fat))
+            content = sectors.read(start, fat)
         else:
             if not mini_stream:
                 _, root_start, _ = entries[0]
-                mini_stream = b"".join(sector(number) for number in chain(root_start, fat))
-                for number in chain(first_minifat, fat):
-                    minifat.extend(struct.unpack(f"<{per_sector}I", sector(number)))
-            mini = 1 << mini_shift
+                mini_stream = sectors.read(root_start, fat)
+                minifat.extend(sectors.table(_chain(first_minifat, fat)))
+            size = 1 << mini_shift
             content = b"".join(
-                mini_stream[number * mini : (number + 1) * mini] for number in chain(start, minifat)
+                mini_stream[number * size : (number + 1) * size]
+                for number in _chain(start, minifat)
             )
         if len(content) < length:
             raise ValueError("stream shorter than declared")
         streams[name] = content[:length]
     return streams
+
+
+class _Sectors:
+    """The sectors of a compound file, and the tables and streams made of them."""
+
+    def __init__(self, data: bytes, sector_shift: int) -> None:
+        self.data = data
+        self.size = 1 << sector_shift
+        self.count = len(data) // self.size - 1
+        self.per_sector = self.size // 4
+
+    def sector(self, number: int) -> bytes:
+        if not 0 <= number < self.count:
+            raise ValueError("sector outside the file")
+        return self.data[(number + 1) * self.size : (number + 2) * self.size]
+
+    def read(self, start: int, table: list[int]) -> bytes:
+        """The content of the chain of sectors from ``start`` through ``table``."""
+        return b"".join(self.sector(number) for number in _chain(start, table))
+
+    def table(self, numbers: list[int]) -> list[int]:
+        """The sector numbers held by the sectors ``numbers`` (the FAT, the mini FAT)."""
+        entries: list[int] = []
+        for number in numbers:
+            entries.extend(struct.unpack(f"<{self.per_sector}I", self.sector(number)))
+        return entries
+
+    def fat_numbers(self, first_difat: int, difat_count: int) -> list[int]:
+        """The sectors of the FAT: 109 in the header, the others in the DIFAT chain."""
+        numbers = list(struct.unpack_from("<109I", self.data, 76))
+        for _ in range(min(difat_count, self.count)):
+            difat = struct.unpack(f"<{self.per_sector}I", self.sector(first_difat))
+            numbers.extend(difat[:-1])
+            first_difat = difat[-1]
+        return numbers
+
+
+def _chain(start: int, table: list[int]) -> list[int]:
+    numbers: list[int] = []
+    while start < 0xFFFFFFFA:  # the end-of-chain and free markers are above
+        if start >= len(table) or len(numbers) >= len(table):  # outside, or a loop
+            raise ValueError("broken chain")
+        numbers.append(start)
+        start = table[start]
+    return numbers
+
+
+def _directory(directory: bytes, *, sector_size: int) -> list[tuple[str, int, int]]:
+    """Each entry of the directory: its name, first sector and length."""
+    entries: list[tuple[str, int, int]] = []
+    for offset in range(0, len(directory) - 127, 128):
+        (name_length,) = struct.unpack_from("<H", directory, offset + 64)
+        start, length = struct.unpack_from("<IQ", directory, offset + 116)
+        if 2 <= name_length <= 64:
+            name = directory[offset : offset + name_length - 2].decode("utf-16-le", "replace")
+            entries.append((name, start, length & 0xFFFFFFFF if sector_size == 512 else length))
+    return entries
 
 
 def _check_xls_dimensions(workbook: bytes, *, file_name: str, limits: ReadLimits) -> None:
@@ -120,6 +149,6 @@ def _check_xls_dimensions(workbook: bytes, *, file_name: str, limits: ReadLimits
                 layout, workbook, body
             )
             if first_row > end_row or first_column > end_column:
-                raise _corrupt(file_name)
-            _check_extent(end_row, end_column, file_name=file_name, limits=limits)
+                raise CorruptFileError.for_file(file_name)
+            limits.check_extent(end_row, end_column, file_name=file_name)
         position = body + length

@@ -7,24 +7,19 @@ from pathlib import Path
 
 import python_calamine
 
+from psad.imports.collector import collector_paused
 from psad.imports.reader.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    PasswordProtectedError,
     SheetNotFoundError,
     UnreadableFileError,
-    _corrupt,
-    _empty,
-    _password_protected,
 )
-from psad.imports.reader.limits import (
-    ReadLimits,
-    _check_column_count,
-    _check_row_count,
-    _check_width,
-    _limited,
-)
-from psad.imports.reader.table import RawTable, _collector_paused, _consumed, _filled_rows
+from psad.imports.reader.limits import ReadLimits
+from psad.imports.reader.table import RawTable, consumed, filled_rows
 
 
-def _read_with_calamine(
+def read_with_calamine(
     path: Path, *, file_name: str, fmt: str, limits: ReadLimits, sheet_name: str | None
 ) -> RawTable:
     try:
@@ -47,28 +42,28 @@ def _read_with_calamine(
                 if end is None:
                     continue
                 # The extent of the cells holding a value (formatted empty cells do not count).
-                _check_row_count(end[0] + 1, file_name=file_name, limits=limits)
-                _check_column_count(end[1] + 1, file_name=file_name, limits=limits)
-                with _collector_paused():
+                limits.check_rows(end[0] + 1, file_name=file_name)
+                limits.check_columns(end[1] + 1, file_name=file_name)
+                with collector_paused():
                     cells = sheet.to_python(skip_empty_area=False)
                     del sheet  # frees calamine's copy of the sheet before ours is built
-                    rows = _filled_rows(_consumed(cells))
+                    rows = filled_rows(consumed(cells))
                 if rows:
                     return RawTable(file_name=file_name, format=fmt, sheet_name=name, rows=rows)
     except UnreadableFileError:
         raise
     except python_calamine.PasswordError as exc:
-        raise _password_protected(file_name) from exc
+        raise PasswordProtectedError.for_file(file_name) from exc
     except BaseException as exc:
         # A damaged file can make calamine's Rust code panic, which surfaces as a
         # BaseException subclass; anything else that is not an Exception is re-raised.
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise
-        raise _corrupt(file_name) from exc
-    raise _empty(file_name)
+        raise CorruptFileError.for_file(file_name) from exc
+    raise EmptyFileError.for_file(file_name)
 
 
-def _read_with_openpyxl(
+def read_with_openpyxl(
     path: Path, *, file_name: str, limits: ReadLimits, sheet_name: str | None
 ) -> RawTable:
     import openpyxl  # imported here: only needed for the rare files calamine cannot read
@@ -85,14 +80,10 @@ def _read_with_openpyxl(
                 for index, name in order:
                     sheet = workbook.worksheets[index]
                     sheet.reset_dimensions()  # the declared dimension may be wrong: ignore it
-                    values = _limited(
-                        sheet.iter_rows(values_only=True),
-                        file_name=file_name,
-                        limits=limits,
-                    )
-                    with _collector_paused():
-                        rows = _filled_rows(values)
-                    _check_width(rows, file_name=file_name, limits=limits)
+                    values = limits.counted(sheet.iter_rows(values_only=True), file_name=file_name)
+                    with collector_paused():
+                        rows = filled_rows(values)
+                    limits.check_width(rows, file_name=file_name)
                     if rows:
                         return RawTable(
                             file_name=file_name, format="xlsx", sheet_name=name, rows=rows
@@ -102,8 +93,8 @@ def _read_with_openpyxl(
     except UnreadableFileError:
         raise
     except Exception as exc:
-        raise _corrupt(file_name) from exc
-    raise _empty(file_name)
+        raise CorruptFileError.for_file(file_name) from exc
+    raise EmptyFileError.for_file(file_name)
 
 
 def _only_sheet(

@@ -18,13 +18,11 @@ from psad.imports.reader.errors import (
     RESAVE,
     CorruptFileError,
     NotASpreadsheetError,
+    PasswordProtectedError,
     ZipBombError,
-    _corrupt,
-    _not_a_spreadsheet,
-    _password_protected,
 )
-from psad.imports.reader.limits import MEBIBYTE, ReadLimits, _check_extent, _megabytes
-from psad.imports.reader.sheets import _read_with_calamine, _read_with_openpyxl
+from psad.imports.reader.limits import MEBIBYTE, ReadLimits, megabytes
+from psad.imports.reader.sheets import read_with_calamine, read_with_openpyxl
 from psad.imports.reader.table import RawTable
 
 # Members smaller than this are not checked for their compression ratio: tiny XML parts
@@ -41,7 +39,7 @@ _CELL_REFERENCE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
 _UNIQUE_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="(\d+)"')
 
 
-def _read_zip_workbook(
+def read_zip_workbook(
     path: Path, *, file_name: str, limits: ReadLimits, sheet_name: str | None
 ) -> RawTable:
     try:
@@ -50,7 +48,7 @@ def _read_zip_workbook(
             names = {member.filename for member in members}
             kind = _zip_kind(archive, names)
             if kind is None:
-                raise _not_a_spreadsheet(file_name, _zip_document_kind(names))
+                raise NotASpreadsheetError.for_file(file_name, _zip_document_kind(names))
             if kind == "xlsb":
                 raise NotASpreadsheetError(
                     f"Le fichier « {file_name} » est au format Excel binaire (.xlsb), qui n'est "
@@ -58,9 +56,9 @@ def _read_zip_workbook(
                 )
             _check_declared_sizes(members, file_name=file_name, limits=limits)
             if kind == "ods" and _ods_is_encrypted(archive, names):
-                raise _password_protected(file_name)
+                raise PasswordProtectedError.for_file(file_name)
             if kind == "ods" and not _is_well_formed_xml(archive, "content.xml"):
-                raise _corrupt(file_name)
+                raise CorruptFileError.for_file(file_name)
             if kind == "xlsx":
                 _check_xlsx_parts(archive, members, file_name=file_name, limits=limits)
     except (
@@ -71,16 +69,16 @@ def _read_zip_workbook(
         ValueError,
         NotImplementedError,
     ) as exc:
-        raise _corrupt(file_name) from exc
+        raise CorruptFileError.for_file(file_name) from exc
     try:
-        return _read_with_calamine(
+        return read_with_calamine(
             path, file_name=file_name, fmt=kind, limits=limits, sheet_name=sheet_name
         )
     except CorruptFileError:
         if kind != "xlsx":
             raise
     # Some generators write sheets that calamine refuses and openpyxl reads.
-    return _read_with_openpyxl(path, file_name=file_name, limits=limits, sheet_name=sheet_name)
+    return read_with_openpyxl(path, file_name=file_name, limits=limits, sheet_name=sheet_name)
 
 
 def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str | None:
@@ -118,7 +116,7 @@ def _check_declared_sizes(
     if total > limits.max_uncompressed_bytes or too_dense:
         raise ZipBombError(
             f"Le fichier « {file_name} » annonce un contenu décompressé de "
-            f"{_megabytes(total)} Mo, bien plus qu'une vraie liste : il est endommagé ou "
+            f"{megabytes(total)} Mo, bien plus qu'une vraie liste : il est endommagé ou "
             "malveillant et n'a pas été lu. Demandez un nouvel export de la liste à sa source."
         )
 
@@ -173,7 +171,7 @@ def _check_xlsx_parts(
             with archive.open(member) as stream:
                 declared = _UNIQUE_COUNT.search(stream.read(4096))
             if declared and int(declared.group(1)) > member.file_size // 8 + 16:
-                raise _corrupt(file_name)
+                raise CorruptFileError.for_file(file_name)
         elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
             with archive.open(member) as stream:
                 head = stream.read(64 * 1024)
@@ -183,7 +181,7 @@ def _check_xlsx_parts(
                     columns = _column_number(dimension.group(3) or dimension.group(1))
                 else:
                     rows, columns = _scanned_extent(head, stream)
-            _check_extent(rows, columns, file_name=file_name, limits=limits)
+            limits.check_extent(rows, columns, file_name=file_name)
 
 
 def _scanned_extent(head: bytes, stream: IO[bytes]) -> tuple[int, int]:
