@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from psad.audit.services import Actor
 from psad.auth import services as auth
 from psad.auth.login import LoginPolicy
-from psad.auth.models import Psad, Role, Structure, StructureKind
+from psad.auth.models import Psad, Role, Structure, StructureKind, User
 from psad.demo_followup import add_follow_up
 from psad.reference.services import ensure_seeded
 from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Track, Youth
@@ -139,7 +139,17 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
         territory="Communes fictives",
         actor=ACTOR,
     )
-    structures = {
+    structures = _structures(session, psad)
+    counsellors = _users(session, psad, structures)
+    _add_youth(session, psad, structures[StructureKind.SCHOOL], today, youth_count)
+    session.flush()
+    add_follow_up(session, psad=psad, counsellors=counsellors, today=today)
+    session.flush()
+    return True
+
+
+def _structures(session: Session, psad: Psad) -> dict[StructureKind, Structure]:
+    return {
         kind: auth.create_structure(
             session,
             psad=psad,
@@ -157,6 +167,10 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
             (StructureKind.MLDS, "MLDS de Démo-ville", None),
         ]
     }
+
+
+def _users(session: Session, psad: Psad, structures: dict[StructureKind, Structure]) -> list[User]:
+    """One user per role; returns those who follow youth (pilote, co-pilote, partenaire)."""
     roles = [
         (Role.PILOT, StructureKind.CIO),
         (Role.COPILOT, StructureKind.LOCAL_MISSION),
@@ -165,7 +179,7 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
         (None, None),
     ]
     policy = LoginPolicy()
-    counsellors = []
+    counsellors: list[User] = []
     for (email, password, label), (role, kind) in zip(DEMO_USERS, roles, strict=True):
         user = auth.create_user(
             session,
@@ -187,11 +201,7 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
                 structure=structures[kind] if kind else None,
                 actor=ACTOR,
             )
-    _add_youth(session, psad, structures[StructureKind.SCHOOL], today, youth_count)
-    session.flush()
-    add_follow_up(session, psad=psad, counsellors=counsellors, today=today)
-    session.flush()
-    return True
+    return counsellors
 
 
 def _add_youth(session: Session, psad: Psad, school: Structure, today: date, count: int) -> None:

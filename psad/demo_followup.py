@@ -123,30 +123,34 @@ def _reached(session, case, refs, by, today, start, rng, index):
             actor=ACTOR,
         )
     if index % 6 == 2 and case.youth.birth_date:
-        requested = min(today, now.date() + timedelta(days=2))
-        request = services.record_darfi_request(
+        _darfi(session, case, by, today, now, index)
+
+
+def _darfi(session, case, by, today, now, index):
+    requested = min(today, now.date() + timedelta(days=2))
+    request = services.record_darfi_request(
+        session,
+        case=case,
+        requested_on=requested,
+        source=DarfiSource.YOUTH,
+        diploma=Diploma.NONE,
+        wish="Retour en lycée professionnel (démo)",
+        by=by,
+        today=today,
+        actor=ACTOR,
+    )
+    if index % 12 == 2 and requested + timedelta(days=9) <= today:
+        services.record_darfi_interview(
             session,
             case=case,
-            requested_on=requested,
-            source=DarfiSource.YOUTH,
-            diploma=Diploma.NONE,
-            wish="Retour en lycée professionnel (démo)",
+            request=request,
+            held_on=requested + timedelta(days=9),
+            outcome="Orientation vers un lycée professionnel (démo)",
             by=by,
             today=today,
+            now=now,
             actor=ACTOR,
         )
-        if index % 12 == 2 and requested + timedelta(days=9) <= today:
-            services.record_darfi_interview(
-                session,
-                case=case,
-                request=request,
-                held_on=requested + timedelta(days=9),
-                outcome="Orientation vers un lycée professionnel (démo)",
-                by=by,
-                today=today,
-                now=now,
-                actor=ACTOR,
-            )
 
 
 def _closed(session, case, refs, by, today, start, rng):

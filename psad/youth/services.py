@@ -136,6 +136,21 @@ def _refuse_known(session: Session, psad: Psad, data: Referral, key: str | None)
         )
 
 
+class ReferralRaceError(DomainError):
+    """Another transaction saved the same youth meanwhile. The caller rolls back its own
+    transaction, then ``explain_race`` says who has the youth."""
+
+    status_code = 409
+
+
+def explain_race(session: Session, *, psad: Psad, data: Referral) -> None:
+    """After a raced referral was rolled back: raise what a fresh check finds (a duplicate in
+    this PSAD, or the youth followed by another PSAD)."""
+    youth_data = data.youth
+    key = identity_key(youth_data.last_name, youth_data.first_name, youth_data.birth_date)
+    _refuse_known(session, psad, data, key)
+
+
 def refer_youth(
     session: Session, *, psad: Psad, data: Referral, by: User, on: date, actor: audit.Actor
 ) -> Case:
@@ -161,12 +176,10 @@ def refer_youth(
     session.add(case)  # and the youth with it
     try:
         session.flush()
-    except IntegrityError:  # the same INE saved meanwhile (an import, another user)
-        # Nothing else of the transaction is worth keeping: it only read so far. (No savepoint:
-        # on SQLite, releasing one that opened the transaction would commit the youth alone.)
-        session.rollback()
-        _refuse_known(session, psad, data, key)
-        raise
+    except IntegrityError as error:  # the same INE saved meanwhile (an import, another user)
+        raise ReferralRaceError(
+            "Ce jeune vient d'être enregistré par ailleurs : le signalement n'a pas été fait."
+        ) from error
     audit.record(session, actor, AuditAction.YOUTH_CREATED, object_type="youth", object_id=youth.id)
     audit.record(
         session,

@@ -20,7 +20,7 @@ from psad.web.session import current_actor, current_membership, current_viewer
 from psad.web.urls import RECORD_ID, requested_page
 from psad.youth import services
 from psad.youth.forms import ReferralForm, SearchForm
-from psad.youth.models import Youth
+from psad.youth.models import Case, Youth
 
 bp = Blueprint("youth", __name__)
 PARTNER_DUPLICATE = (
@@ -101,14 +101,7 @@ def refer() -> Response | tuple[str, int]:
         return _referral_page(form, 422 if form.is_submitted() else 200)
     youth_data, warnings = form.youth_data()
     try:
-        case = services.refer_youth(
-            db.session(),
-            psad=membership.psad,
-            data=_referral(form, youth_data, membership, structures),
-            by=current_user,
-            on=clock.today(),
-            actor=current_actor(),
-        )
+        case = _refer(membership, _referral(form, youth_data, membership, structures))
     except (services.DuplicateYouthError, services.YouthOutOfScopeError) as error:
         db.session.rollback()
         if membership.role is Role.PARTNER:  # need-to-know: no name, no PSAD, no link
@@ -120,6 +113,24 @@ def refer() -> Response | tuple[str, int]:
         flash(warning, "warning")
     flash("Jeune signalé : son dossier de suivi est ouvert.", "success")
     return redirect(url_for("youth.detail", youth_id=case.youth_id))
+
+
+def _refer(membership: Membership, data: services.Referral) -> Case:
+    """Refer the youth; when another transaction saved them meanwhile, roll this one back
+    (the view owns it) and say who has them now."""
+    try:
+        return services.refer_youth(
+            db.session(),
+            psad=membership.psad,
+            data=data,
+            by=current_user,
+            on=clock.today(),
+            actor=current_actor(),
+        )
+    except services.ReferralRaceError:
+        db.session.rollback()
+        services.explain_race(db.session(), psad=membership.psad, data=data)
+        raise
 
 
 def _referral_form(membership: Membership) -> tuple[ReferralForm, list[Structure]]:

@@ -120,14 +120,21 @@ def test_a_referral_racing_an_import_for_a_new_ine_names_the_psad_that_has_them(
     )
 
     def refer() -> Any:
-        return youth_services.refer_youth(
-            session,
-            psad=session.get_one(Psad, here.id),
-            data=data,
-            by=user,
-            on=TODAY,
-            actor=Actor(user_id=user.id, psad_id=here.id, ip_address="test"),
-        )
+        """As the referral page does: the service refuses, the page rolls back and asks."""
+        psad = session.get_one(Psad, here.id)
+        try:
+            return youth_services.refer_youth(
+                session,
+                psad=psad,
+                data=data,
+                by=user,
+                on=TODAY,
+                actor=Actor(user_id=user.id, psad_id=here.id, ip_address="test"),
+            )
+        except youth_services.ReferralRaceError:
+            session.rollback()  # the service never rolls back its caller's transaction
+            youth_services.explain_race(session, psad=psad, data=data)
+            raise
 
     _, error = while_saved_elsewhere(other_session, follower, refer)
 

@@ -1,0 +1,40 @@
+"""The demo PSAD is alive: every part of the follow-up can be tried on it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from psad.demo import load_demo
+from psad.followup.models import CaseEvent, Contact, DarfiRequest, Note, ObligationStepRecord, Task
+from psad.youth.models import Case, CaseStatus
+
+TODAY = date(2026, 12, 7)
+
+
+def test_the_demo_fills_contacts_tasks_darfi_obligation_and_closings(session):
+    assert load_demo(session, today=TODAY, youth_count=120)
+
+    def number(*where) -> int:  # type: ignore[no-untyped-def]
+        return session.scalar(select(func.count()).where(*where)) or 0
+
+    assert number(Contact.reached.is_(True)) > 10
+    assert number(Contact.reached.is_(False)) > 10
+    assert number(Task.done_at.is_(None), Task.due_on < TODAY) > 0  # late tasks to see
+    assert number(Task.done_at.is_not(None)) > 0
+    assert number(DarfiRequest.interview_on.is_(None)) > 0
+    assert number(DarfiRequest.interview_on.is_not(None)) > 0
+    assert number(ObligationStepRecord.id.is_not(None)) > 0
+    assert number(Note.id.is_not(None)) > 0
+    assert number(CaseEvent.id.is_not(None)) > 0
+    closed = session.scalars(select(Case).where(Case.status == CaseStatus.CLOSED)).all()
+    assert closed and all(case.closing_reason is not None for case in closed)
+    never_contacted = number(Case.status == CaseStatus.OPEN, ~Case.id.in_(select(Contact.case_id)))
+    assert never_contacted > 0  # « À traiter » is not empty
+
+
+def test_the_demo_is_created_once(session):
+    assert load_demo(session, today=TODAY, youth_count=10)
+
+    assert not load_demo(session, today=TODAY, youth_count=10)
