@@ -77,7 +77,7 @@ class ImportSettings:
     keep_uploads_days: int = 30
     max_file_mb: int = 20
     max_rows: int = 300_000
-    drop_folder_minutes: int = 10
+    inbox_minutes: int = 10
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     scheduler.add_job(jobs.renew, "interval", seconds=LEASE_SECONDS // 3, id="lease",
                       next_run_time=clock.now())  # fmt: skip
     scheduler.add_job(jobs.guarded("inbox", process_inbox), "interval",
-                      minutes=settings.imports.drop_folder_minutes, id="inbox",
+                      minutes=settings.imports.inbox_minutes, id="inbox",
                       next_run_time=clock.now() + timedelta(seconds=5))  # fmt: skip
     scheduler.add_job(jobs.guarded("purge_uploads", purge_uploads), "cron", hour=3, id="purge")
     scheduler.add_job(jobs.guarded("purge_sign_ins", purge_sign_ins), "cron", hour=3, minute=30,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from psad.config import shipped
 from psad.errors import DomainError
 from psad.imports.fields import FIELDS, REQUIRED_FIELDS
 from psad.imports.reader import CellValue, Row
@@ -89,8 +90,8 @@ class HeaderMatch:
 
 
 def default_profiles_dir() -> Path:
-    """The repository's ``imports/profiles`` folder."""
-    return Path(__file__).resolve().parents[2] / "imports" / "profiles"
+    """The shipped ``imports/profiles`` folder (the checkout's, or the wheel's copy)."""
+    return shipped("imports/profiles")
 
 
 def normalize_header(text: str) -> str:
