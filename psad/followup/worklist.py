@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
-from psad.followup.models import PriorityRule
+from psad.followup.deadlines import StepState
+from psad.followup.models import ObligationStep, PriorityRule
 from psad.followup.queries import (
     Priority,
     Tab,
@@ -30,6 +31,7 @@ from psad.followup.queries import (
     tab_condition,
     tab_counts,
 )
+from psad.followup.services.tasks import obligation_of
 from psad.youth.models import Youth
 from psad.youth.queries import search_youth
 
@@ -98,6 +100,7 @@ class ListExtras:
     priority_total: int = 0
     badges: dict[int, list[Priority]] = field(default_factory=dict)
     missing: set[int] = field(default_factory=set)
+    obligation: dict[int, ObligationMark] = field(default_factory=dict)
 
     @property
     def depuis(self) -> str:
@@ -131,7 +134,50 @@ def list_extras(
         priority_total=total,
         badges=priority_badges(session, ids, rules, today),
         missing=missing_from_latest_list_among(session, ids),
+        obligation=obligation_marks(session, [*block, *rows], today),
     )
+
+
+@dataclass(frozen=True)
+class ObligationMark:
+    text: str
+    late: bool
+
+
+def obligation_marks(
+    session: Session, youths: list[Youth], today: date
+) -> dict[int, ObligationMark]:
+    """For the minors of a page, the obligation de formation step to do next, as the list
+    shows it (« OF : entretien en retard de 12 jours », « OF : transmission avant le ... »)."""
+    marks: dict[int, ObligationMark] = {}
+    for youth in youths:
+        case = youth.open_case
+        if case is None or youth.birth_date is None or youth.id in marks:
+            continue
+        status = obligation_of(session, case, today)
+        if not status.applies:
+            continue
+        pending = [s for s in status.steps if s.state in (StepState.OVERDUE, StepState.DUE)]
+        if not pending:
+            continue
+        step = pending[0]
+        late = step.days_late(today)
+        when = (
+            f"en retard de {late} jour{'s' if late > 1 else ''}"
+            if late
+            else f"avant le {step.due_on:%d/%m/%Y}"
+            if step.due_on and step.due_on >= today
+            else "à faire"
+        )
+        marks[youth.id] = ObligationMark(f"OF : {SHORT_STEPS[step.step]} {when}", late > 0)
+    return marks
+
+
+SHORT_STEPS = {
+    ObligationStep.INTERVIEW: "entretien",
+    ObligationStep.CONVOCATION: "convocation",
+    ObligationStep.TRANSMISSION: "transmission au département",
+}
 
 
 # --- walking the list from a file ----------------------------------------------------------
