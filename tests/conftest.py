@@ -214,6 +214,13 @@ def psad(session: Session) -> Psad:
 
 
 @pytest.fixture
+def committed_psad(session: Session, psad: Psad) -> Psad:
+    """The shared PSAD, committed (for commands, threads and other connections)."""
+    session.commit()
+    return psad
+
+
+@pytest.fixture
 def pilot(session: Session, psad: Psad) -> User:
     """Claire Martin, pilote of ``psad`` (pilote@psad.example, password ``PASSWORD``); committed."""
     user = make_user(

@@ -116,3 +116,10 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     monkeypatch.setattr(clock, "now", lambda: NOW)
     yield
+
+
+@pytest.fixture
+def pilot_client(client, world: World, frozen_clock: None):  # type: ignore[no-untyped-def]
+    """The test client, signed in as the world's pilote, on the frozen clock."""
+    client.sign_in(world.pilot)
+    return client

@@ -12,7 +12,7 @@ from psad.access.viewer import Viewer
 from psad.access.youth import visible_youth
 from psad.errors import DomainError
 from psad.followup import services
-from psad.followup.models import CaseEvent, CaseEventKind, Party
+from psad.followup.models import CaseEvent, CaseEventKind
 from psad.followup.services.case import current_stage
 from psad.followup.stages import IllegalStageChange
 from psad.reference.models import ReferenceKind
@@ -20,6 +20,7 @@ from psad.youth import services as youth_services
 from psad.youth.models import Case, CaseStage, CaseStatus, KnownToPartner, Youth
 from tests.factories import make_psad, make_structure, make_youth
 from tests.followup.conftest import NOW, TODAY, reference
+from tests.followup.helpers import close, reach
 from tests.helpers import events
 
 
@@ -32,16 +33,6 @@ def case_events(session, case: Case, kind: CaseEventKind) -> list[CaseEvent]:  #
     session.expire_all()
     query = select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == kind)
     return list(session.scalars(query.order_by(CaseEvent.id)))
-
-
-def reach(session, world, case: Case, reached: bool = True) -> None:  # type: ignore[no-untyped-def]
-    data = services.ContactData(
-        occurred_at=NOW,
-        channel=reference(session, ReferenceKind.CONTACT_CHANNEL, "phone"),
-        reached=reached,
-        party=Party.YOUTH,
-    )
-    services.record_contact(session, case=case, data=data, **who(world))
 
 
 # --- situation ------------------------------------------------------------------------------
@@ -206,18 +197,6 @@ def test_a_change_prepared_on_an_older_version_of_the_case_is_refused(session, w
 
 
 # --- closing and reopening ------------------------------------------------------------------
-
-
-def close(session, world, case: Case, reason: str, **kwargs):  # type: ignore[no-untyped-def]
-    values = {"known_to_partner": KnownToPartner.UNKNOWN, "solution": None, "solution_since": None}
-    services.close_case(
-        session,
-        case=case,
-        reason=reference(session, ReferenceKind.CLOSING_REASON, reason),
-        on=TODAY,
-        **{**values, **kwargs},
-        **who(world),
-    )
 
 
 def test_closing_records_the_reason_and_whether_a_partner_knew_the_youth(session, world):

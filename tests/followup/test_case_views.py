@@ -9,36 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from psad.followup import services
-from psad.followup.models import CaseEvent, CaseEventKind, Party
+from psad.followup.models import CaseEvent, CaseEventKind
 from psad.reference.models import ReferenceKind
-from psad.youth.models import Case, CaseStage, CaseStatus, KnownToPartner
+from psad.youth.models import CaseStage, CaseStatus, KnownToPartner
 from tests.factories import make_user, make_youth
 from tests.followup.conftest import NOW, reference
+from tests.followup.helpers import reach, stored_case
 from tests.followup.test_editing import form_of
 from tests.helpers import events, field_error, text
 
 ROUTES = ["situation", "etape", "referent", "besoins", "cloture", "reouverture", "modifier"]
 MANAGERS_ONLY = {"referent", "cloture", "reouverture"}
-
-
-def stored_case(session, case_id: int) -> Case:  # type: ignore[no-untyped-def]
-    session.expire_all()
-    case = session.get(Case, case_id)
-    assert case is not None
-    return case
-
-
-def reach(session, world, case: Case) -> None:  # type: ignore[no-untyped-def]
-    data = services.ContactData(
-        occurred_at=NOW,
-        channel=reference(session, ReferenceKind.CONTACT_CHANNEL, "phone"),
-        reached=True,
-        party=Party.YOUTH,
-    )
-    services.record_contact(
-        session, case=case, data=data, by=world.pilot, now=NOW, actor=world.actor(world.pilot)
-    )
-    session.commit()
 
 
 def close_minor(session, world) -> None:  # type: ignore[no-untyped-def]
@@ -48,13 +29,8 @@ def close_minor(session, world) -> None:  # type: ignore[no-untyped-def]
     session.commit()
 
 
-@pytest.fixture
-def pilot_client(client, world, frozen_clock):  # type: ignore[no-untyped-def]
-    client.sign_in(world.pilot)
-    return client
-
-
-def page(world, route: str, youth=None) -> str:  # type: ignore[no-untyped-def]
+def case_url(world, route: str, youth=None) -> str:  # type: ignore[no-untyped-def]
+    """The address of the case page ``route`` of ``youth`` (the adult by default)."""
     return f"/jeunes/{(youth or world.adult).id}/{route}"
 
 
@@ -89,7 +65,7 @@ def test_role_matrix(client, session, world, frozen_clock, role, route):
     client.sign_in(users[role])
     youth = world.adult if role == "partenaire-autre" else world.minor
 
-    response = client.get(page(world, route, youth))
+    response = client.get(case_url(world, route, youth))
 
     assert response.status_code == expected(role, route)
     if response.status_code == 200:
@@ -100,7 +76,7 @@ def test_role_matrix(client, session, world, frozen_clock, role, route):
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_anonymous_visitors_are_sent_to_log_in(client, world, route):
-    response = client.get(page(world, route))
+    response = client.get(case_url(world, route))
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/connexion")
@@ -111,7 +87,7 @@ def test_a_partner_cannot_close_nor_assign_even_by_posting(client, session, worl
     client.sign_in(world.partner)
 
     response = client.submit(
-        page(world, route, world.minor),
+        case_url(world, route, world.minor),
         {"version": "1", "reason": "refused", "known_to_partner": "unknown", "structure_id": "0"},
     )
 
@@ -124,7 +100,7 @@ def test_a_youth_without_a_case_has_no_case_pages(pilot_client, session, world):
     youth = make_youth(session, world.psad, last_name="Sans-Dossier", case=False)
     session.commit()
 
-    response = pilot_client.get(page(world, "situation", youth))
+    response = pilot_client.get(case_url(world, "situation", youth))
 
     assert response.status_code == 404
     assert "Ce jeune n'a pas de dossier de suivi." in text(response)
@@ -134,9 +110,11 @@ def test_a_youth_without_a_case_has_no_case_pages(pilot_client, session, world):
 
 
 def test_the_situation_is_chosen_from_the_reference_list(pilot_client, session, world):
-    values = form_of(pilot_client.get(page(world, "situation")))
+    values = form_of(pilot_client.get(case_url(world, "situation")))
 
-    response = pilot_client.post(page(world, "situation"), data={**values, "situation": "employed"})
+    response = pilot_client.post(
+        case_url(world, "situation"), data={**values, "situation": "employed"}
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/jeunes/{world.adult.id}"
@@ -145,9 +123,9 @@ def test_the_situation_is_chosen_from_the_reference_list(pilot_client, session, 
 
 
 def test_a_situation_outside_the_list_is_refused(pilot_client, session, world):
-    values = form_of(pilot_client.get(page(world, "situation")))
+    values = form_of(pilot_client.get(case_url(world, "situation")))
 
-    response = pilot_client.post(page(world, "situation"), data={**values, "situation": "jail"})
+    response = pilot_client.post(case_url(world, "situation"), data={**values, "situation": "jail"})
 
     assert response.status_code == 422
     assert field_error(response, "situation")
@@ -157,7 +135,7 @@ def test_a_situation_outside_the_list_is_refused(pilot_client, session, world):
 def test_a_closed_case_has_no_situation_to_change(pilot_client, session, world):
     close_minor(session, world)
 
-    response = pilot_client.get(page(world, "situation", world.minor))
+    response = pilot_client.get(case_url(world, "situation", world.minor))
 
     assert response.status_code == 409
     assert "Ce dossier est clos : rouvrez-le d'abord." in text(response)
@@ -169,9 +147,9 @@ def test_a_closed_case_has_no_situation_to_change(pilot_client, session, world):
 def test_an_illegal_stage_is_refused_with_the_reason_and_the_form_kept(
     pilot_client, session, world
 ):
-    values = form_of(pilot_client.get(page(world, "etape")))
+    values = form_of(pilot_client.get(case_url(world, "etape")))
 
-    response = pilot_client.post(page(world, "etape"), data={**values, "stage": "supported"})
+    response = pilot_client.post(case_url(world, "etape"), data={**values, "stage": "supported"})
 
     assert response.status_code == 409
     assert "Un jeune ne peut être « Accompagné » qu'après avoir été joint" in text(response)
@@ -181,9 +159,10 @@ def test_an_illegal_stage_is_refused_with_the_reason_and_the_form_kept(
 
 def test_a_reached_youth_becomes_supported(pilot_client, session, world):
     reach(session, world, world.adult_case)
-    values = form_of(pilot_client.get(page(world, "etape")))
+    session.commit()
+    values = form_of(pilot_client.get(case_url(world, "etape")))
 
-    response = pilot_client.post(page(world, "etape"), data={**values, "stage": "supported"})
+    response = pilot_client.post(case_url(world, "etape"), data={**values, "stage": "supported"})
 
     assert response.status_code == 302
     assert stored_case(session, world.adult_case.id).decided_stage is CaseStage.SUPPORTED
@@ -191,8 +170,9 @@ def test_a_reached_youth_becomes_supported(pilot_client, session, world):
 
 def test_the_stage_page_shows_the_current_stage(pilot_client, session, world):
     reach(session, world, world.adult_case)
+    session.commit()
 
-    body = text(pilot_client.get(page(world, "etape")))
+    body = text(pilot_client.get(case_url(world, "etape")))
 
     assert '<dd class="col-sm-8">Contact en cours</dd>' in body
     assert 'type="radio" name="stage"' in body
@@ -205,10 +185,10 @@ def test_assigning_a_structure_opens_the_file_to_its_partners(pilot_client, app,
     partner = app.test_client()
     partner.sign_in(world.partner)
     assert partner.get(f"/jeunes/{world.adult.id}").status_code == 404
-    values = form_of(pilot_client.get(page(world, "referent")))
+    values = form_of(pilot_client.get(case_url(world, "referent")))
 
     response = pilot_client.post(
-        page(world, "referent"),
+        case_url(world, "referent"),
         data={**values, "user_id": str(world.copilot.id), "structure_id": str(world.school.id)},
     )
 
@@ -222,7 +202,7 @@ def test_assigning_a_structure_opens_the_file_to_its_partners(pilot_client, app,
 
 
 def test_the_referent_lists_offer_the_psad_people_and_structures_but_no_reader(pilot_client, world):
-    body = text(pilot_client.get(page(world, "referent")))
+    body = text(pilot_client.get(case_url(world, "referent")))
 
     assert "Sophie Durand (Partenaire, Lycée Baggio)" in body
     assert "Luc Petit" not in body
@@ -233,10 +213,10 @@ def test_the_referent_lists_offer_the_psad_people_and_structures_but_no_reader(p
 
 
 def test_needs_are_ticked_and_the_project_written(pilot_client, session, world):
-    values = form_of(pilot_client.get(page(world, "besoins")))
+    values = form_of(pilot_client.get(case_url(world, "besoins")))
 
     response = pilot_client.post(
-        page(world, "besoins"),
+        case_url(world, "besoins"),
         data={
             **values,
             "project": "Devenir mécanicien",
@@ -265,7 +245,7 @@ def test_the_needs_page_warns_against_sensitive_data_and_keeps_the_ticks(
     )
     session.commit()
 
-    response = pilot_client.get(page(world, "besoins"))
+    response = pilot_client.get(case_url(world, "besoins"))
 
     assert "Ne saisissez aucune donnée de santé" in text(response)
     assert form_of(response)["obstacles"] == ["mobility"]
@@ -276,10 +256,10 @@ def test_the_needs_page_warns_against_sensitive_data_and_keeps_the_ticks(
 
 
 def test_closing_with_a_reason(pilot_client, session, world):
-    values = form_of(pilot_client.get(page(world, "cloture")))
+    values = form_of(pilot_client.get(case_url(world, "cloture")))
 
     response = pilot_client.post(
-        page(world, "cloture"),
+        case_url(world, "cloture"),
         data={**values, "reason": "refused", "known_to_partner": "known_not_followed"},
     )
 
@@ -294,10 +274,10 @@ def test_closing_with_a_reason(pilot_client, session, world):
 
 
 def test_solution_found_asks_which_solution_and_since_when(pilot_client, session, world):
-    values = form_of(pilot_client.get(page(world, "cloture")))
+    values = form_of(pilot_client.get(case_url(world, "cloture")))
 
     response = pilot_client.post(
-        page(world, "cloture"),
+        case_url(world, "cloture"),
         data={**values, "reason": "solution_found", "known_to_partner": "unknown"},
     )
 
@@ -308,10 +288,10 @@ def test_solution_found_asks_which_solution_and_since_when(pilot_client, session
 
 
 def test_solution_found_is_recorded_with_its_solution(pilot_client, session, world):
-    values = form_of(pilot_client.get(page(world, "cloture")))
+    values = form_of(pilot_client.get(case_url(world, "cloture")))
 
     pilot_client.post(
-        page(world, "cloture"),
+        case_url(world, "cloture"),
         data={
             **values,
             "reason": "solution_found",
@@ -326,10 +306,10 @@ def test_solution_found_is_recorded_with_its_solution(pilot_client, session, wor
 
 
 def test_no_reason_is_chosen_for_the_user(pilot_client, session, world):
-    values = form_of(pilot_client.get(page(world, "cloture")))
+    values = form_of(pilot_client.get(case_url(world, "cloture")))
 
     response = pilot_client.post(
-        page(world, "cloture"), data={**values, "known_to_partner": "unknown"}
+        case_url(world, "cloture"), data={**values, "known_to_partner": "unknown"}
     )
 
     assert values["reason"] == ""
@@ -339,16 +319,16 @@ def test_no_reason_is_chosen_for_the_user(pilot_client, session, world):
 
 
 def test_the_contact_page_link_preselects_unreachable(pilot_client, world):
-    response = pilot_client.get(page(world, "cloture"), query_string={"motif": "unreachable"})
+    response = pilot_client.get(case_url(world, "cloture"), query_string={"motif": "unreachable"})
 
     assert form_of(response)["reason"] == "unreachable"
 
 
 def test_closing_asks_whether_a_partner_knew_the_youth(pilot_client, world):
-    values = form_of(pilot_client.get(page(world, "cloture")))
+    values = form_of(pilot_client.get(case_url(world, "cloture")))
     values.pop("known_to_partner", None)
 
-    response = pilot_client.post(page(world, "cloture"), data={**values, "reason": "refused"})
+    response = pilot_client.post(case_url(world, "cloture"), data={**values, "reason": "refused"})
 
     assert response.status_code == 422
     assert field_error(response, "known_to_partner") == "Ce champ est obligatoire."
@@ -359,10 +339,11 @@ def test_closing_asks_whether_a_partner_knew_the_youth(pilot_client, world):
 
 def test_reopening_with_a_reason(pilot_client, session, world):
     close_minor(session, world)
-    values = form_of(pilot_client.get(page(world, "reouverture", world.minor)))
+    values = form_of(pilot_client.get(case_url(world, "reouverture", world.minor)))
 
     response = pilot_client.post(
-        page(world, "reouverture", world.minor), data={**values, "reason": "Le jeune a rappelé."}
+        case_url(world, "reouverture", world.minor),
+        data={**values, "reason": "Le jeune a rappelé."},
     )
 
     assert response.status_code == 302
@@ -374,9 +355,9 @@ def test_reopening_with_a_reason(pilot_client, session, world):
 
 def test_reopening_without_a_reason_is_refused(pilot_client, session, world):
     close_minor(session, world)
-    values = form_of(pilot_client.get(page(world, "reouverture", world.minor)))
+    values = form_of(pilot_client.get(case_url(world, "reouverture", world.minor)))
 
-    response = pilot_client.post(page(world, "reouverture", world.minor), data=values)
+    response = pilot_client.post(case_url(world, "reouverture", world.minor), data=values)
 
     assert response.status_code == 422
     assert field_error(response, "reason") == "Ce champ est obligatoire."
@@ -384,7 +365,7 @@ def test_reopening_without_a_reason_is_refused(pilot_client, session, world):
 
 
 def test_an_open_case_cannot_be_reopened(pilot_client, world):
-    response = pilot_client.get(page(world, "reouverture"))
+    response = pilot_client.get(case_url(world, "reouverture"))
 
     assert response.status_code == 409
     assert "Ce dossier est déjà ouvert." in text(response)

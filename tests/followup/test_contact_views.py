@@ -6,23 +6,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from psad.followup.models import Contact, Note, NoteKind, TaskRule
 from psad.reference.models import ReferenceKind
 from psad.youth.models import CaseStatus
 from tests.followup.conftest import NOW, TODAY, reference
-from tests.followup.test_contacts import LATER, correct, open_tasks, record
+from tests.followup.test_contacts import LATER, correct, open_tasks_of_case, record
 from tests.helpers import count, field_error, text
 
 # --- the contact page ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def pilot_in(client, world, frozen_clock):
-    client.sign_in(world.pilot)
-    return client
 
 
 def form(session, **values):
@@ -46,8 +39,8 @@ def contacts_of(session, case):
     return list(session.scalars(select(Contact).where(Contact.case_id == case.id)))
 
 
-def test_the_form_proposes_now_and_a_call_back_in_the_psads_days(pilot_in, world):
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}/contacts/nouveau"))
+def test_the_form_proposes_now_and_a_call_back_in_the_psads_days(pilot_client, world):
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}/contacts/nouveau"))
 
     assert "<h1>Enregistrer une prise de contact</h1>" in page
     assert re.search(r'id="on"[^>]*value="2026-12-07"', page)
@@ -55,15 +48,15 @@ def test_the_form_proposes_now_and_a_call_back_in_the_psads_days(pilot_in, world
     assert re.search(r'id="call_back_on"[^>]*value="2026-12-14"', page)
 
 
-def test_the_comment_warns_against_sensitive_data(pilot_in, world):
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}/contacts/nouveau"))
+def test_the_comment_warns_against_sensitive_data(pilot_client, world):
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}/contacts/nouveau"))
 
     assert re.search(r'id="comment-aide"[^>]*>Ne saisissez aucune donnée de santé', page)
 
 
-def test_recording_a_contact_returns_to_the_file_with_a_message(pilot_in, session, world):
+def test_recording_a_contact_returns_to_the_file_with_a_message(pilot_client, session, world):
     outcome = reference(session, ReferenceKind.CONTACT_OUTCOME, "no_answer")
-    response = pilot_in.submit(
+    response = pilot_client.submit(
         f"/jeunes/{world.adult.id}/contacts/nouveau",
         form(session, outcome_id=outcome.id, comment="Messagerie pleine."),
     )
@@ -77,45 +70,45 @@ def test_recording_a_contact_returns_to_the_file_with_a_message(pilot_in, sessio
         outcome.id,
         "Messagerie pleine.",
     )
-    page = text(pilot_in.get(response.location))
+    page = text(pilot_client.get(response.location))
     assert "Prise de contact enregistrée pour MARTIN Hugo. Rappel prévu le 14/12/2026." in page
 
 
-def test_a_time_is_typed_the_french_way(pilot_in, session, world):
-    pilot_in.submit(f"/jeunes/{world.adult.id}/contacts/nouveau", form(session, at="8h15"))
+def test_a_time_is_typed_the_french_way(pilot_client, session, world):
+    pilot_client.submit(f"/jeunes/{world.adult.id}/contacts/nouveau", form(session, at="8h15"))
 
     [contact] = contacts_of(session, world.adult_case)
     assert contact.occurred_at == datetime(2026, 12, 7, 7, 15, tzinfo=UTC)
 
 
-def test_a_failed_attempt_schedules_the_call_back_chosen(pilot_in, session, world):
-    pilot_in.submit(
+def test_a_failed_attempt_schedules_the_call_back_chosen(pilot_client, session, world):
+    pilot_client.submit(
         f"/jeunes/{world.adult.id}/contacts/nouveau", form(session, call_back_on="10/12/2026")
     )
 
-    [task] = open_tasks(session, world.adult_case, TaskRule.CALL_BACK)
+    [task] = open_tasks_of_case(session, world.adult_case, TaskRule.CALL_BACK)
     assert task.due_on == date(2026, 12, 10)
 
 
-def test_a_reached_contact_schedules_no_call_back(pilot_in, session, world):
-    pilot_in.submit(f"/jeunes/{world.adult.id}/contacts/nouveau", form(session, reached="oui"))
+def test_a_reached_contact_schedules_no_call_back(pilot_client, session, world):
+    pilot_client.submit(f"/jeunes/{world.adult.id}/contacts/nouveau", form(session, reached="oui"))
 
-    assert open_tasks(session, world.adult_case, TaskRule.CALL_BACK) == []
+    assert open_tasks_of_case(session, world.adult_case, TaskRule.CALL_BACK) == []
 
 
-def test_whether_someone_was_reached_must_be_said(pilot_in, session, world):
+def test_whether_someone_was_reached_must_be_said(pilot_client, session, world):
     data = form(session)
     del data["reached"]
 
-    response = pilot_in.submit(f"/jeunes/{world.adult.id}/contacts/nouveau", data)
+    response = pilot_client.submit(f"/jeunes/{world.adult.id}/contacts/nouveau", data)
 
     assert response.status_code == 422
     assert field_error(response, "reached") == "Dites si quelqu'un a été joint."
     assert contacts_of(session, world.adult_case) == []
 
 
-def test_a_contact_in_the_future_is_refused_on_its_field(pilot_in, session, world):
-    response = pilot_in.submit(
+def test_a_contact_in_the_future_is_refused_on_its_field(pilot_client, session, world):
+    response = pilot_client.submit(
         f"/jeunes/{world.adult.id}/contacts/nouveau", form(session, at="18:00")
     )
 
@@ -123,8 +116,8 @@ def test_a_contact_in_the_future_is_refused_on_its_field(pilot_in, session, worl
     assert field_error(response, "at") == "Cette heure est dans le futur."
 
 
-def test_a_malformed_time_is_refused_in_french(pilot_in, session, world):
-    response = pilot_in.submit(
+def test_a_malformed_time_is_refused_in_french(pilot_client, session, world):
+    response = pilot_client.submit(
         f"/jeunes/{world.adult.id}/contacts/nouveau", form(session, at="midi")
     )
 
@@ -132,8 +125,8 @@ def test_a_malformed_time_is_refused_in_french(pilot_in, session, world):
     assert "Heure invalide" in field_error(response, "at")
 
 
-def test_a_call_back_in_the_past_is_refused(pilot_in, session, world):
-    response = pilot_in.submit(
+def test_a_call_back_in_the_past_is_refused(pilot_client, session, world):
+    response = pilot_client.submit(
         f"/jeunes/{world.adult.id}/contacts/nouveau", form(session, call_back_on="01/12/2026")
     )
 
@@ -141,24 +134,24 @@ def test_a_call_back_in_the_past_is_refused(pilot_in, session, world):
     assert field_error(response, "call_back_on") == "La date de rappel est passée."
 
 
-def test_no_contact_form_on_a_closed_case(pilot_in, session, world):
+def test_no_contact_form_on_a_closed_case(pilot_client, session, world):
     world.adult_case.status = CaseStatus.CLOSED
     world.adult_case.closed_on = TODAY
     session.commit()
 
-    response = pilot_in.get(f"/jeunes/{world.adult.id}/contacts/nouveau")
+    response = pilot_client.get(f"/jeunes/{world.adult.id}/contacts/nouveau")
 
     assert response.status_code == 409
     assert "Ce dossier est clos" in text(response)
 
 
-def test_the_third_failure_offers_to_close_the_case_as_unreachable(pilot_in, session, world):
+def test_the_third_failure_offers_to_close_the_case_as_unreachable(pilot_client, session, world):
     for day in ("05/12/2026", "06/12/2026", "07/12/2026"):
-        response = pilot_in.submit(
+        response = pilot_client.submit(
             f"/jeunes/{world.adult.id}/contacts/nouveau", form(session, on=day)
         )
 
-    page = text(pilot_in.get(response.location))
+    page = text(pilot_client.get(response.location))
     assert (
         "Rappel prévu le 14/12/2026. 3 tentatives d'affilée sans joindre personne : "
         f'<a href="/jeunes/{world.adult.id}/cloture?motif=unreachable">'
@@ -182,10 +175,10 @@ def test_a_partner_is_told_who_may_close_the_case(client, session, world, frozen
 TO_PROCESS = "onglet=a-traiter"
 
 
-def test_save_and_next_is_offered_only_from_a_list(pilot_in, world):
-    alone = text(pilot_in.get(f"/jeunes/{world.adult.id}/contacts/nouveau"))
+def test_save_and_next_is_offered_only_from_a_list(pilot_client, world):
+    alone = text(pilot_client.get(f"/jeunes/{world.adult.id}/contacts/nouveau"))
     from_list = text(
-        pilot_in.get(
+        pilot_client.get(
             f"/jeunes/{world.adult.id}/contacts/nouveau", query_string={"depuis": TO_PROCESS}
         )
     )
@@ -194,8 +187,8 @@ def test_save_and_next_is_offered_only_from_a_list(pilot_in, world):
     assert "Enregistrer et suivant" in from_list
 
 
-def test_save_and_next_opens_the_next_youth_of_the_list(pilot_in, session, world):
-    response = pilot_in.submit(
+def test_save_and_next_opens_the_next_youth_of_the_list(pilot_client, session, world):
+    response = pilot_client.submit(
         f"/jeunes/{world.minor.id}/contacts/nouveau?depuis=onglet%3Da-traiter",
         form(session, save_next="Enregistrer et suivant", submit=None),
     )
@@ -205,8 +198,8 @@ def test_save_and_next_opens_the_next_youth_of_the_list(pilot_in, session, world
     assert len(contacts_of(session, world.minor_case)) == 1
 
 
-def test_save_and_next_on_the_last_youth_returns_to_the_list(pilot_in, session, world):
-    response = pilot_in.submit(
+def test_save_and_next_on_the_last_youth_returns_to_the_list(pilot_client, session, world):
+    response = pilot_client.submit(
         f"/jeunes/{world.adult.id}/contacts/nouveau?depuis=onglet%3Da-traiter",
         form(session, save_next="Enregistrer et suivant", submit=None),
     )
@@ -214,8 +207,8 @@ def test_save_and_next_on_the_last_youth_returns_to_the_list(pilot_in, session, 
     assert response.location == "/jeunes?onglet=a-traiter"
 
 
-def test_save_alone_keeps_the_list_of_the_file(pilot_in, session, world):
-    response = pilot_in.submit(
+def test_save_alone_keeps_the_list_of_the_file(pilot_client, session, world):
+    response = pilot_client.submit(
         f"/jeunes/{world.minor.id}/contacts/nouveau?depuis=onglet%3Da-traiter", form(session)
     )
 
@@ -231,10 +224,10 @@ def recorded(session, world, user, *, at=NOW):
     return contact
 
 
-def test_the_correction_form_starts_from_the_contact(pilot_in, session, world):
+def test_the_correction_form_starts_from_the_contact(pilot_client, session, world):
     contact = recorded(session, world, world.pilot, at=NOW - timedelta(hours=2))
 
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}/contacts/{contact.id}/corriger"))
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}/contacts/{contact.id}/corriger"))
 
     assert "<h1>Corriger une prise de contact</h1>" in page
     assert "annule et remplace" in page
@@ -242,10 +235,10 @@ def test_the_correction_form_starts_from_the_contact(pilot_in, session, world):
     assert re.search(r'id="reached-1"[^>]*checked|checked[^>]*id="reached-1"', page)
 
 
-def test_a_correction_replaces_the_contact_and_both_show(pilot_in, session, world):
+def test_a_correction_replaces_the_contact_and_both_show(pilot_client, session, world):
     contact = recorded(session, world, world.pilot)
 
-    response = pilot_in.submit(
+    response = pilot_client.submit(
         f"/jeunes/{world.adult.id}/contacts/{contact.id}/corriger",
         form(session, reached="oui", at="09:45", submit="Enregistrer la correction"),
     )
@@ -253,7 +246,7 @@ def test_a_correction_replaces_the_contact_and_both_show(pilot_in, session, worl
     assert response.status_code == 302
     replacement = session.scalar(select(Contact).where(Contact.replaces_id == contact.id))
     assert replacement is not None and replacement.reached
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}"))
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}"))
     assert "Correction enregistrée : elle annule et remplace la prise de contact." in page
     assert "<del>Prise de contact · Téléphone · non joint</del>" in page
     assert "Remplacé par" in page and "Annule et remplace" in page
@@ -286,20 +279,20 @@ def test_the_pilote_corrects_after_24_hours(client, session, world, monkeypatch)
     assert count(session, Contact, Contact.replaces_id == contact.id) == 1
 
 
-def test_a_corrected_contact_cannot_be_corrected_again(pilot_in, session, world):
+def test_a_corrected_contact_cannot_be_corrected_again(pilot_client, session, world):
     contact = recorded(session, world, world.pilot)
     correct(session, world, contact, user=world.pilot, now=NOW)
     session.commit()
 
-    response = pilot_in.get(f"/jeunes/{world.adult.id}/contacts/{contact.id}/corriger")
+    response = pilot_client.get(f"/jeunes/{world.adult.id}/contacts/{contact.id}/corriger")
 
     assert response.status_code == 409
 
 
-def test_a_contact_of_another_youth_answers_404(pilot_in, session, world):
+def test_a_contact_of_another_youth_answers_404(pilot_client, session, world):
     contact = recorded(session, world, world.pilot)
 
-    response = pilot_in.get(f"/jeunes/{world.minor.id}/contacts/{contact.id}/corriger")
+    response = pilot_client.get(f"/jeunes/{world.minor.id}/contacts/{contact.id}/corriger")
 
     assert response.status_code == 404
 
@@ -320,8 +313,8 @@ def test_the_timeline_offers_to_correct_only_what_the_viewer_may(
 # --- notes --------------------------------------------------------------------------------
 
 
-def test_a_note_is_added_and_shows_in_the_timeline(pilot_in, session, world):
-    response = pilot_in.submit(
+def test_a_note_is_added_and_shows_in_the_timeline(pilot_client, session, world):
+    response = pilot_client.submit(
         f"/jeunes/{world.adult.id}/notes/nouvelle",
         {"kind": "diagnostic", "body": "Souhaite un CAP cuisine ; pas de permis."},
     )
@@ -329,22 +322,22 @@ def test_a_note_is_added_and_shows_in_the_timeline(pilot_in, session, world):
     assert response.status_code == 302
     [note] = session.scalars(select(Note).where(Note.case_id == world.adult_case.id))
     assert (note.kind, note.author_id) == (NoteKind.DIAGNOSTIC, world.pilot.id)
-    page = text(pilot_in.get(response.location))
+    page = text(pilot_client.get(response.location))
     assert "Diagnostic des besoins et attentes enregistré." in page
     timeline = page[page.index('id="chronologie"') :]
     assert "Souhaite un CAP cuisine ; pas de permis." in timeline
     assert "Claire Martin" in timeline and "07/12/2026 10:00" in timeline
 
 
-def test_a_note_warns_against_sensitive_data(pilot_in, world):
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}/notes/nouvelle"))
+def test_a_note_warns_against_sensitive_data(pilot_client, world):
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}/notes/nouvelle"))
 
     assert "<h1>Ajouter une note</h1>" in page
     assert re.search(r'id="body-aide"[^>]*>Ne saisissez aucune donnée de santé', page)
 
 
-def test_an_empty_note_is_refused_on_its_field(pilot_in, session, world):
-    response = pilot_in.submit(
+def test_an_empty_note_is_refused_on_its_field(pilot_client, session, world):
+    response = pilot_client.submit(
         f"/jeunes/{world.adult.id}/notes/nouvelle", {"kind": "note", "body": "  "}
     )
 

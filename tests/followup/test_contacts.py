@@ -56,7 +56,8 @@ def correct(session, world, original, *, user, now, may_correct_any=False, reach
     )
 
 
-def open_tasks(session, case, rule):
+def open_tasks_of_case(session, case, rule):
+    """The open tasks of ``case`` for ``rule``, read afresh from the database."""
     session.expire_all()
     return list(
         session.scalars(
@@ -79,7 +80,7 @@ def test_a_failed_attempt_schedules_the_call_back_asked(session, world):
         call_back_on=date(2026, 12, 14),
     )
 
-    [task] = open_tasks(session, world.adult_case, TaskRule.CALL_BACK)
+    [task] = open_tasks_of_case(session, world.adult_case, TaskRule.CALL_BACK)
     assert task.due_on == date(2026, 12, 14)
 
 
@@ -96,7 +97,7 @@ def test_reaching_the_youth_closes_the_call_back(session, world):
 
     record(session, world, reached=True, at=NOW + timedelta(hours=1))
 
-    assert open_tasks(session, world.adult_case, TaskRule.CALL_BACK) == []
+    assert open_tasks_of_case(session, world.adult_case, TaskRule.CALL_BACK) == []
 
 
 def test_the_third_failed_attempt_in_a_row_offers_to_close_as_unreachable(session, world):

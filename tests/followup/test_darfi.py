@@ -13,6 +13,7 @@ from psad.followup import panels, services
 from psad.followup.models import DarfiRequest, DarfiSource, Diploma, Task, TaskRule
 from psad.youth.models import CaseStatus
 from tests.followup.conftest import NOW, TODAY
+from tests.followup.helpers import sign_in_as
 from tests.helpers import count, field_error, text
 
 
@@ -144,12 +145,6 @@ def test_eligibility_is_said_in_one_sentence(session, world, diploma, sentence):
 # --- pages ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def pilot_client(client, world, frozen_clock):
-    client.sign_in(world.pilot)
-    return client
-
-
 def test_recording_a_request_shows_the_countdown_and_the_task(pilot_client, session, world):
     response = pilot_client.submit(
         f"/jeunes/{world.minor.id}/darfi/nouvelle",
@@ -238,20 +233,6 @@ EXPECTED = {
     "administrateur": 403,
     "anonyme": 302,
 }
-
-
-def sign_in_as(client, world, admin, role):
-    users = {
-        "pilote": world.pilot,
-        "co-pilote": world.copilot,
-        "partenaire": world.partner,
-        "partenaire-autre-jeune": world.partner,
-        "lecteur": world.reader,
-        "administrateur": admin,
-    }
-    if role in users:
-        client.sign_in(users[role])
-    return world.adult if role == "partenaire-autre-jeune" else world.minor
 
 
 @pytest.mark.parametrize("role", EXPECTED)

@@ -16,6 +16,7 @@ from psad.followup.models import CaseEvent, CaseEventKind
 from psad.reference.models import ReferenceKind
 from psad.youth.models import Case, Youth
 from tests.followup.conftest import NOW, reference
+from tests.followup.helpers import stored_case
 from tests.helpers import events, field_error, text
 
 
@@ -78,17 +79,12 @@ def form_of(response) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return reader.values
 
 
-def stored(session, youth_id: int) -> Youth:  # type: ignore[no-untyped-def]
+def stored_youth(session, youth_id: int) -> Youth:  # type: ignore[no-untyped-def]
+    """The youth ``youth_id`` read afresh from the database."""
     session.expire_all()
     youth = session.get(Youth, youth_id)
     assert youth is not None
     return youth
-
-
-@pytest.fixture
-def pilot_client(client, world, frozen_clock):  # type: ignore[no-untyped-def]
-    client.sign_in(world.pilot)
-    return client
 
 
 @pytest.fixture
@@ -135,7 +131,7 @@ def test_saving_changes_the_file_and_refreshes_its_keys(pilot_client, session, w
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/jeunes/{world.adult.id}"
-    youth = stored(session, world.adult.id)
+    youth = stored_youth(session, world.adult.id)
     assert (youth.last_name, youth.search_key) == ("Dupont", "dupont hugo")
     found = text(pilot_client.get("/jeunes", query_string={"q": "dupont"}))
     assert "DUPONT Hugo" in found
@@ -149,7 +145,7 @@ def test_values_are_normalised_as_the_signalement_does(pilot_client, session, wo
         data={**values, "phone": "06.99.88.77.66", "guardian_last_name": "Martin"},
     )
 
-    youth = stored(session, world.adult.id)
+    youth = stored_youth(session, world.adult.id)
     assert youth.phone == "+33699887766"
     assert [g.last_name for g in youth.guardians] == ["Martin"]
 
@@ -162,7 +158,7 @@ def test_an_invalid_value_is_refused_next_to_its_field(pilot_client, session, wo
     assert response.status_code == 422
     assert field_error(response, "last_name") == "Ce champ est obligatoire."
     assert field_error(response, "phone")
-    assert stored(session, world.adult.id).last_name == "Martin"
+    assert stored_youth(session, world.adult.id).last_name == "Martin"
 
 
 def test_a_wrong_ine_key_is_saved_with_a_warning(pilot_client, session, world):
@@ -172,7 +168,7 @@ def test_a_wrong_ine_key_is_saved_with_a_warning(pilot_client, session, world):
         url(world), data={**values, "ine": "0494004062A"}, follow_redirects=True
     )
 
-    assert stored(session, world.adult.id).ine == "0494004062A"
+    assert stored_youth(session, world.adult.id).ine == "0494004062A"
     assert "clé" in text(response).lower()
 
 
@@ -208,7 +204,7 @@ def test_a_form_without_its_version_is_refused(pilot_client, session, world):
 
     assert response.status_code == 422
     assert "Le formulaire est incomplet : rechargez la page et recommencez." in text(response)
-    assert stored(session, world.adult.id).commune is None
+    assert stored_youth(session, world.adult.id).commune is None
 
 
 def test_a_partner_edits_the_file_of_a_youth_they_see(client, session, world, frozen_clock):
@@ -219,7 +215,7 @@ def test_a_partner_edits_the_file_of_a_youth_they_see(client, session, world, fr
     response = client.post(address, data={**values, "commune": "Lille"})
 
     assert response.status_code == 302
-    assert stored(session, world.minor.id).commune == "Lille"
+    assert stored_youth(session, world.minor.id).commune == "Lille"
 
 
 # --- two people, one file -------------------------------------------------------------------
@@ -240,7 +236,7 @@ def test_the_second_save_is_refused_and_shows_the_first_persons_change(
     assert "Cette fiche a été modifiée par quelqu'un d'autre" in page
     assert "rien n'a été enregistré" in page
     assert "<strong>Téléphone</strong> : 06 99 88 77 66 (au lieu de 06 12 34 56 78)" in page
-    youth = stored(session, world.adult.id)
+    youth = stored_youth(session, world.adult.id)
     assert (youth.phone, youth.commune) == ("+33699887766", None)  # nothing overwritten
     assert len(events(session, "youth.updated")) == 1
 
@@ -258,7 +254,7 @@ def test_after_a_refused_save_the_form_keeps_both_changes(
 
     assert (merged["phone"], merged["commune"]) == ("06 99 88 77 66", "Roubaix")
     assert response.status_code == 302
-    youth = stored(session, world.adult.id)
+    youth = stored_youth(session, world.adult.id)
     assert (youth.phone, youth.commune) == ("+33699887766", "Roubaix")
 
 
@@ -277,7 +273,7 @@ def test_when_both_changed_the_same_field_the_page_shows_both_values(
         "(au lieu de hugo.martin@example.org) ; vous aviez saisi h.martin@example.org"
     ) in page
     assert form_of(response)["email"] == "h.martin@example.org"
-    assert stored(session, world.adult.id).email == "hugo@example.org"
+    assert stored_youth(session, world.adult.id).email == "hugo@example.org"
 
 
 def test_a_guardian_added_meanwhile_is_shown_too(pilot_client, second_client, session, world):
@@ -301,7 +297,7 @@ def test_a_save_racing_another_one_is_refused_too(
     values = form_of(pilot_client.get(url(world)))
     changes = forms.EditYouthForm.changes
 
-    def meanwhile(form):  # type: ignore[no-untyped-def]
+    def youth_edited_meanwhile(form):  # type: ignore[no-untyped-def]
         db.session.execute(  # the request's own transaction: as if committed meanwhile
             update(Youth)
             .where(Youth.id == world.adult.id)
@@ -310,13 +306,13 @@ def test_a_save_racing_another_one_is_refused_too(
         )
         return changes(form)
 
-    monkeypatch.setattr(forms.EditYouthForm, "changes", meanwhile)
+    monkeypatch.setattr(forms.EditYouthForm, "changes", youth_edited_meanwhile)
 
     response = pilot_client.post(url(world), data={**values, "email": "hugo@example.org"})
 
     assert response.status_code == 409
     assert "Cette fiche a été modifiée par quelqu'un d'autre" in text(response)
-    assert stored(session, world.adult.id).email is None
+    assert stored_youth(session, world.adult.id).email is None
 
 
 # --- two people, one case: the case's forms carry its version too ---------------------------
@@ -324,13 +320,6 @@ def test_a_save_racing_another_one_is_refused_too(
 
 def situation_url(world) -> str:  # type: ignore[no-untyped-def]
     return f"/jeunes/{world.adult.id}/situation"
-
-
-def stored_case(session, case_id: int) -> Case:  # type: ignore[no-untyped-def]
-    session.expire_all()
-    case = session.get(Case, case_id)
-    assert case is not None
-    return case
 
 
 def test_a_form_made_on_an_older_version_is_refused_and_shows_the_case_now(
@@ -362,7 +351,7 @@ def test_a_change_racing_another_one_is_refused_too(
     check = services.check_version
     employed = reference(session, ReferenceKind.SITUATION, "employed")
 
-    def meanwhile(case, expected):  # type: ignore[no-untyped-def]
+    def case_changed_meanwhile(case, expected):  # type: ignore[no-untyped-def]
         check(case, expected)
         db.session.execute(  # the request's own transaction: as if committed meanwhile
             update(Case)
@@ -371,7 +360,7 @@ def test_a_change_racing_another_one_is_refused_too(
             .execution_options(synchronize_session=False)
         )
 
-    monkeypatch.setattr(services, "check_version", meanwhile)
+    monkeypatch.setattr(services, "check_version", case_changed_meanwhile)
 
     response = pilot_client.post(situation_url(world), data={**values, "situation": "unknown"})
 

@@ -22,6 +22,7 @@ from psad.followup.models import (
 )
 from psad.youth.models import CaseStage, Guardian, Sex
 from tests.followup.conftest import NOW, TODAY
+from tests.followup.helpers import sign_in_as
 from tests.helpers import count, events, field_error, text
 
 BIRTHDAY_18 = date(2027, 3, 14)  # Lefèvre Éloïse, born 14/03/2009
@@ -46,11 +47,13 @@ def sync(session, world, today=TODAY):
     session.flush()
 
 
-def open_tasks(session, rule):
+def open_tasks_for_rule(session, rule):
+    """The open tasks for ``rule``, on any case."""
     return list(session.scalars(select(Task).where(Task.rule == rule, Task.done_at.is_(None))))
 
 
-def states(panel):
+def step_states(panel):
+    """The state of each step of the obligation ``panel``."""
     return {row.status.step: row.status.state for row in panel.steps}
 
 
@@ -63,7 +66,7 @@ def test_a_minor_is_under_the_obligation_until_the_18th_birthday(session, world)
     assert panel.summary == (
         "Soumis à l'obligation de formation jusqu'au 14/03/2027 (ses 18 ans, dans 97 jours)."
     )
-    assert states(panel) == {
+    assert step_states(panel) == {
         ObligationStep.INTERVIEW: StepState.DUE,
         ObligationStep.CONVOCATION: StepState.NOT_YET,
         ObligationStep.TRANSMISSION: StepState.NOT_YET,
@@ -91,8 +94,8 @@ def test_at_18_the_steps_not_done_are_ended(session, world):
     panel = panels.obligation_panel(session, world.minor_case, BIRTHDAY_18)
 
     assert not panel.applies
-    assert states(panel)[ObligationStep.INTERVIEW] is StepState.DONE
-    assert states(panel)[ObligationStep.CONVOCATION] is StepState.ENDED
+    assert step_states(panel)[ObligationStep.INTERVIEW] is StepState.DONE
+    assert step_states(panel)[ObligationStep.CONVOCATION] is StepState.ENDED
     assert panel.summary.startswith("Obligation de formation terminée le 14/03/2027")
 
 
@@ -101,7 +104,7 @@ def test_at_18_the_steps_not_done_are_ended(session, world):
 
 def test_the_interview_task_is_made_for_the_referent_and_closed_by_the_interview(session, world):
     sync(session, world)
-    [task] = open_tasks(session, TaskRule.OBLIGATION_INTERVIEW)
+    [task] = open_tasks_for_rule(session, TaskRule.OBLIGATION_INTERVIEW)
     assert (task.due_on, task.assignee_structure_id) == (date(2027, 1, 1), world.school.id)
 
     record_step(session, world, ObligationStep.INTERVIEW)
@@ -112,7 +115,7 @@ def test_the_interview_task_is_made_for_the_referent_and_closed_by_the_interview
 def test_the_transmission_falls_due_two_months_after_the_convocation(session, world):
     record_step(session, world, ObligationStep.CONVOCATION, done_on=date(2026, 11, 20))
 
-    [task] = open_tasks(session, TaskRule.OBLIGATION_TRANSMISSION)
+    [task] = open_tasks_for_rule(session, TaskRule.OBLIGATION_TRANSMISSION)
 
     assert task.due_on == date(2027, 1, 20)
 
@@ -123,14 +126,14 @@ def test_a_solution_under_way_closes_the_transmission_task(session, world):
 
     sync(session, world)
 
-    assert open_tasks(session, TaskRule.OBLIGATION_TRANSMISSION) == []
+    assert open_tasks_for_rule(session, TaskRule.OBLIGATION_TRANSMISSION) == []
 
 
 def test_a_second_convocation_restarts_the_two_months(session, world):
     record_step(session, world, ObligationStep.CONVOCATION, done_on=date(2026, 10, 5))
     record_step(session, world, ObligationStep.CONVOCATION, done_on=date(2026, 12, 1))
 
-    [task] = open_tasks(session, TaskRule.OBLIGATION_TRANSMISSION)
+    [task] = open_tasks_for_rule(session, TaskRule.OBLIGATION_TRANSMISSION)
 
     assert task.due_on == date(2027, 2, 1)
 
@@ -141,7 +144,7 @@ def test_at_18_pending_tasks_close_with_a_history_entry_once(session, world):
     sync(session, world, today=BIRTHDAY_18)
     sync(session, world, today=BIRTHDAY_18 + timedelta(days=1))
 
-    assert open_tasks(session, TaskRule.OBLIGATION_INTERVIEW) == []
+    assert open_tasks_for_rule(session, TaskRule.OBLIGATION_INTERVIEW) == []
     ended = session.scalars(
         select(CaseEvent).where(CaseEvent.kind == CaseEventKind.TRAINING_OBLIGATION_ENDED)
     ).all()
@@ -159,12 +162,6 @@ def test_a_step_in_the_future_is_refused(session, world):
 
 
 # --- pages ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pilot_client(client, world, frozen_clock):
-    client.sign_in(world.pilot)
-    return client
 
 
 def test_the_file_shows_the_obligation_and_its_steps(pilot_client, world):
@@ -313,20 +310,6 @@ EXPECTED = {
     "administrateur": 403,
     "anonyme": 302,
 }
-
-
-def sign_in_as(client, world, admin, role):
-    users = {
-        "pilote": world.pilot,
-        "co-pilote": world.copilot,
-        "partenaire": world.partner,
-        "partenaire-autre-jeune": world.partner,
-        "lecteur": world.reader,
-        "administrateur": admin,
-    }
-    if role in users:
-        client.sign_in(users[role])
-    return world.adult if role == "partenaire-autre-jeune" else world.minor
 
 
 @pytest.mark.parametrize("path", ["obligation/entretien", "obligation/convocation"])

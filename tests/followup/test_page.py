@@ -19,7 +19,8 @@ from tests.followup.conftest import NOW, TODAY, reference
 from tests.helpers import text
 
 
-def contact(session, world, case, *, at, reached=False, user=None):
+def call_youth(session, world, case, *, at, reached=False, user=None):
+    """A phone call to the youth on ``case`` at ``at``, by ``user`` (the pilote by default)."""
     user = user or world.pilot
     return services.record_contact(
         session,
@@ -49,7 +50,7 @@ def task(session, world, case, *, title, due_on):
     )
 
 
-def row(page: str, header: str) -> str:
+def summary_row(page: str, header: str) -> str:
     """The value of a row of the summary."""
     match = re.search(rf'<th scope="row">{re.escape(header)}</th><td>(.*?)</td>', page, re.S)
     assert match, f"no row {header}"
@@ -85,7 +86,7 @@ def test_a_case_never_contacted_is_to_contact(session, world):
 
 
 def test_days_since_the_last_contact_count_the_effective_one(session, world):
-    last = contact(session, world, world.adult_case, at=NOW - timedelta(days=3))
+    last = call_youth(session, world, world.adult_case, at=NOW - timedelta(days=3))
     services.correct_contact(  # the correction says it was five days ago
         session,
         original=last,
@@ -136,7 +137,7 @@ def test_darfi_eligibility_is_that_of_the_latest_request(session, world):
 
 def test_the_psads_number_of_failures_offers_unreachable(session, world):
     for days in (3, 2, 1):
-        contact(session, world, world.adult_case, at=NOW - timedelta(days=days))
+        call_youth(session, world, world.adult_case, at=NOW - timedelta(days=days))
 
     summary = summarize(session, youth=world.adult, today=TODAY)
 
@@ -146,69 +147,67 @@ def test_the_psads_number_of_failures_offers_unreachable(session, world):
 # --- the page -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def pilot_in(client, world, frozen_clock):
-    client.sign_in(world.pilot)
-    return client
-
-
-def test_the_summary_shows_status_stage_situation_and_referent(pilot_in, session, world):
+def test_the_summary_shows_status_stage_situation_and_referent(pilot_client, session, world):
     world.minor_case.situation = reference(session, ReferenceKind.SITUATION, "no_solution")
     world.minor_case.referent_user = world.copilot
     session.commit()
 
-    page = text(pilot_in.get(f"/jeunes/{world.minor.id}"))
+    page = text(pilot_client.get(f"/jeunes/{world.minor.id}"))
 
-    assert row(page, "Statut") == "Ouvert"
-    assert row(page, "Étape") == "À contacter"
-    assert row(page, "Situation").startswith("Sans solution")
-    assert row(page, "Référent") == "Karim Benali"
-    assert row(page, "Structure référente") == "Lycée Baggio"
-
-
-def test_the_summary_shows_age_and_the_obligation_de_formation(pilot_in, world):
-    page = text(pilot_in.get(f"/jeunes/{world.minor.id}"))
-
-    assert row(page, "Âge") == "17 ans"
-    assert row(page, "Obligation de formation") == "S'applique jusqu'au 14/03/2027 (18 ans)."
+    assert summary_row(page, "Statut") == "Ouvert"
+    assert summary_row(page, "Étape") == "À contacter"
+    assert summary_row(page, "Situation").startswith("Sans solution")
+    assert summary_row(page, "Référent") == "Karim Benali"
+    assert summary_row(page, "Structure référente") == "Lycée Baggio"
 
 
-def test_the_summary_shows_the_days_since_the_last_contact(pilot_in, session, world):
-    contact(session, world, world.adult_case, at=NOW - timedelta(days=3))
+def test_the_summary_shows_age_and_the_obligation_de_formation(pilot_client, world):
+    page = text(pilot_client.get(f"/jeunes/{world.minor.id}"))
+
+    assert summary_row(page, "Âge") == "17 ans"
+    assert (
+        summary_row(page, "Obligation de formation") == "S'applique jusqu'au 14/03/2027 (18 ans)."
+    )
+
+
+def test_the_summary_shows_the_days_since_the_last_contact(pilot_client, session, world):
+    call_youth(session, world, world.adult_case, at=NOW - timedelta(days=3))
     session.commit()
 
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}"))
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}"))
 
-    assert row(page, "Dernier contact") == "Il y a 3 jours · 1 tentative sans joindre personne"
-
-
-def test_a_youth_never_contacted_says_so(pilot_in, world):
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}"))
-
-    assert row(page, "Dernier contact") == "Jamais contacté"
-    assert row(page, "DARFI") == "Aucune demande"
+    assert (
+        summary_row(page, "Dernier contact") == "Il y a 3 jours · 1 tentative sans joindre personne"
+    )
 
 
-def test_an_overdue_item_says_by_how_many_days_in_words(pilot_in, session, world):
+def test_a_youth_never_contacted_says_so(pilot_client, world):
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}"))
+
+    assert summary_row(page, "Dernier contact") == "Jamais contacté"
+    assert summary_row(page, "DARFI") == "Aucune demande"
+
+
+def test_an_overdue_item_says_by_how_many_days_in_words(pilot_client, session, world):
     task(session, world, world.adult_case, title="Relancer", due_on=date(2026, 12, 4))
     session.commit()
 
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}"))
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}"))
 
-    assert row(page, "Prochaine échéance") == "Relancer, le 04/12/2026 en retard de 3 jours"
+    assert summary_row(page, "Prochaine échéance") == "Relancer, le 04/12/2026 en retard de 3 jours"
     assert '<strong class="text-danger">en retard de 3 jours</strong>' in page
 
 
-def test_an_item_not_yet_due_is_not_late(pilot_in, session, world):
+def test_an_item_not_yet_due_is_not_late(pilot_client, session, world):
     task(session, world, world.adult_case, title="Relancer", due_on=date(2026, 12, 9))
     session.commit()
 
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}"))
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}"))
 
-    assert row(page, "Prochaine échéance") == "Relancer, le 09/12/2026"
+    assert summary_row(page, "Prochaine échéance") == "Relancer, le 09/12/2026"
 
 
-def test_a_call_back_is_a_due_item(pilot_in, session, world):
+def test_a_call_back_is_a_due_item(pilot_client, session, world):
     services.record_contact(
         session,
         case=world.adult_case,
@@ -224,24 +223,24 @@ def test_a_call_back_is_a_due_item(pilot_in, session, world):
     )
     session.commit()
 
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}"))
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}"))
 
-    assert row(page, "Prochaine échéance") == f"{TaskRule.CALL_BACK.label}, le 14/12/2026"
+    assert summary_row(page, "Prochaine échéance") == f"{TaskRule.CALL_BACK.label}, le 14/12/2026"
 
 
-def test_after_the_psads_failures_the_summary_offers_to_close(pilot_in, session, world):
+def test_after_the_psads_failures_the_summary_offers_to_close(pilot_client, session, world):
     for days in (3, 2, 1):
-        contact(session, world, world.adult_case, at=NOW - timedelta(days=days))
+        call_youth(session, world, world.adult_case, at=NOW - timedelta(days=days))
     session.commit()
 
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}"))
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}"))
 
     offer = page[page.index('id="injoignable"') :]
     assert "3 tentatives d'affilée sans joindre personne." in offer
     assert f"/jeunes/{world.adult.id}/cloture?motif=unreachable" in offer
 
 
-def test_a_closed_case_shows_its_date_reason_and_solution(pilot_in, session, world):
+def test_a_closed_case_shows_its_date_reason_and_solution(pilot_client, session, world):
     case = world.adult_case
     case.status, case.closed_on = CaseStatus.CLOSED, date(2026, 11, 20)
     case.closing_reason = reference(session, ReferenceKind.CLOSING_REASON, "solution_found")
@@ -250,16 +249,16 @@ def test_a_closed_case_shows_its_date_reason_and_solution(pilot_in, session, wor
     case.known_to_partner = KnownToPartner.UNKNOWN
     session.commit()
 
-    page = text(pilot_in.get(f"/jeunes/{world.adult.id}"))
+    page = text(pilot_client.get(f"/jeunes/{world.adult.id}"))
 
-    assert row(page, "Statut") == "Clos"
-    assert row(page, "Clos le") == "20/11/2026"
-    assert row(page, "Motif de clôture") == "Solution trouvée"
-    assert row(page, "Solution") == "Apprentissage depuis le 02/11/2026"
+    assert summary_row(page, "Statut") == "Clos"
+    assert summary_row(page, "Clos le") == "20/11/2026"
+    assert summary_row(page, "Motif de clôture") == "Solution trouvée"
+    assert summary_row(page, "Solution") == "Apprentissage depuis le 02/11/2026"
     assert "Prochaine échéance" not in page
 
 
-def test_previous_cases_are_listed(pilot_in, session, world):
+def test_previous_cases_are_listed(pilot_client, session, world):
     youth = make_youth(session, world.psad, case_status=CaseStatus.CLOSED)
     youth.cases[0].closing_reason = reference(session, ReferenceKind.CLOSING_REASON, "refused")
     session.add(
@@ -272,9 +271,9 @@ def test_previous_cases_are_listed(pilot_in, session, world):
     )
     session.commit()
 
-    page = text(pilot_in.get(f"/jeunes/{youth.id}"))
+    page = text(pilot_client.get(f"/jeunes/{youth.id}"))
 
-    assert row(page, "Statut") == "Ouvert"
+    assert summary_row(page, "Statut") == "Ouvert"
     previous = page[page.index("Dossiers précédents") :]
     assert "Signalement : ouvert le 01/10/2026, clos le 01/11/2026 (Refus du jeune)" in previous
 
@@ -284,4 +283,4 @@ def test_a_partner_sees_the_summary_of_their_youth(client, world, frozen_clock):
 
     page = text(client.get(f"/jeunes/{world.minor.id}"))
 
-    assert row(page, "Structure référente") == "Lycée Baggio"
+    assert summary_row(page, "Structure référente") == "Lycée Baggio"

@@ -15,30 +15,7 @@ from psad.followup import panels, queries, services
 from psad.followup.models import Task
 from psad.followup.queries import TaskBucket
 from tests.followup.conftest import NOW, TODAY
-
-
-def add(
-    session,
-    world,
-    *,
-    case=None,
-    by=None,
-    due_on=TODAY,
-    user=None,
-    structure=None,
-    title="Appeler le lycée",
-):
-    by = by or world.pilot
-    return services.add_task(
-        session,
-        case=case or world.minor_case,
-        title=title,
-        due_on=due_on,
-        user=user,
-        structure=structure,
-        by=by,
-        actor=world.actor(by),
-    )
+from tests.followup.helpers import add_task
 
 
 def viewer_of(world, user, structure=None) -> Viewer:
@@ -47,24 +24,24 @@ def viewer_of(world, user, structure=None) -> Viewer:
 
 
 def test_a_task_for_nobody_in_particular_is_for_its_author(session, world):
-    task = add(session, world, by=world.copilot)
+    task = add_task(session, world, by=world.copilot)
 
     assert task.assignee_user == world.copilot and task.assignee_structure is None
 
 
 def test_a_task_may_be_for_a_structure(session, world):
-    task = add(session, world, structure=world.school)
+    task = add_task(session, world, structure=world.school)
 
     assert task.assignee_structure == world.school and task.assignee_user is None
 
 
 def test_a_task_needs_to_say_what_to_do(session, world):
     with pytest.raises(DomainError, match="Dites ce qu'il faut faire"):
-        add(session, world, title="   ")
+        add_task(session, world, title="   ")
 
 
 def test_completing_a_task_records_who_when_and_the_comment(session, world):
-    task = add(session, world)
+    task = add_task(session, world)
 
     services.complete_task(
         session,
@@ -79,7 +56,7 @@ def test_completing_a_task_records_who_when_and_the_comment(session, world):
 
 
 def test_a_task_is_done_only_once(session, world):
-    task = add(session, world)
+    task = add_task(session, world)
     services.complete_task(
         session, task=task, by=world.pilot, now=NOW, comment=None, actor=world.actor(world.pilot)
     )
@@ -96,7 +73,7 @@ def test_a_task_is_done_only_once(session, world):
 
 
 def test_an_overdue_task_says_by_how_many_days(session, world):
-    task = add(session, world, due_on=TODAY - timedelta(days=3))
+    task = add_task(session, world, due_on=TODAY - timedelta(days=3))
 
     row = panels.task_row(task, TODAY)
 
@@ -104,7 +81,7 @@ def test_an_overdue_task_says_by_how_many_days(session, world):
 
 
 def test_a_task_due_today_is_not_late(session, world):
-    row = panels.task_row(add(session, world, due_on=TODAY), TODAY)
+    row = panels.task_row(add_task(session, world, due_on=TODAY), TODAY)
 
     assert row.late is None
 
@@ -119,7 +96,7 @@ def test_a_task_due_today_is_not_late(session, world):
     ],
 )
 def test_my_tasks_are_grouped_by_when_they_are_due(session, world, due_on, bucket):
-    add(session, world, due_on=due_on, user=world.copilot)
+    add_task(session, world, due_on=due_on, user=world.copilot)
     viewer = viewer_of(world, world.copilot, world.mission.id)
 
     groups = panels.my_task_groups(
@@ -134,8 +111,10 @@ def test_my_tasks_are_grouped_by_when_they_are_due(session, world, due_on, bucke
 
 
 def test_a_partner_has_the_tasks_of_its_structure_on_its_youth_only(session, world):
-    add(session, world, structure=world.school, title="Sur son jeune")
-    add(session, world, case=world.adult_case, structure=world.school, title="Sur un autre jeune")
+    add_task(session, world, structure=world.school, title="Sur son jeune")
+    add_task(
+        session, world, case=world.adult_case, structure=world.school, title="Sur un autre jeune"
+    )
     viewer = viewer_of(world, world.partner, world.school.id)
 
     groups = panels.my_task_groups(
@@ -150,7 +129,7 @@ def test_a_partner_has_the_tasks_of_its_structure_on_its_youth_only(session, wor
 
 
 def test_done_tasks_and_tasks_of_others_are_not_mine(session, world):
-    done = add(session, world, user=world.copilot)
+    done = add_task(session, world, user=world.copilot)
     services.complete_task(
         session,
         task=done,
@@ -159,7 +138,7 @@ def test_done_tasks_and_tasks_of_others_are_not_mine(session, world):
         comment=None,
         actor=world.actor(world.copilot),
     )
-    add(session, world, user=world.pilot)
+    add_task(session, world, user=world.pilot)
     viewer = viewer_of(world, world.copilot, world.mission.id)
 
     groups = panels.my_task_groups(
@@ -174,8 +153,8 @@ def test_done_tasks_and_tasks_of_others_are_not_mine(session, world):
 
 
 def test_the_overdue_counter_counts_only_overdue_tasks(session, world):
-    add(session, world, user=world.pilot, due_on=TODAY - timedelta(days=1))
-    add(session, world, user=world.pilot, due_on=TODAY)
+    add_task(session, world, user=world.pilot, due_on=TODAY - timedelta(days=1))
+    add_task(session, world, user=world.pilot, due_on=TODAY)
     viewer = viewer_of(world, world.pilot, world.cio.id)
 
     late = queries.count_overdue(
@@ -190,11 +169,11 @@ def test_the_overdue_counter_counts_only_overdue_tasks(session, world):
 
 
 def test_the_file_panel_lists_open_tasks_then_done_ones(session, world):
-    done = add(session, world, title="Faite")
+    done = add_task(session, world, title="Faite")
     services.complete_task(
         session, task=done, by=world.pilot, now=NOW, comment=None, actor=world.actor(world.pilot)
     )
-    add(session, world, title="Ouverte")
+    add_task(session, world, title="Ouverte")
     viewer = viewer_of(world, world.pilot)
 
     context = panels.tasks_and_legal_context(session, youth=world.minor, viewer=viewer, today=TODAY)

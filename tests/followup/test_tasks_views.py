@@ -12,37 +12,22 @@ from psad.audit.actions import AuditAction
 from psad.followup import services
 from psad.followup.models import Task
 from tests.followup.conftest import NOW, TODAY
+from tests.followup.helpers import add_task, sign_in_as
 from tests.helpers import count, events, field_error, text
 
 
-@pytest.fixture
-def pilot_client(client, world, frozen_clock):
-    client.sign_in(world.pilot)
-    return client
-
-
-def add(
-    session, world, *, case=None, title="Appeler le lycée", due_on=TODAY, user=None, structure=None
-):
-    task = services.add_task(
-        session,
-        case=case or world.minor_case,
-        title=title,
-        due_on=due_on,
-        user=user,
-        structure=structure,
-        by=world.pilot,
-        actor=world.actor(world.pilot),
-    )
+def add_saved_task(session, world, **task):  # type: ignore[no-untyped-def]
+    """A task added by the pilote (see ``add_task``), committed for the requests to see."""
+    added = add_task(session, world, **task)
     session.commit()
-    return task
+    return added
 
 
 # --- the file's panel ---------------------------------------------------------------------
 
 
 def test_the_file_shows_an_overdue_task_in_red_with_its_days(pilot_client, session, world):
-    add(session, world, title="Relancer la famille", due_on=TODAY - timedelta(days=4))
+    add_saved_task(session, world, title="Relancer la famille", due_on=TODAY - timedelta(days=4))
 
     page = text(pilot_client.get(f"/jeunes/{world.minor.id}"))
 
@@ -52,7 +37,7 @@ def test_the_file_shows_an_overdue_task_in_red_with_its_days(pilot_client, sessi
 
 
 def test_done_tasks_are_folded_below(pilot_client, session, world):
-    task = add(session, world, title="Déjà faite")
+    task = add_saved_task(session, world, title="Déjà faite")
     services.complete_task(
         session, task=task, by=world.pilot, now=NOW, comment="ok", actor=world.actor(world.pilot)
     )
@@ -139,7 +124,7 @@ def test_no_task_on_a_closed_case(client, session, world, frozen_clock):
 
 
 def test_done_in_one_click_from_the_file(pilot_client, session, world):
-    task = add(session, world)
+    task = add_saved_task(session, world)
 
     response = pilot_client.submit(f"/taches/{task.id}/faite")
 
@@ -150,7 +135,7 @@ def test_done_in_one_click_from_the_file(pilot_client, session, world):
 
 
 def test_done_with_a_comment_from_my_tasks_returns_there(pilot_client, session, world):
-    task = add(session, world)
+    task = add_saved_task(session, world)
 
     response = pilot_client.submit(
         f"/taches/{task.id}/faite", {"comment": "Message laissé", "back": "mes-taches"}
@@ -162,7 +147,7 @@ def test_done_with_a_comment_from_my_tasks_returns_there(pilot_client, session, 
 
 
 def test_done_twice_says_so(pilot_client, session, world):
-    task = add(session, world)
+    task = add_saved_task(session, world)
     pilot_client.submit(f"/taches/{task.id}/faite")
 
     response = pilot_client.submit(f"/taches/{task.id}/faite", follow_redirects=True)
@@ -171,7 +156,7 @@ def test_done_twice_says_so(pilot_client, session, world):
 
 
 def test_a_comment_too_long_is_refused(pilot_client, session, world):
-    task = add(session, world)
+    task = add_saved_task(session, world)
 
     response = pilot_client.submit(f"/taches/{task.id}/faite", {"comment": "x" * 501})
 
@@ -188,8 +173,10 @@ def test_an_unknown_task_answers_404(pilot_client):
 
 
 def test_my_tasks_groups_and_links_each_youth(pilot_client, session, world):
-    add(session, world, title="En retard", due_on=TODAY - timedelta(days=2), user=world.pilot)
-    add(
+    add_saved_task(
+        session, world, title="En retard", due_on=TODAY - timedelta(days=2), user=world.pilot
+    )
+    add_saved_task(
         session,
         world,
         title="Plus tard",
@@ -207,9 +194,9 @@ def test_my_tasks_groups_and_links_each_youth(pilot_client, session, world):
 
 
 def test_the_header_counts_my_overdue_tasks(pilot_client, session, world):
-    add(session, world, due_on=TODAY - timedelta(days=1), user=world.pilot)
-    add(session, world, due_on=TODAY - timedelta(days=3), user=world.pilot)
-    add(session, world, due_on=TODAY, user=world.pilot)
+    add_saved_task(session, world, due_on=TODAY - timedelta(days=1), user=world.pilot)
+    add_saved_task(session, world, due_on=TODAY - timedelta(days=3), user=world.pilot)
+    add_saved_task(session, world, due_on=TODAY, user=world.pilot)
 
     page = text(pilot_client.get("/"))
 
@@ -232,8 +219,10 @@ def test_the_reader_has_no_tasks_link(client, world, frozen_clock):
 def test_a_partner_sees_the_tasks_of_its_structure_on_its_youth_only(
     client, session, world, frozen_clock
 ):
-    add(session, world, title="Sur son jeune", structure=world.school)
-    add(session, world, title="Sur un autre jeune", case=world.adult_case, structure=world.school)
+    add_saved_task(session, world, title="Sur son jeune", structure=world.school)
+    add_saved_task(
+        session, world, title="Sur un autre jeune", case=world.adult_case, structure=world.school
+    )
     client.sign_in(world.partner)
 
     page = text(client.get("/taches"))
@@ -242,7 +231,7 @@ def test_a_partner_sees_the_tasks_of_its_structure_on_its_youth_only(
 
 
 def test_a_partner_cannot_complete_a_task_on_another_youth(client, session, world, frozen_clock):
-    task = add(session, world, case=world.adult_case, structure=world.school)
+    task = add_saved_task(session, world, case=world.adult_case, structure=world.school)
     client.sign_in(world.partner)
 
     response = client.submit(f"/taches/{task.id}/faite")
@@ -274,22 +263,6 @@ EXPECTED = {
 }
 
 
-def sign_in_as(client, world, admin, role):
-    """Sign in as ``role``; the youth the request is about (the minor, or the adult for a
-    partner asking about another youth)."""
-    users = {
-        "pilote": world.pilot,
-        "co-pilote": world.copilot,
-        "partenaire": world.partner,
-        "partenaire-autre-jeune": world.partner,
-        "lecteur": world.reader,
-        "administrateur": admin,
-    }
-    if role in users:
-        client.sign_in(users[role])
-    return world.adult if role == "partenaire-autre-jeune" else world.minor
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_role_matrix_new_task(client, world, admin, frozen_clock, role):
     youth = sign_in_as(client, world, admin, role)
@@ -304,7 +277,7 @@ def test_role_matrix_new_task(client, world, admin, frozen_clock, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_role_matrix_complete_task(client, session, world, admin, frozen_clock, role):
     youth = sign_in_as(client, world, admin, role)
-    task = add(session, world, case=youth.cases[0])
+    task = add_saved_task(session, world, case=youth.cases[0])
 
     response = client.submit(f"/taches/{task.id}/faite")
 
@@ -329,8 +302,8 @@ def test_a_partner_s_counter_counts_its_structure_s_overdue_tasks_on_its_youth(
     client, session, world, frozen_clock
 ):
     late = TODAY - timedelta(days=1)
-    add(session, world, title="Sur son jeune", structure=world.school, due_on=late)
-    add(
+    add_saved_task(session, world, title="Sur son jeune", structure=world.school, due_on=late)
+    add_saved_task(
         session, world, title="Ailleurs", case=world.adult_case, structure=world.school, due_on=late
     )
     client.sign_in(world.partner)

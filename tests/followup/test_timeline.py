@@ -41,7 +41,9 @@ def whats(entries):
     return [entry.what for entry in entries]
 
 
-def contact(session, world, *, at, reached=False, user=None, comment=None):
+def guardian_call(session, world, *, at, reached=False, user=None, comment=None):
+    """A phone call to the adult's guardian at ``at``, unanswered, by ``user`` (the pilote
+    by default)."""
     user = user or world.pilot
     return services.record_contact(
         session,
@@ -60,7 +62,8 @@ def contact(session, world, *, at, reached=False, user=None, comment=None):
     ).contact
 
 
-def listing(session, world, *, label, at):
+def listed_in_import(session, world, *, label, at):
+    """An import batch ``label`` made at ``at`` that listed (updated) the adult."""
     batch = ImportBatch(
         psad_id=world.psad.id,
         label=label,
@@ -102,7 +105,9 @@ def test_the_case_opening_shows_its_source_and_who(session, world):
 
 
 def test_the_lists_the_youth_appeared_in_are_entries(session, world):
-    listing(session, world, label="SIEI novembre 2026", at=datetime(2026, 11, 3, 8, tzinfo=UTC))
+    listed_in_import(
+        session, world, label="SIEI novembre 2026", at=datetime(2026, 11, 3, 8, tzinfo=UTC)
+    )
 
     entries = timeline(session, world)
 
@@ -111,8 +116,8 @@ def test_the_lists_the_youth_appeared_in_are_entries(session, world):
 
 
 def test_entries_come_newest_first_across_records(session, world):
-    contact(session, world, at=NOW - timedelta(days=2))
-    listing(session, world, label="SIEI décembre", at=NOW - timedelta(days=1))
+    guardian_call(session, world, at=NOW - timedelta(days=2))
+    listed_in_import(session, world, label="SIEI décembre", at=NOW - timedelta(days=1))
     services.add_note(
         session,
         case=world.adult_case,
@@ -132,7 +137,7 @@ def test_entries_come_newest_first_across_records(session, world):
 
 
 def test_a_contact_shows_channel_outcome_party_comment_and_author(session, world):
-    contact(session, world, at=NOW, comment="Numéro du père.", user=world.copilot)
+    guardian_call(session, world, at=NOW, comment="Numéro du père.", user=world.copilot)
 
     entry = timeline(session, world)[0]
 
@@ -146,7 +151,7 @@ def test_a_contact_shows_channel_outcome_party_comment_and_author(session, world
 
 
 def test_a_corrected_contact_is_struck_and_points_to_its_correction(session, world):
-    original = contact(session, world, at=NOW - timedelta(hours=2))
+    original = guardian_call(session, world, at=NOW - timedelta(hours=2))
     correction = services.correct_contact(
         session,
         original=original,
@@ -172,8 +177,8 @@ def test_a_corrected_contact_is_struck_and_points_to_its_correction(session, wor
 
 
 def test_only_contacts_the_viewer_may_correct_are_offered(session, world):
-    mine = contact(session, world, at=NOW, user=world.copilot)
-    theirs = contact(session, world, at=NOW - timedelta(hours=1), user=world.pilot)
+    mine = guardian_call(session, world, at=NOW, user=world.copilot)
+    theirs = guardian_call(session, world, at=NOW - timedelta(hours=1), user=world.pilot)
 
     copilot = timeline(session, world, user=world.copilot)
     later = timeline(session, world, user=world.copilot, now=NOW + timedelta(hours=25))
@@ -328,7 +333,7 @@ def test_obligation_steps_and_tasks(session, world):
 
 
 def test_the_timeline_does_not_read_the_audit_log(session, world):
-    contact(session, world, at=NOW)
+    guardian_call(session, world, at=NOW)
     before = timeline(session, world)
 
     audit.record(  # the audit log answers « who did what », it tells no business fact

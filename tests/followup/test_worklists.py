@@ -19,9 +19,10 @@ from psad.followup.models import DarfiSource, Diploma, TaskRule
 from psad.followup.queries import Tab, tab_counts
 from psad.followup.worklist import ListArgs, ordered, searched
 from psad.reference.models import ReferenceKind
-from psad.youth.models import KnownToPartner, Youth
+from psad.youth.models import Youth
 from tests.factories import make_youth
 from tests.followup.conftest import NOW, TODAY, World, reference
+from tests.followup.helpers import close
 from tests.helpers import text
 
 # --- builders ----------------------------------------------------------------------------
@@ -79,21 +80,11 @@ def without_solution(session: Session, world: World, youth: Youth) -> None:
     )
 
 
-def close(session: Session, world: World, youth: Youth) -> None:
+def close_as_refused(session: Session, world: World, youth: Youth) -> None:
+    """Close the open case of ``youth`` as refused (by the pilote, TODAY)."""
     case = youth.open_case
     assert case is not None
-    services.close_case(
-        session,
-        case=case,
-        reason=reference(session, ReferenceKind.CLOSING_REASON, "refused"),
-        known_to_partner=KnownToPartner.UNKNOWN,
-        solution=None,
-        solution_since=None,
-        on=TODAY,
-        by=world.pilot,
-        now=NOW,
-        actor=world.actor(world.pilot),
-    )
+    close(session, world, case, "refused")
 
 
 def call_back_task(session: Session, world: World, youth: Youth, due_on: date) -> None:
@@ -179,7 +170,7 @@ def states(session: Session, world: World) -> World:
     lost = adult(session, world, "Sanssolution")
     attempt(session, world, lost, reached=True)
     without_solution(session, world, lost)
-    close(session, world, adult(session, world, "Clos", referent_structure=world.school))
+    close_as_refused(session, world, adult(session, world, "Clos", referent_structure=world.school))
     call_back = adult(session, world, "Rappel")
     attempt(session, world, call_back, reached=True, hours_ago=30)
     call_back_task(session, world, call_back, due_on=TODAY)
@@ -324,7 +315,7 @@ def test_an_unknown_tab_shows_a_traiter(client, states, frozen_clock):
 
 def test_pagination_keeps_the_tab(client, session, world, frozen_clock):
     for number in range(30):
-        close(session, world, adult(session, world, f"Clos{number:02d}"))
+        close_as_refused(session, world, adult(session, world, f"Clos{number:02d}"))
     session.commit()
     client.sign_in(world.pilot)
 

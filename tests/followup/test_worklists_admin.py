@@ -18,7 +18,8 @@ URL = "/admin/prioritaires"
 ALL_ON = [rule.value for rule in Priority]
 
 
-def stored(session: Session) -> dict[str, bool]:
+def stored_rules(session: Session) -> dict[str, bool]:
+    """Whether each stored priority rule is active, read afresh from the database."""
     session.expire_all()
     return {row.code: row.active for row in session.scalars(select(PriorityRule))}
 
@@ -49,7 +50,7 @@ def test_switching_a_rule_back_on_updates_its_row(session, world, admin):
     changed = switch_priority_rules(session, active=set(Priority), actor=actor)
 
     assert changed == [Priority.DARFI_WAITING]
-    assert stored(session) == {Priority.DARFI_WAITING.value: True}
+    assert stored_rules(session) == {Priority.DARFI_WAITING.value: True}
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -74,7 +75,7 @@ def test_an_administrator_switches_a_rule_off(client, session, world, admin):
     response = client.submit(URL, {"active": kept}, follow_redirects=True)
 
     assert "Règles des prioritaires enregistrées." in text(response)
-    assert stored(session) == {Priority.PARTNER_REFERRAL.value: False}
+    assert stored_rules(session) == {Priority.PARTNER_REFERRAL.value: False}
     [event] = events(session, AuditAction.REFERENCE_UPDATED.value)
     assert (event.user_id, event.detail) == (admin.id, "priorité=partner_referral; active=non")
     assert text(response).count("checked") == len(Priority) - 1
@@ -85,7 +86,7 @@ def test_an_administrator_switches_every_rule_off(client, session, world, admin)
 
     client.submit(URL, {})
 
-    assert stored(session) == {code: False for code in ALL_ON}
+    assert stored_rules(session) == {code: False for code in ALL_ON}
     assert len(events(session, AuditAction.REFERENCE_UPDATED.value)) == len(Priority)
 
 
@@ -105,7 +106,7 @@ def test_an_unknown_rule_is_refused(client, session, world, admin):
 
     assert response.status_code == 422
     assert 'id="active-erreur"' in text(response)
-    assert stored(session) == {}
+    assert stored_rules(session) == {}
 
 
 def test_a_rule_switched_off_leaves_the_list(client, session, world, admin, frozen_clock):
@@ -138,7 +139,7 @@ def test_psad_roles_may_not_switch_rules(client, session, world, role):
     response = client.submit(URL, {})
 
     assert response.status_code == 403
-    assert stored(session) == {}
+    assert stored_rules(session) == {}
 
 
 def test_an_administrator_may_open_the_page(client, world, admin):

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from psad.youth.models import Youth
-from tests.factories import make_psad
 from tests.imports.files import write_pdf, write_xlsx
 
 pytestmark = pytest.mark.committed
@@ -23,14 +22,7 @@ ROWS = [
 INTEGER_KEYS = ["created", "updated", "unchanged", "reopened", "rejected", "warnings"]
 
 
-@pytest.fixture
-def lille(session):
-    psad = make_psad(session, code="LILLE")
-    session.commit()
-    return psad
-
-
-def test_json_output_gives_the_counts_and_the_batch(run, lille, tmp_path, session):
+def test_json_output_gives_the_counts_and_the_batch(run, committed_psad, tmp_path, session):
     path = write_xlsx(tmp_path, "mars.xlsx", ROWS)
 
     result = run("import", str(path), "--psad", "LILLE", "--label", "SIEI mars", "--json")
@@ -43,7 +35,7 @@ def test_json_output_gives_the_counts_and_the_batch(run, lille, tmp_path, sessio
     assert session.scalar(select(func.count()).select_from(Youth)) == 1
 
 
-def test_the_french_summary_names_the_rejected_line(run, lille, tmp_path):
+def test_the_french_summary_names_the_rejected_line(run, committed_psad, tmp_path):
     path = write_xlsx(tmp_path, "mars.xlsx", ROWS)
 
     result = run("import", str(path), "--psad", "LILLE", "--label", "SIEI mars")
@@ -53,7 +45,7 @@ def test_the_french_summary_names_the_rejected_line(run, lille, tmp_path):
     assert "ligne 3, colonne A « Nom » (erreur) : Nom manquant" in result.stdout
 
 
-def test_a_dry_run_stores_nothing_and_has_no_batch(run, lille, tmp_path, session):
+def test_a_dry_run_stores_nothing_and_has_no_batch(run, committed_psad, tmp_path, session):
     path = write_xlsx(tmp_path, "mars.xlsx", ROWS)
 
     result = run("import", str(path), "--psad", "LILLE", "--label", "x", "--dry-run", "--json")
@@ -63,7 +55,7 @@ def test_a_dry_run_stores_nothing_and_has_no_batch(run, lille, tmp_path, session
     assert session.scalar(select(func.count()).select_from(Youth)) == 0
 
 
-def test_a_file_already_imported_is_skipped_unless_forced(run, lille, tmp_path):
+def test_a_file_already_imported_is_skipped_unless_forced(run, committed_psad, tmp_path):
     path = write_xlsx(tmp_path, "mars.xlsx", ROWS)
     run("import", str(path), "--psad", "LILLE", "--label", "SIEI mars", "--json")
 
@@ -80,14 +72,14 @@ def test_a_file_already_imported_is_skipped_unless_forced(run, lille, tmp_path):
     assert (forced["created"], forced["unchanged"]) == (0, 1)
 
 
-def test_an_unreadable_file_exits_1_with_a_french_message(run, lille, tmp_path):
+def test_an_unreadable_file_exits_1_with_a_french_message(run, committed_psad, tmp_path):
     result = run("import", str(write_pdf(tmp_path)), "--psad", "LILLE", "--label", "x")
 
     assert result.exit_code == 1
     assert "PDF" in result.stderr
 
 
-def test_an_unknown_psad_is_a_usage_error(run, lille, tmp_path):
+def test_an_unknown_psad_is_a_usage_error(run, committed_psad, tmp_path):
     path = write_xlsx(tmp_path, "mars.xlsx", ROWS)
 
     result = run("import", str(path), "--psad", "NOPE", "--label", "x")
@@ -97,7 +89,7 @@ def test_an_unknown_psad_is_a_usage_error(run, lille, tmp_path):
 
 
 def test_the_drop_folder_imports_and_moves_files_with_a_report(
-    run, lille, tmp_path, monkeypatch, session
+    run, committed_psad, tmp_path, monkeypatch, session
 ):
     inbox = tmp_path / "inbox"
     (inbox / "LILLE").mkdir(parents=True)

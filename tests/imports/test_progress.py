@@ -26,11 +26,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from psad import clock
+from psad.auth.models import Psad
 from psad.config import Settings
 from psad.imports.models import ImportBatch
 from psad.youth.models import Youth
 from tests.conftest import SECRET
-from tests.factories import make_psad
 from tests.imports.files import write_xlsx
 
 pytestmark = pytest.mark.committed
@@ -58,11 +58,9 @@ class Finished:
 
 
 @pytest.fixture
-def lille(app: Flask, session: Session) -> str:
-    """The PSAD the lists go to, committed; ``app`` empties the tables afterwards."""
-    make_psad(session, code="LILLE", name="PSAD de Lille")
-    session.commit()
-    return "LILLE"
+def lille_code(app: Flask, committed_psad: Psad) -> str:
+    """The code of the PSAD the lists go to; ``app`` empties the tables afterwards."""
+    return committed_psad.code
 
 
 @pytest.fixture
@@ -146,12 +144,12 @@ def _read_until_closed(fds: list[int], received: dict[int, bytearray], deadline:
 
 
 def test_a_terminal_gets_a_progress_bar_on_stderr_and_the_summary_stays_on_stdout(
-    lille: str, environment: dict[str, str], tmp_path: Path, session: Session
+    lille_code: str, environment: dict[str, str], tmp_path: Path, session: Session
 ) -> None:
     path = long_list(tmp_path)
 
     done = run_with_terminal_stderr(
-        ["import", str(path), "--psad", lille, "--label", "Liste annuelle"], environment
+        ["import", str(path), "--psad", lille_code, "--label", "Liste annuelle"], environment
     )
 
     assert done.status == 0, done.stdout + done.stderr
@@ -171,12 +169,12 @@ def test_a_terminal_gets_a_progress_bar_on_stderr_and_the_summary_stays_on_stdou
 
 
 def test_with_json_the_terminal_gets_no_progress_and_stdout_one_json_line(
-    lille: str, environment: dict[str, str], tmp_path: Path, session: Session
+    lille_code: str, environment: dict[str, str], tmp_path: Path, session: Session
 ) -> None:
     path = long_list(tmp_path)
 
     done = run_with_terminal_stderr(
-        ["import", str(path), "--psad", lille, "--label", "Liste annuelle", "--json"],
+        ["import", str(path), "--psad", lille_code, "--label", "Liste annuelle", "--json"],
         environment,
     )
 
@@ -192,12 +190,12 @@ def test_with_json_the_terminal_gets_no_progress_and_stdout_one_json_line(
 
 
 def test_without_a_terminal_stderr_gets_no_progress(
-    lille: str, environment: dict[str, str], tmp_path: Path
+    lille_code: str, environment: dict[str, str], tmp_path: Path
 ) -> None:
     path = long_list(tmp_path)
 
     done = subprocess.run(
-        [str(PSAD_SCRIPT), "import", str(path), "--psad", lille, "--label", "Liste annuelle"],
+        [str(PSAD_SCRIPT), "import", str(path), "--psad", lille_code, "--label", "Liste annuelle"],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         env=environment,

@@ -55,13 +55,13 @@ def while_saved_elsewhere(
     other_session.flush()
     outcome: dict[str, Any] = {}
 
-    def run() -> None:
+    def run_action() -> None:
         try:
             outcome["value"] = action()
         except BaseException as error:  # handed to the test
             outcome["error"] = error
 
-    worker = threading.Thread(target=run)
+    worker = threading.Thread(target=run_action)
     worker.start()
     time.sleep(0.5)
     other_session.commit()

@@ -32,14 +32,6 @@ GOOD = ["Lefèvre", "Éloïse", date(2008, 3, 14), "0494004062M", "06 12 34 56 7
 BAD = ["", "Sans-Nom", date(2008, 3, 14), None, '=HYPERLINK("http://x")']
 
 
-@pytest.fixture
-def pilot(session):
-    psad = make_psad(session, code="LILLE", name="PSAD de Lille")
-    user = make_user(session, psad=psad, role=Role.PILOT, email="pilote@psad.example")
-    session.commit()
-    return user
-
-
 def upload(client, path: Path, label: str = "SIEI mars 2026"):
     # The body is encoded here, in memory: the test client would spool a body past 500 KB to
     # a temporary file that it never closes (a ResourceWarning in a later test).
