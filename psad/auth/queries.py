@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from psad.auth.models import Membership, Psad, Structure, User
+from psad.auth.models import Membership, Psad, Role, Structure, User
 
 
 def member_ids(psad_id: int) -> Select[int]:
@@ -37,6 +37,20 @@ def structures(
 def active_structures(session: Session, psad_id: int | None = None) -> Sequence[Structure]:
     """What a form offers as a structure: the active ones (of one PSAD, or of all)."""
     return structures(session, psad_id=psad_id, active_only=True)
+
+
+def referent_candidates(session: Session, psad_id: int) -> Sequence[User]:
+    """The active users of a PSAD who see names (every role but the reader), by name."""
+    return session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.psad_id == psad_id,
+            Membership.role != Role.READER,
+            User.active.is_(True),
+        )
+        .order_by(User.full_name)
+    ).all()
 
 
 def structure_named(session: Session, *, psad_id: int, name: str) -> Structure | None:

@@ -36,6 +36,19 @@ def active_items(session: Session, kind: ReferenceKind) -> list[ReferenceItem]:
     )
 
 
+def items_by_codes(session: Session, kind: ReferenceKind, codes: list[str]) -> list[ReferenceItem]:
+    """The items of a list with these codes, in the list's order (unknown codes left out)."""
+    if not codes:
+        return []
+    return list(
+        session.scalars(
+            select(ReferenceItem)
+            .where(ReferenceItem.kind == kind, ReferenceItem.code.in_(codes))
+            .order_by(ReferenceItem.position)
+        )
+    )
+
+
 def item_by_code(session: Session, kind: ReferenceKind, code: str) -> ReferenceItem | None:
     return session.scalar(
         select(ReferenceItem).where(ReferenceItem.kind == kind, ReferenceItem.code == code)

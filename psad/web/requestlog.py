@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, Response, g, request
-from flask_login import current_user
+from flask import Flask, Response, g, request, session
 
 log = logging.getLogger("psad.requests")
 
@@ -33,7 +32,9 @@ def init(app: Flask) -> None:
             request.url_rule.rule if request.url_rule else "(aucune route)",
             " ".join(f"{k}={v}" for k, v in ids.items()) or "-",
             response.status_code,
-            current_user.get_id() if current_user.is_authenticated else "-",
+            # the id the signed session holds: no database read after the view committed
+            # (a background import may be using the connection then)
+            session.get("_user_id", "-"),
             elapsed,
         )
         return response

@@ -16,7 +16,6 @@ from typing import TypedDict
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -24,8 +23,8 @@ from wtforms import SelectChoice
 from psad import clock
 from psad.access.youth import get_visible_youth_or_404
 from psad.audit.services import Actor
-from psad.auth.models import Membership, Role, Structure, User
-from psad.auth.queries import active_structures
+from psad.auth.models import Structure, User
+from psad.auth.queries import active_structures, referent_candidates
 from psad.errors import DomainError, NotFoundError
 from psad.extensions import db
 from psad.followup import case_forms as forms
@@ -33,7 +32,7 @@ from psad.followup import services
 from psad.followup.services.case import STALE_CASE, current_stage
 from psad.followup.views import bp
 from psad.reference.models import ReferenceItem, ReferenceKind
-from psad.reference.services import active_items
+from psad.reference.services import active_items, items_by_codes
 from psad.web.access import NO_NAMES, requires
 from psad.web.session import current_actor, current_viewer
 from psad.web.urls import RECORD_ID
@@ -131,11 +130,7 @@ def _items(kind: ReferenceKind) -> list[ReferenceItem]:
 
 
 def _chosen(kind: ReferenceKind, codes: Iterable[str]) -> list[ReferenceItem]:
-    wanted = [code for code in codes if code]
-    if not wanted:
-        return []
-    query = select(ReferenceItem).where(ReferenceItem.kind == kind, ReferenceItem.code.in_(wanted))
-    return list(db.session.scalars(query.order_by(ReferenceItem.position)))
+    return items_by_codes(db.session(), kind, [code for code in codes if code])
 
 
 def _one(kind: ReferenceKind, code: str | None) -> ReferenceItem | None:
@@ -185,18 +180,7 @@ def stage(youth_id: int) -> Page:
 
 def _referent_choices(case: Case) -> tuple[list[User], list[Structure]]:
     """The PSAD's people who see names (and the current referent), its active structures."""
-    users = list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.psad_id == case.psad_id,
-                Membership.role != Role.READER,
-                User.active.is_(True),
-            )
-            .order_by(User.full_name)
-        )
-    )
+    users = list(referent_candidates(db.session(), case.psad_id))
     structures = list(active_structures(db.session(), case.psad_id))
     if case.referent_user is not None and case.referent_user not in users:
         users.append(case.referent_user)
