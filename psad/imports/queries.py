@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from psad.imports.models import ImportBatch, ImportJob, JobStatus, Listing, ListingOutcome
@@ -70,31 +69,12 @@ def listed_rows(session: Session, psad_id: int) -> dict[str, int]:
     return found
 
 
-def count_batches(session: Session, psad_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(ImportBatch).where(ImportBatch.psad_id == psad_id)
-        )
-        or 0
-    )
-
-
 def psad_batches(psad_id: int) -> Select[ImportBatch]:
     """The PSAD's lists, newest first (the history page paginates them)."""
     return (
         select(ImportBatch)
         .where(ImportBatch.psad_id == psad_id)
         .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
-    )
-
-
-def batch_youth(batch_id: int) -> Any:
-    """The youth a batch listed, in the order of the file (the caller scopes them)."""
-    return (
-        select(Youth, Listing)
-        .join(Listing, Listing.youth_id == Youth.id)
-        .where(Listing.batch_id == batch_id)
-        .order_by(Listing.line)
     )
 
 
