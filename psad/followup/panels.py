@@ -14,7 +14,8 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload
 
-from psad.auth.models import Membership, Role, User
+from psad.auth.models import User
+from psad.auth.queries import referent_candidates
 from psad.errors import DomainError
 from psad.followup import queries
 from psad.followup.deadlines import (
@@ -282,13 +283,4 @@ def my_task_groups(
 
 def assignable_users(session: Session, psad_id: int) -> Sequence[User]:
     """Whom a task may be for: the PSAD's active members who follow youth, by name."""
-    return session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.psad_id == psad_id,
-            Membership.role != Role.READER,
-            User.active.is_(True),
-        )
-        .order_by(User.full_name, User.id)
-    ).all()
+    return referent_candidates(session, psad_id)
