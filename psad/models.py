@@ -16,6 +16,11 @@ from psad.reference.models import ReferenceItem
 from psad.scheduler import SchedulerLease
 from psad.youth.models import Case, Guardian, Youth
 
+# Whole modules: their tables register themselves.
+import psad.duplicates.models  # isort: skip
+import psad.lists.models  # isort: skip
+import psad.transfers.models  # noqa: F401  # isort: skip
+
 __all__ = [
     "AuditEvent",
     "Case",

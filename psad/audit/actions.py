@@ -41,6 +41,15 @@ class AuditAction(enum.StrEnum):
     IMPORT_REJECTS_DOWNLOADED = "import.rejects_downloaded"
     IMPORT_BATCH_VIEWED = "import.batch_viewed"
     PROFILE_SAVED = "import.profile_saved"
+    LIST_EXPORTED = "list.exported"
+    LIST_VIEW_SAVED = "list.view_saved"
+    BULK_APPLIED = "list.bulk_applied"
+    DUPLICATE_DISMISSED = "duplicate.dismissed"
+    YOUTH_MERGED = "youth.merged"
+    TRANSFER_PROPOSED = "transfer.proposed"
+    TRANSFER_ACCEPTED = "transfer.accepted"
+    TRANSFER_REFUSED = "transfer.refused"
+    TRANSFER_CANCELLED = "transfer.cancelled"
 
     @property
     def label(self) -> str:
@@ -93,6 +102,15 @@ ACTION_LABELS = {
     AuditAction.IMPORT_REJECTS_DOWNLOADED: "Téléchargement des lignes rejetées",
     AuditAction.IMPORT_BATCH_VIEWED: "Consultation d'une liste importée",
     AuditAction.PROFILE_SAVED: "Enregistrement d'un profil d'import",
+    AuditAction.LIST_EXPORTED: "Export d'une liste de jeunes",
+    AuditAction.LIST_VIEW_SAVED: "Enregistrement d'une vue de liste",
+    AuditAction.BULK_APPLIED: "Action groupée sur une liste",
+    AuditAction.DUPLICATE_DISMISSED: "Paire marquée « pas un doublon »",
+    AuditAction.YOUTH_MERGED: "Fusion de deux dossiers (doublon)",
+    AuditAction.TRANSFER_PROPOSED: "Transfert proposé à une autre PSAD",
+    AuditAction.TRANSFER_ACCEPTED: "Transfert accepté",
+    AuditAction.TRANSFER_REFUSED: "Transfert refusé",
+    AuditAction.TRANSFER_CANCELLED: "Transfert annulé",
 }
 
 

@@ -26,6 +26,7 @@ SEEDS: dict[ReferenceKind, list[tuple[str, str]]] = {
         ("exempted", "Exemption (certificat médical)"),
         ("out_of_scope", "Hors champ"),
         ("age_limit", "Limite d'âge"),
+        ("merged", "Doublon fusionné"),
     ],
     ReferenceKind.CONTACT_CHANNEL: [
         ("phone", "Téléphone"),

@@ -12,9 +12,12 @@ def register(app: Flask) -> None:
     from psad.audit.views import bp as audit_bp
     from psad.auth.admin_views import bp as admin_bp
     from psad.auth.views import bp as auth_bp
+    from psad.duplicates.views import bp as duplicates_bp
     from psad.followup.views import bp as followup_bp
     from psad.imports.views import bp as imports_bp
+    from psad.lists.views import bp as lists_bp
     from psad.reference.views import bp as reference_bp
+    from psad.transfers.views import bp as transfers_bp
     from psad.web.home import bp as home_bp
     from psad.youth.views import bp as youth_bp
 
@@ -27,6 +30,9 @@ def register(app: Flask) -> None:
         audit_bp,
         imports_bp,
         reference_bp,
+        lists_bp,
+        duplicates_bp,
+        transfers_bp,
     ):
         app.register_blueprint(blueprint)
     requestlog.init(app)

@@ -1,0 +1,7 @@
+"""Pages of this package."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("lists", __name__)

@@ -1,0 +1,1 @@
+"""Transfers of a youth between the PSADs of an installation."""
