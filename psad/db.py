@@ -44,6 +44,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+MAX_RECORD_ID = 2_147_483_647  # INTEGER primary keys (32 bits on PostgreSQL)
+
+
 def key_string(length: int) -> TypeEngine[str]:
     """Text of an ASCII key (INE, folded names): compared byte by byte on PostgreSQL.
 

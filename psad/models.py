@@ -18,6 +18,7 @@ from psad.youth.models import Case, Guardian, Youth
 
 # Whole modules: their tables register themselves.
 import psad.duplicates.models  # isort: skip
+import psad.followup.liststate  # isort: skip  (its flush hook keeps the lists' copy)
 import psad.lists.models  # isort: skip
 import psad.transfers.models  # noqa: F401  # isort: skip
 

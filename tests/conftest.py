@@ -29,6 +29,7 @@ from psad.auth.sessions import open_session
 from psad.config import DatabaseSettings, Settings, WebSettings
 from psad.db import Base
 from psad.extensions import db
+from psad.followup import liststate
 from psad.web.session import TOKEN_KEY
 from tests.factories import PASSWORD, make_psad, make_user
 
@@ -157,6 +158,9 @@ def session(app: Flask) -> Iterator[Session]:
     bind = app.extensions["psad_test_bind"]
     session = Session(bind=bind, join_transaction_mode="create_savepoint", expire_on_commit=True)
     yield session
+    if session.is_active:  # every write path kept the lists' copy of the facts
+        with session.no_autoflush:
+            assert liststate.stale(session) == [], "youth whose list columns are stale"
     session.close()
 
 

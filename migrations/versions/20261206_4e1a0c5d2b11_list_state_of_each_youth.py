@@ -1,4 +1,10 @@
-"""list state of each youth (stub, filled by the lists work)
+"""list state of each youth
+
+A youth keeps the list's copy of facts recorded elsewhere (state in the work lists, call-back
+due date, latest contact, current case, next task due, DARFI waiting, call-back asked,
+partner's signalement), so that one index answers a tab's rows and counts at 200,000 youth.
+The upgrade fills the copy with psad.followup.liststate.refresh_all, the code that keeps it
+afterwards (should a later schema break that import, freeze its SQL here).
 
 Revision ID: 4e1a0c5d2b11
 Revises: 07bff8df949c
@@ -16,9 +22,45 @@ branch_labels = None
 depends_on = None
 
 
+
 def upgrade():
-    pass
+    with op.batch_alter_table('youths', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('list_state', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('call_back_due_on', sa.Date(), nullable=True))
+        batch_op.add_column(
+            sa.Column('last_contact_at', sa.DateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column('current_case_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('next_task_due_on', sa.Date(), nullable=True))
+        for name in ('darfi_waiting', 'call_back_asked', 'partner_referral'):
+            batch_op.add_column(
+                sa.Column(name, sa.Boolean(), server_default=sa.false(), nullable=False)
+            )
+        batch_op.create_index(
+            'ix_youths_list',
+            ['psad_id', 'list_state', 'search_key', 'call_back_due_on'],
+            unique=False,
+        )
+    from sqlalchemy.orm import Session
+
+    from psad.followup import liststate
+
+    with Session(bind=op.get_bind()) as session:
+        liststate.refresh_all(session)
+        session.flush()
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('youths', schema=None) as batch_op:
+        batch_op.drop_index('ix_youths_list')
+        for name in (
+            'partner_referral',
+            'call_back_asked',
+            'darfi_waiting',
+            'next_task_due_on',
+            'current_case_id',
+            'last_contact_at',
+            'call_back_due_on',
+            'list_state',
+        ):
+            batch_op.drop_column(name)

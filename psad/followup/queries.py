@@ -20,10 +20,10 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, o
 from sqlalchemy.orm import Session, aliased
 
 from psad.auth.models import Structure
-from psad.followup.models import Contact, DarfiRequest, PriorityRule, Task, TaskRule
+from psad.followup.models import Contact, PriorityRule, Task
 from psad.imports.models import ImportBatch, Listing, ListSource
 from psad.reference.models import ReferenceItem, ReferenceKind
-from psad.youth.models import Case, CaseSource, CaseStatus, Youth
+from psad.youth.models import Case, CaseStatus, ListState, Youth
 
 NO_SOLUTION = "no_solution"
 CALL_BACK_ASKED = "call_back_asked"
@@ -35,6 +35,7 @@ class Tab(enum.StrEnum):
     IN_PROGRESS = "en-cours"
     NO_SOLUTION = "sans-solution"
     CLOSED = "clos"
+    ALL = "tous"
 
     @property
     def label(self) -> str:
@@ -52,15 +53,12 @@ TAB_LABELS = {
     Tab.IN_PROGRESS: "En cours",
     Tab.NO_SOLUTION: "Sans solution",
     Tab.CLOSED: "Clos",
+    Tab.ALL: "Tous",
 }
 
 
 def _open_case(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     return exists().where(Case.youth_id == Youth.id, Case.status == CaseStatus.OPEN, *conditions)
-
-
-def _contacted() -> ColumnElement[bool]:
-    return exists().where(Contact.case_id == Case.id)
 
 
 def _effective(contact: type[Contact]) -> ColumnElement[bool]:
@@ -69,7 +67,7 @@ def _effective(contact: type[Contact]) -> ColumnElement[bool]:
     return not_(exists().where(correction.replaces_id == contact.id))
 
 
-def _asked_call_back(contact: type[Contact]) -> ColumnElement[bool]:
+def asked_call_back(contact: type[Contact]) -> ColumnElement[bool]:
     return exists().where(
         ReferenceItem.id == contact.outcome_id,
         ReferenceItem.kind == ReferenceKind.CONTACT_OUTCOME,
@@ -77,12 +75,12 @@ def _asked_call_back(contact: type[Contact]) -> ColumnElement[bool]:
     )
 
 
-def _needs_call(contact: type[Contact]) -> ColumnElement[bool]:
+def needs_call(contact: type[Contact]) -> ColumnElement[bool]:
     """A contact after which the youth must be called again: failed, or a call-back asked."""
-    return or_(contact.reached.is_(False), _asked_call_back(contact))
+    return or_(contact.reached.is_(False), asked_call_back(contact))
 
 
-def _latest_contact_is(wanted: ColumnElement[bool], contact: type[Contact]) -> ColumnElement[bool]:
+def latest_contact_is(wanted: ColumnElement[bool], contact: type[Contact]) -> ColumnElement[bool]:
     """The case's latest effective contact (by time, then id) is ``contact`` and ``wanted``
     holds for it; ``wanted`` must be a condition on the alias ``contact``."""
     later = aliased(Contact)
@@ -103,21 +101,7 @@ def _latest_contact_is(wanted: ColumnElement[bool], contact: type[Contact]) -> C
     )
 
 
-def _last_contact_needs_call() -> ColumnElement[bool]:
-    contact = aliased(Contact)
-    return _latest_contact_is(_needs_call(contact), contact)
-
-
-def _call_back_due(today: date) -> ColumnElement[bool]:
-    return exists().where(
-        Task.case_id == Case.id,
-        Task.rule == TaskRule.CALL_BACK,
-        Task.done_at.is_(None),
-        Task.due_on <= today,
-    )
-
-
-def _no_solution() -> ColumnElement[bool]:
+def no_solution() -> ColumnElement[bool]:
     return exists().where(
         ReferenceItem.id == Case.situation_id,
         ReferenceItem.kind == ReferenceKind.SITUATION,
@@ -126,25 +110,57 @@ def _no_solution() -> ColumnElement[bool]:
 
 
 def tab_condition(tab: Tab, today: date) -> ColumnElement[bool]:
-    """The condition on ``Youth`` of one tab: the rows and their count use the same."""
-    to_recontact = or_(_call_back_due(today), _last_contact_needs_call())
+    """The condition on ``Youth`` of one tab: the rows and their count use the same. It reads
+    the list's copy of the facts (psad.followup.liststate), so that an index answers."""
+    state, due = Youth.list_state, Youth.call_back_due_on <= today
+    not_due = or_(Youth.call_back_due_on.is_(None), Youth.call_back_due_on > today)
     if tab is Tab.TO_PROCESS:
-        return _open_case(not_(_contacted()), not_(_call_back_due(today)))
-    if tab is Tab.TO_RECONTACT:
-        return _open_case(to_recontact)
+        return and_(state == ListState.TO_PROCESS, not_due)
+    if tab is Tab.TO_RECONTACT:  # a call-back date is kept for open cases only
+        return or_(state == ListState.NEEDS_CALL, due)
     if tab is Tab.NO_SOLUTION:
-        return _open_case(_contacted(), not_(to_recontact), _no_solution())
+        return and_(state == ListState.NO_SOLUTION, not_due)
     if tab is Tab.IN_PROGRESS:
-        return _open_case(_contacted(), not_(to_recontact), not_(_no_solution()))
-    return and_(exists().where(Case.youth_id == Youth.id), not_(_open_case()))
+        return and_(state == ListState.IN_PROGRESS, not_due)
+    if tab is Tab.CLOSED:
+        return state == ListState.CLOSED
+    return state.is_not(None)
 
 
-def tab_counts(session: Session, scope: ColumnElement[bool], today: date) -> dict[Tab, int]:
-    """How many youth of ``scope`` (the viewer's scope, and the search) each tab holds: one
-    query, each count with its tab's condition."""
-    counts = select(*(func.count().filter(tab_condition(tab, today)) for tab in Tab)).where(scope)
-    row = session.execute(counts.select_from(Youth)).one()
-    return {tab: int(number or 0) for tab, number in zip(Tab, row, strict=True)}
+def tab_counts(
+    session: Session,
+    scope: ColumnElement[bool],
+    today: date,
+    *,
+    join: type[Case] | None = None,
+) -> dict[Tab, int]:
+    """How many youth of ``scope`` (the viewer's scope, the search and the filters) each tab
+    holds: one grouped count that the list's index answers. ``join`` is the alias of the
+    youth's current case when ``scope`` reads it."""
+    due = func.coalesce(Youth.call_back_due_on <= today, False)
+    query = select(Youth.list_state, due, func.count()).select_from(Youth)
+    if join is not None:
+        query = query.outerjoin(join, join.id == Youth.current_case_id)
+    query = query.where(scope, Youth.list_state.is_not(None)).group_by(Youth.list_state, due)
+    counts = dict.fromkeys(Tab, 0)
+    for state, is_due, number in session.execute(query):
+        assert state is not None  # excluded by the query
+        counts[Tab.ALL] += number
+        counts[tab_of(state, bool(is_due))] += number
+    return counts
+
+
+def tab_of(state: ListState, call_back_due: bool) -> Tab:
+    """The tab of a youth whose list state is ``state``."""
+    if state is ListState.CLOSED:
+        return Tab.CLOSED
+    if state is ListState.NEEDS_CALL or call_back_due:
+        return Tab.TO_RECONTACT
+    return {
+        ListState.TO_PROCESS: Tab.TO_PROCESS,
+        ListState.NO_SOLUTION: Tab.NO_SOLUTION,
+        ListState.IN_PROGRESS: Tab.IN_PROGRESS,
+    }[state]
 
 
 # --- the lists a youth appeared in ---------------------------------------------------------
@@ -203,24 +219,24 @@ PRIORITY_LABELS = {
 
 
 def priority_condition(rule: Priority, today: date) -> ColumnElement[bool]:
-    """The condition on ``Youth`` of one rule (open cases only)."""
+    """The condition on ``Youth`` of one rule (open cases only), on the list's copy."""
     if rule is Priority.MINOR:  # 16 or 17 today (L. 114-1)
         return and_(
-            Youth.birth_date > _years_before(today, 18),
-            Youth.birth_date <= _years_before(today, 16),
-            _open_case(),
+            Youth.birth_date > years_before(today, 18),
+            Youth.birth_date <= years_before(today, 16),
+            Youth.list_state.in_(OPEN_STATES),
         )
     if rule is Priority.DARFI_WAITING:
-        return _open_case(
-            exists().where(DarfiRequest.case_id == Case.id, DarfiRequest.interview_on.is_(None))
-        )
+        return Youth.darfi_waiting.is_(True)
     if rule is Priority.CALL_BACK_ASKED:
-        contact = aliased(Contact)
-        return _open_case(_latest_contact_is(_asked_call_back(contact), contact))
-    return _open_case(Case.source == CaseSource.REFERRAL, Case.source_structure_id.is_not(None))
+        return Youth.call_back_asked.is_(True)
+    return Youth.partner_referral.is_(True)
 
 
-def _years_before(day: date, years: int) -> date:
+OPEN_STATES = [state for state in ListState if state is not ListState.CLOSED]
+
+
+def years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February

@@ -8,31 +8,38 @@ use the same ``ordered`` query. A file opened from a list carries that list in i
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import ColumnElement, Select, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
+from psad.db import MAX_RECORD_ID
 from psad.followup.deadlines import StepState
-from psad.followup.models import ObligationStep, PriorityRule
+from psad.followup.models import ObligationStep, PriorityRule, Task, TaskRule
 from psad.followup.queries import (
+    OPEN_STATES,
     Priority,
     Tab,
     active_priorities,
     any_priority,
+    missing_from_latest_list,
     missing_from_latest_list_among,
     neighbours,
     priority_badges,
     tab_condition,
     tab_counts,
+    years_before,
 )
 from psad.followup.services.tasks import obligation_of
-from psad.youth.models import Youth
+from psad.imports.models import Listing
+from psad.youth.models import Case, CaseSource, CaseStage, CaseStatus, ListState, Youth
 from psad.youth.queries import search_youth
 
 FROM_LIST = "depuis"  # the file's URL parameter that holds its list
@@ -41,19 +48,82 @@ PAGE_SIZE = 25
 PRIORITY_BLOCK_SIZE = 10  # the « Prioritaires » block shows the first ones; badges the rest
 
 
+class Sort(enum.StrEnum):
+    """The list's sortable columns (``tri=``; a leading « - » sorts downwards)."""
+
+    NAME = "nom"
+    BIRTH = "naissance"
+    COMMUNE = "commune"
+    OPENED = "ouverture"
+    LAST_CONTACT = "contact"
+
+    @property
+    def label(self) -> str:
+        return SORT_LABELS[self]
+
+
+SORT_LABELS = {
+    Sort.NAME: "Nom",
+    Sort.BIRTH: "Date de naissance",
+    Sort.COMMUNE: "Commune",
+    Sort.OPENED: "Ouvert le",
+    Sort.LAST_CONTACT: "Dernier contact",
+}
+NONE = "aucun"  # ``referent=aucun`` / ``structure=aucun``: no referent
+MINOR, ADULT = "mineur", "majeur"
+YES = "1"
+E = TypeVar("E", bound=enum.Enum)
+MAX_DAYS = 3650
+
+
 @dataclass(frozen=True)
 class ListArgs:
+    """The list as its URL says it: tab, search, filters, sort. Every value is read leniently
+    (an unreadable one is dropped): the list's form shows what it refused, in French."""
+
     tab: Tab = Tab.TO_PROCESS
     q: str = ""
+    stage: CaseStage | None = None
+    situation: int | None = None
+    referent: int | str | None = None  # a user id, or NONE
+    structure: int | str | None = None  # a structure id, or NONE
+    age: str | None = None  # MINOR or ADULT
+    obligation_due: bool = False
+    darfi_waiting: bool = False
+    batch: int | None = None
+    source: CaseSource | None = None
+    school_uai: str | None = None
+    commune: str | None = None
+    no_contact_days: int | None = None
+    overdue_tasks: bool = False
+    missing: bool = False
+    sort: Sort = Sort.NAME
+    descending: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ListArgs:
-        """From the list's URL (``onglet``, ``q``); an unknown tab is the first one."""
-        try:
-            tab = Tab(args.get("onglet", Tab.TO_PROCESS.value))
-        except ValueError:
-            tab = Tab.TO_PROCESS
-        return cls(tab=tab, q=(args.get("q") or "").strip())
+        """From the list's URL; an unknown tab is the first one."""
+        sort_text = args.get("tri") or Sort.NAME.value
+        return cls(
+            tab=_member(Tab, args.get("onglet")) or Tab.TO_PROCESS,
+            q=(args.get("q") or "").strip(),
+            stage=_member(CaseStage, args.get("etape")),
+            situation=_record_id(args.get("situation")),
+            referent=_id_or_none(args.get("referent")),
+            structure=_id_or_none(args.get("structure")),
+            age=args.get("age") if args.get("age") in (MINOR, ADULT) else None,
+            obligation_due=args.get("of") == YES,
+            darfi_waiting=args.get("darfi") == YES,
+            batch=_record_id(args.get("liste")),
+            source=_member(CaseSource, args.get("source")),
+            school_uai=(args.get("etablissement") or "").strip().upper()[:8] or None,
+            commune=(args.get("commune") or "").strip()[:120] or None,
+            no_contact_days=_days(args.get("sans_contact")),
+            overdue_tasks=args.get("taches_en_retard") == YES,
+            missing=args.get("absent") == YES,
+            sort=_member(Sort, sort_text.removeprefix("-")) or Sort.NAME,
+            descending=sort_text.startswith("-"),
+        )
 
     @classmethod
     def from_file_url(cls, depuis: str | None) -> ListArgs | None:
@@ -63,16 +133,77 @@ class ListArgs:
         return cls.from_args(dict(parse_qsl(depuis[:FROM_LIST_MAX_LENGTH])))
 
     def with_tab(self, tab: Tab) -> ListArgs:
-        """The same search on another tab (the tabs' links)."""
+        """The same search and filters on another tab (the tabs' links)."""
         return replace(self, tab=tab)
+
+    def sorted_by(self, sort: Sort) -> ListArgs:
+        """The same list sorted by ``sort``: upwards, or downwards when it already is upwards."""
+        return replace(self, sort=sort, descending=self.sort is sort and not self.descending)
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a filter (besides the tab, the search and the sort) is set."""
+        return any(value for value in self._filter_args().values())
 
     def url_args(self) -> dict[str, str]:
         """The list's URL arguments, for ``url_for("youth.index", **args.url_args())``."""
-        return {"onglet": self.tab.value, **({"q": self.q} if self.q else {})}
+        args = {"onglet": self.tab.value, "q": self.q, **self._filter_args()}
+        if self.sort is not Sort.NAME or self.descending:
+            args["tri"] = f"{'-' if self.descending else ''}{self.sort.value}"
+        return {key: value for key, value in args.items() if value}
+
+    def _filter_args(self) -> dict[str, str]:
+        flags = {
+            "of": self.obligation_due,
+            "darfi": self.darfi_waiting,
+            "taches_en_retard": self.overdue_tasks,
+            "absent": self.missing,
+        }
+        values = {
+            "etape": self.stage.value if self.stage else None,
+            "situation": self.situation,
+            "referent": self.referent,
+            "structure": self.structure,
+            "age": self.age,
+            "liste": self.batch,
+            "source": self.source.value if self.source else None,
+            "etablissement": self.school_uai,
+            "commune": self.commune,
+            "sans_contact": self.no_contact_days,
+        }
+        return {
+            **{key: str(value) for key, value in values.items() if value is not None},
+            **{key: YES for key, on in flags.items() if on},
+        }
 
     def query_string(self) -> str:
         """The value of a file's ``depuis`` parameter."""
         return urlencode(self.url_args())
+
+
+def _member(kind: type[E], value: str | None) -> E | None:
+    try:
+        return kind(value) if value else None
+    except ValueError:
+        return None
+
+
+def _record_id(value: str | None) -> int | None:
+    if value is None or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_RECORD_ID else None
+
+
+def _id_or_none(value: str | None) -> int | str | None:
+    return NONE if value == NONE else _record_id(value)
+
+
+def _days(value: str | None) -> int | None:
+    if value is None or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_DAYS else None
 
 
 def searched(scope: ColumnElement[bool], q: str) -> ColumnElement[bool]:
@@ -81,12 +212,206 @@ def searched(scope: ColumnElement[bool], q: str) -> ColumnElement[bool]:
     return true() if clause is None else clause
 
 
+# The youth's current case (open, else the latest): filters and sorts on the case read it.
+current_case = aliased(Case, name="current_case")
+
+
+def filter_condition(args: ListArgs, today: date) -> ColumnElement[bool]:
+    """The filters of ``args`` as one condition on ``Youth`` (and ``current_case``)."""
+    conditions: list[ColumnElement[bool]] = []
+    if args.stage is not None:
+        conditions.append(stage_condition(args.stage))
+    if args.situation is not None:
+        conditions.append(current_case.situation_id == args.situation)
+    for column, wanted in (
+        (current_case.referent_user_id, args.referent),
+        (current_case.referent_structure_id, args.structure),
+    ):
+        if wanted == NONE:
+            conditions.append(column.is_(None))
+        elif wanted is not None:
+            conditions.append(column == wanted)
+    if args.age is not None:
+        adult_since = years_before(today, 18)
+        conditions.append(
+            Youth.birth_date > adult_since if args.age == MINOR else Youth.birth_date <= adult_since
+        )
+    if args.obligation_due:
+        conditions.append(obligation_task_open(today))
+    if args.darfi_waiting:
+        conditions.append(Youth.darfi_waiting.is_(True))
+    if args.batch is not None:
+        conditions.append(
+            exists().where(Listing.youth_id == Youth.id, Listing.batch_id == args.batch)
+        )
+    if args.source is not None:
+        conditions.append(current_case.source == args.source)
+    if args.school_uai:
+        conditions.append(Youth.school_uai == args.school_uai)
+    if args.commune:
+        conditions.append(func.lower(Youth.commune) == args.commune.lower())
+    if args.no_contact_days is not None:
+        conditions.append(no_contact_since(today - timedelta(days=args.no_contact_days)))
+    if args.overdue_tasks:
+        conditions.append(Youth.next_task_due_on < today)
+    if args.missing:
+        conditions.append(missing_from_latest_list())
+    return and_(true(), *conditions)
+
+
+def stage_condition(stage: CaseStage) -> ColumnElement[bool]:
+    """The open case is at ``stage``: decided by a person, else what the contacts say
+    (psad.followup.stages.current_stage)."""
+    undecided = and_(current_case.status == CaseStatus.OPEN, current_case.decided_stage.is_(None))
+    if stage is CaseStage.TO_CONTACT:
+        derived = Youth.list_state == ListState.TO_PROCESS
+    elif stage is CaseStage.CONTACTING:
+        derived = Youth.list_state.in_([s for s in OPEN_STATES if s is not ListState.TO_PROCESS])
+    else:
+        derived = false()
+    decided = and_(current_case.status == CaseStatus.OPEN, current_case.decided_stage == stage)
+    return or_(decided, and_(undecided, derived))
+
+
+def obligation_task_open(today: date) -> ColumnElement[bool]:
+    """An obligation de formation step is to do on the open case (its rule task is open)."""
+    del today  # the rule task exists from the moment the step is to do
+    return exists().where(
+        Task.case_id == current_case.id,
+        current_case.status == CaseStatus.OPEN,
+        Task.rule.in_([TaskRule.OBLIGATION_INTERVIEW, TaskRule.OBLIGATION_TRANSMISSION]),
+        Task.done_at.is_(None),
+    )
+
+
+def no_contact_since(day: date) -> ColumnElement[bool]:
+    """An open case without a contact since ``day`` (its opening counts as the start)."""
+    start = datetime.combine(day, time.min, tzinfo=UTC)
+    return and_(
+        Youth.list_state.in_(OPEN_STATES),
+        or_(
+            Youth.last_contact_at < start,
+            and_(Youth.last_contact_at.is_(None), current_case.opened_on < day),
+        ),
+    )
+
+
+SORT_COLUMNS: dict[Sort, Any] = {
+    Sort.NAME: Youth.search_key,
+    Sort.BIRTH: Youth.birth_date,
+    Sort.COMMUNE: Youth.commune,
+    Sort.OPENED: current_case.opened_on,
+    Sort.LAST_CONTACT: Youth.last_contact_at,
+}
+
+
 def ordered(scope: ColumnElement[bool], args: ListArgs, today: date) -> Select[Youth]:
-    """The youth of the list, in its order (name, then id)."""
-    return search_youth(scope, args.q).where(tab_condition(args.tab, today))
+    """The youth of the list, in its order (the sorted column, empty values last, then the
+    name and the id)."""
+    query = (
+        search_youth(scope, args.q)
+        .outerjoin(current_case, current_case.id == Youth.current_case_id)
+        .where(tab_condition(args.tab, today), filter_condition(args, today))
+        .order_by(None)
+    )
+    column = SORT_COLUMNS[args.sort]
+    if args.sort is Sort.NAME:
+        keys = [column.desc(), Youth.id.desc()] if args.descending else [column, Youth.id]
+        return query.order_by(*keys)
+    direction = column.desc() if args.descending else column.asc()
+    return query.order_by(column.is_(None), direction, Youth.search_key, Youth.id)
 
 
 # --- the list's page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the list: its rows and what the pagination macro asks."""
+
+    items: list[Youth]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _uses_current_case(args: ListArgs) -> bool:
+    return bool(
+        args.stage
+        or args.situation
+        or args.referent
+        or args.structure
+        or args.obligation_due
+        or args.source
+        or args.no_contact_days
+        or args.sort is Sort.OPENED
+    )
+
+
+def counts(
+    session: Session, scope: ColumnElement[bool], args: ListArgs, today: date
+) -> dict[Tab, int]:
+    """How many youth each tab holds with the search and the filters of ``args``: one grouped
+    count, answered by the list's index when no filter reads the case."""
+    condition = and_(searched(scope, args.q), filter_condition(args, today))
+    joined = current_case if _uses_current_case(args) else None
+    return tab_counts(session, condition, today, join=joined)
+
+
+def page_of(
+    session: Session,
+    *,
+    scope: ColumnElement[bool],
+    args: ListArgs,
+    total: int,
+    page: int,
+    today: date,
+) -> ListPage:
+    """The rows of page ``page`` (the last one when beyond): their ids first, from the index,
+    then the rows and their cases, two queries whatever the page."""
+    last = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), last)
+    ids_query = (
+        ordered(scope, args, today)
+        .with_only_columns(Youth.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    ids = list(session.scalars(ids_query))
+    loaded = {
+        youth.id: youth
+        for youth in session.scalars(
+            select(Youth)
+            .where(Youth.id.in_(ids))
+            .options(
+                selectinload(Youth.cases),
+                selectinload(Youth.current_case).options(
+                    joinedload(Case.referent_user), joinedload(Case.referent_structure)
+                ),
+            )
+        )
+    }
+    return ListPage([loaded[i] for i in ids if i in loaded], page, PAGE_SIZE, total)
 
 
 @dataclass(frozen=True)
@@ -115,10 +440,10 @@ def list_extras(
     rows: list[Youth],
     first_page: bool,
     today: date,
+    tab_totals: dict[Tab, int] | None = None,
 ) -> ListExtras:
-    """Counts of every tab (with the search), and for the page's rows (and the block heading
-    the first page of « À traiter » and « À recontacter ») badges and marks."""
-    counts = tab_counts(session, searched(scope, args.q), today)
+    """For the page's rows (and the block heading the first page of « À traiter » and « À
+    recontacter ») badges and marks; the tabs' counts unless ``tab_totals`` has them."""
     rules = active_priorities(session) if args.tab.has_priorities else []
     block: list[Youth] = []
     total = 0
@@ -129,7 +454,7 @@ def list_extras(
     ids = list({youth.id: None for youth in [*block, *rows]})
     return ListExtras(
         args=args,
-        counts=counts,
+        counts=tab_totals if tab_totals is not None else counts(session, scope, args, today),
         priorities=block,
         priority_total=total,
         badges=priority_badges(session, ids, rules, today),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import request
 
-MAX_RECORD_ID = 2_147_483_647  # INTEGER primary keys (32 bits on PostgreSQL)
+from psad.db import MAX_RECORD_ID
+
 # Route converter for a record id: ``f"/jeunes/<{RECORD_ID}:youth_id>"``; others answer 404.
 RECORD_ID = f"int(min=1, max={MAX_RECORD_ID})"
 MAX_PAGE = 100_000

@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     EmailField,
     Field,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,7 +18,14 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from psad.db import max_length
 from psad.web.forms import FrenchForm
@@ -282,3 +290,43 @@ class SearchForm(FrenchForm):
     q = StringField(
         "Rechercher un jeune (nom, prénom ou INE)", validators=[Optional(), _bounded_search]
     )
+
+
+UAI_FORMAT = "Un UAI s'écrit avec 7 chiffres et une lettre (ex. 0590001A)."
+DAYS_RANGE = "Indiquez un nombre de jours entre 1 et 3650."
+
+
+def _optional_choice(label: str) -> SelectField:
+    """A filter's select: empty (« Tous ») or one of the choices the view fills in."""
+    return SelectField(label, choices=[], validators=[Optional()], validate_choice=True)
+
+
+class ListFilterForm(SearchForm):
+    """The youth list's filters, named as in the URL (psad.followup.worklist.ListArgs); the
+    view fills in the choices of its PSAD. A value the list cannot read is refused under its
+    field, in French."""
+
+    etape = _optional_choice("Étape")
+    situation = _optional_choice("Situation")
+    referent = _optional_choice("Référent")
+    structure = _optional_choice("Structure référente")
+    age = _optional_choice("Âge")
+    liste = _optional_choice("Liste (import)")
+    source = _optional_choice("Origine")
+    etablissement = StringField(
+        "Établissement d'origine (UAI)",
+        validators=[
+            Optional(),
+            Length(max=8),
+            Regexp(r"^\s*\d{7}[A-Za-z]\s*$", message=UAI_FORMAT),
+        ],
+    )
+    commune = StringField("Commune", validators=[Optional(), Length(max=120)])
+    sans_contact = IntegerField(
+        "Sans contact depuis plus de (jours)",
+        validators=[Optional(), NumberRange(min=1, max=3650, message=DAYS_RANGE)],
+    )
+    of = BooleanField("Obligation de formation : étape à faire")
+    darfi = BooleanField("DARFI en attente d'entretien")
+    taches_en_retard = BooleanField("Tâches en retard")
+    absent = BooleanField("Absents de la dernière liste")

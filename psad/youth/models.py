@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, text
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from psad import clock
@@ -129,6 +129,17 @@ CASE_SOURCE_LABELS = {
 }
 
 
+class ListState(enum.StrEnum):
+    """Where a youth stands in the work lists, from the recorded facts alone (the tabs add
+    what the date changes: a call-back task falling due). Kept by psad.followup.liststate."""
+
+    TO_PROCESS = "to_process"  # open case, never contacted
+    NEEDS_CALL = "needs_call"  # open, the latest contact failed or the youth asked a call-back
+    NO_SOLUTION = "no_solution"  # open, reached, situation « sans solution »
+    IN_PROGRESS = "in_progress"  # the other open cases reached
+    CLOSED = "closed"  # no open case
+
+
 class Youth(Base):
     __tablename__ = "youths"
 
@@ -171,6 +182,18 @@ class Youth(Base):
     __mapper_args__ = {"version_id_col": version}
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+    # The list's copy of facts kept elsewhere, so that one index answers a tab's rows and
+    # counts at 200,000 youth: recomputed from the cases, contacts and tasks whenever they
+    # change (psad.followup.liststate), never edited. ``current_case_id`` is the open case,
+    # else the latest one (no foreign key: a cache, written before the case by an import).
+    list_state: Mapped[ListState | None] = mapped_column(enum_column(ListState))
+    call_back_due_on: Mapped[date | None] = mapped_column(Date)
+    last_contact_at: Mapped[datetime | None] = mapped_column()
+    current_case_id: Mapped[int | None] = mapped_column()
+    next_task_due_on: Mapped[date | None] = mapped_column(Date)  # open tasks, open case
+    darfi_waiting: Mapped[bool] = mapped_column(default=False, server_default=false())
+    call_back_asked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    partner_referral: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     psad: Mapped[Psad] = relationship()
     guardians: Mapped[list[Guardian]] = relationship(
@@ -181,6 +204,9 @@ class Youth(Base):
         order_by="Case.opened_on.desc(), Case.id.desc()",
         foreign_keys="Case.youth_id",
     )
+    current_case: Mapped[Case | None] = relationship(
+        primaryjoin="foreign(Youth.current_case_id) == Case.id", viewonly=True
+    )
 
     # Few indexes on purpose: each one slows the import of a 100,000-row list. Lookups by INE
     # and identity key span every PSAD (a youth followed elsewhere is a conflict); the PSAD's
@@ -188,6 +214,8 @@ class Youth(Base):
     # youth per INE, whatever the PSAD (several youth may have none).
     __table_args__ = (
         Index(None, "psad_id", "search_key"),
+        # a tab's page in name order, and the counts of every tab, from the index alone
+        Index("ix_youths_list", "psad_id", "list_state", "search_key", "call_back_due_on"),
         Index(None, "psad_id", "last_row_hash"),
         Index(None, "ine", unique=True),
         Index(None, "identity_key"),

@@ -10,17 +10,19 @@ from psad import clock
 from psad.access.youth import get_visible_youth_or_404, youth_scope
 from psad.audit import services as audit
 from psad.auth.models import Membership, Role, Structure
-from psad.auth.queries import active_structures
+from psad.auth.queries import active_structures, referent_candidates
 from psad.errors import NotFoundError
 from psad.extensions import db
 from psad.followup import page, panels, worklist
-from psad.imports.queries import youth_listings
+from psad.imports.queries import psad_batches, youth_listings
+from psad.reference.models import ReferenceKind
+from psad.reference.services import active_items
 from psad.web.access import sees_youth
 from psad.web.session import current_actor, current_membership, current_viewer
 from psad.web.urls import RECORD_ID, requested_page
 from psad.youth import services
-from psad.youth.forms import ReferralForm, SearchForm
-from psad.youth.models import Case, Youth
+from psad.youth.forms import ListFilterForm, ReferralForm
+from psad.youth.models import Case, CaseSource, CaseStage, Youth
 
 bp = Blueprint("youth", __name__)
 PARTNER_DUPLICATE = (
@@ -33,28 +35,53 @@ PARTNER_DUPLICATE = (
 @bp.get("/jeunes")
 @sees_youth
 def index() -> str | tuple[str, int]:
-    """The work lists: a tab (computed from each case's state), a search and a page, all in
-    the URL; the « Prioritaires » block heads the first two tabs."""
-    form = SearchForm(request.args)
+    """The work lists: a tab (computed from each case's state), a search, filters, a sort and
+    a page, all in the URL; the « Prioritaires » block heads the first two tabs."""
+    session, viewer, today = db.session(), current_viewer(), clock.today()
+    form = ListFilterForm(request.args)
+    _fill_filter_choices(form, viewer.psad_id)
     args = worklist.ListArgs.from_args(request.args)
+    context = {"form": form, "args": args, "viewer": viewer, "sorts": worklist.Sort}
     if not form.validate():
-        return render_template("youth/index.html", form=form, args=args, page=None), 422
-    session, scope, today = db.session(), youth_scope(current_viewer()), clock.today()
-    query = worklist.ordered(scope, args, today)
-    listed = db.paginate(
-        query, page=requested_page(), per_page=worklist.PAGE_SIZE, error_out=False, count=True
+        return render_template("youth/index.html", page=None, **context), 422
+    scope = youth_scope(viewer)
+    totals = worklist.counts(session, scope, args, today)
+    listed = worklist.page_of(
+        session, scope=scope, args=args, total=totals[args.tab], page=requested_page(), today=today
     )
     work = worklist.list_extras(
         session,
         scope=scope,
         args=args,
-        rows=list(listed.items),
+        tab_totals=totals,
+        rows=listed.items,
         first_page=listed.page == 1,
         today=today,
     )
-    return render_template(
-        "youth/index.html", form=form, args=args, page=listed, work=work, today=today
-    )
+    return render_template("youth/index.html", page=listed, work=work, today=today, **context)
+
+
+def _fill_filter_choices(form: ListFilterForm, psad_id: int | None) -> None:
+    """The PSAD's own values in the filters' selects (« Tous » first)."""
+    session, everyone = db.session(), [("", "Tous")]
+    form.etape.choices = everyone + [(s.value, s.label) for s in CaseStage]
+    form.situation.choices = everyone + [
+        (str(item.id), item.label) for item in active_items(session, ReferenceKind.SITUATION)
+    ]
+    users = referent_candidates(session, psad_id) if psad_id else []
+    structures = active_structures(session, psad_id) if psad_id else []
+    form.referent.choices = [*everyone, (worklist.NONE, "Aucun")] + [
+        (str(user.id), user.full_name) for user in users
+    ]
+    form.structure.choices = [*everyone, (worklist.NONE, "Aucune")] + [
+        (str(structure.id), structure.name) for structure in structures
+    ]
+    form.age.choices = [*everyone, (worklist.MINOR, "Mineurs"), (worklist.ADULT, "Majeurs")]
+    batches = list(session.scalars(psad_batches(psad_id).limit(50))) if psad_id else []
+    form.liste.choices = everyone + [
+        (str(batch.id), f"{batch.label} ({batch.imported_at:%d/%m/%Y})") for batch in batches
+    ]
+    form.source.choices = everyone + [(source.value, source.label) for source in CaseSource]
 
 
 @bp.get(f"/jeunes/<{RECORD_ID}:youth_id>")

@@ -148,6 +148,15 @@ EXPECTED = {
     Tab.IN_PROGRESS: ["JOINT Test"],
     Tab.NO_SOLUTION: ["SANSSOLUTION Test"],
     Tab.CLOSED: ["CLOS Test"],
+    Tab.ALL: [
+        "CLOS Test",
+        "ECHEC Test",
+        "JOINT Test",
+        "LEFÈVRE Éloïse",
+        "MARTIN Hugo",
+        "RAPPEL Test",
+        "SANSSOLUTION Test",
+    ],
 }
 # The partenaire of the Lycée Baggio sees Lefèvre (world), Echec and Clos.
 PARTNER_SEES = {
@@ -156,6 +165,7 @@ PARTNER_SEES = {
     Tab.IN_PROGRESS: [],
     Tab.NO_SOLUTION: [],
     Tab.CLOSED: ["CLOS Test"],
+    Tab.ALL: ["CLOS Test", "ECHEC Test", "LEFÈVRE Éloïse"],
 }
 
 

@@ -25,7 +25,7 @@ from psad.imports.results import ImportRequest, ImportResult
 from psad.imports.writing.bulk import allocate_ids, insert_rows
 from psad.youth.identifiers import fold
 from psad.youth.identifiers import identity_key as ids_identity_key
-from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Youth
+from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, ListState, Youth
 
 YOUTHS = cast(Table, Youth.__table__)
 CASES = cast(Table, Case.__table__)
@@ -35,6 +35,7 @@ GUARDIANS = cast(Table, Guardian.__table__)
 GUARDIAN_COLUMNS = ("youth_id", "last_name", "first_name", "phone", "email", "address")
 LISTING_COLUMNS = ("batch_id", "youth_id", "line", "outcome", "row_hash", "row_json")
 CASE_COLUMNS = (
+    "id",
     "youth_id",
     "psad_id",
     "status",
@@ -53,6 +54,15 @@ YOUTH_EXTRA_COLUMNS = (
     "last_row_hash",
     "created_at",
     "updated_at",
+    "list_state",
+    "current_case_id",
+)
+# A case the list opens or reopens is the youth's current one, never contacted yet: the
+# list's copy (psad.followup.liststate) is known without asking.
+REOPENED_LIST_COPY = (
+    "UPDATE youths SET list_state = '{state}', current_case_id = {mark}, "
+    "call_back_due_on = NULL, last_contact_at = NULL, next_task_due_on = NULL, "
+    "darfi_waiting = false, call_back_asked = false, partner_referral = false WHERE id = {mark}"
 )
 SOURCE_DETAIL_LENGTH = cast(String, CASES.c.source_detail.type).length
 
@@ -161,7 +171,8 @@ class ChunkWriter:
         for youth_id, names in chunk.changed_audit:
             self._audit(AuditAction.YOUTH_UPDATED, youth_id, f"champs={','.join(names)}")
         if chunk.reopen:
-            self._open_cases_for(chunk.reopen, reopened=True)
+            reopened_ids = allocate_ids(self.session, CASES, len(chunk.reopen))
+            self._open_cases_for(chunk.reopen, reopened_ids, reopened=True)
         chunk.listings.extend(self._create(chunk.new_rows))
         insert_rows(self.session, LISTINGS, LISTING_COLUMNS, chunk.listings)
 
@@ -217,9 +228,10 @@ class ChunkWriter:
         if not rows:
             return []
         new_ids = allocate_ids(self.session, YOUTHS, len(rows))
+        case_ids = allocate_ids(self.session, CASES, len(rows))
         youth_rows = []
         guardian_rows = []
-        for youth_id, row in zip(new_ids, rows, strict=True):
+        for youth_id, case_id, row in zip(new_ids, case_ids, rows, strict=True):
             values = row.youth
             youth_rows.append(
                 (
@@ -231,13 +243,15 @@ class ChunkWriter:
                     row.row_hash,
                     self.now,
                     self.now,
+                    ListState.TO_PROCESS.value,
+                    case_id,
                 )
             )
             if row.guardian:
                 guardian_rows.append((youth_id, *map(row.guardian.get, GUARDIAN_COLUMNS[1:])))
         insert_rows(self.session, YOUTHS, (*YOUTH_COLUMNS, *YOUTH_EXTRA_COLUMNS), youth_rows)
         insert_rows(self.session, GUARDIANS, GUARDIAN_COLUMNS, guardian_rows)
-        self._open_cases_for(new_ids, reopened=False)
+        self._open_cases_for(new_ids, case_ids, reopened=False)
         self.result.created += len(new_ids)
         self.seen_youth.update(new_ids)
         return [
@@ -245,7 +259,7 @@ class ChunkWriter:
             for youth_id, row in zip(new_ids, rows, strict=True)
         ]
 
-    def _open_cases_for(self, youth_ids: list[int], *, reopened: bool) -> None:
+    def _open_cases_for(self, youth_ids: list[int], case_ids: list[int], *, reopened: bool) -> None:
         common = (
             self.psad_id,
             CaseStatus.OPEN.value,
@@ -257,11 +271,21 @@ class ChunkWriter:
             self.now,
         )
         insert_rows(
-            self.session, CASES, CASE_COLUMNS, [(youth_id, *common) for youth_id in youth_ids]
+            self.session,
+            CASES,
+            CASE_COLUMNS,
+            [
+                (case_id, youth_id, *common)
+                for youth_id, case_id in zip(youth_ids, case_ids, strict=True)
+            ],
         )
         if not reopened:
             self.result.opened += len(youth_ids)
             return
+        self.session.connection().exec_driver_sql(
+            REOPENED_LIST_COPY.format(state=ListState.TO_PROCESS.value, mark=self._mark),
+            list(zip(case_ids, youth_ids, strict=True)),
+        )
         for youth_id in youth_ids:
             self._audit(AuditAction.CASE_REOPENED, youth_id)
 
