@@ -15,7 +15,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from psad.audit import services as audit
@@ -25,6 +36,7 @@ from psad.followup.deadlines import StepState
 from psad.followup.models import ObligationStep, PriorityRule, Task, TaskRule
 from psad.followup.queries import (
     OPEN_STATES,
+    Neighbours,
     Priority,
     Tab,
     active_priorities,
@@ -536,10 +548,45 @@ def walk(
     args = ListArgs.from_file_url(depuis)
     if args is None:
         return None
-    found = neighbours(session, ordered(scope, args, today), youth_id)
+    found = neighbours_in(session, scope=scope, args=args, youth_id=youth_id, today=today)
     if found is None:
         return None
     return Walk(args, found.position, found.total, found.previous_id, found.next_id)
+
+
+def neighbours_in(
+    session: Session, *, scope: ColumnElement[bool], args: ListArgs, youth_id: int, today: date
+) -> Neighbours | None:
+    """Where ``youth_id`` sits in the list of ``args``: previous, next, « n / total ».
+
+    In name order (the lists' default) the index answers: the youth's (name, id) key, the
+    rows before it counted, one row on each side. Other orders read the list's ids."""
+    query = ordered(scope, args, today)
+    if args.sort is not Sort.NAME:
+        return neighbours(session, query, youth_id)
+    own = session.execute(
+        query.with_only_columns(Youth.search_key, Youth.id).where(Youth.id == youth_id)
+    ).first()
+    if own is None:
+        return None
+    key, here = tuple_(Youth.search_key, Youth.id), tuple_(own[0], own[1])
+    before, after = (key > here, key < here) if args.descending else (key < here, key > here)
+    backwards: list[ColumnElement[Any]] = [Youth.search_key.asc(), Youth.id.asc()]
+    if not args.descending:
+        backwards = [Youth.search_key.desc(), Youth.id.desc()]
+
+    def number(where: ColumnElement[bool] | None = None) -> int:
+        counted = query if where is None else query.where(where)
+        return session.scalar(counted.with_only_columns(func.count()).order_by(None)) or 0
+
+    ids = query.with_only_columns(Youth.id).limit(1)
+    previous_id = session.scalar(ids.where(before).order_by(None).order_by(*backwards))
+    return Neighbours(
+        position=number(before) + 1,
+        total=number(),
+        previous_id=previous_id,
+        next_id=session.scalar(ids.where(after)),
+    )
 
 
 def walk_context(

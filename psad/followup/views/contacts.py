@@ -22,10 +22,9 @@ from psad.extensions import db
 from psad.followup import contact_forms as forms
 from psad.followup import services
 from psad.followup.models import Contact, NoteKind
-from psad.followup.queries import neighbours
 from psad.followup.services import contacts as contact_services
 from psad.followup.views import bp
-from psad.followup.worklist import FROM_LIST, ListArgs, ordered
+from psad.followup.worklist import FROM_LIST, ListArgs, neighbours_in
 from psad.reference.models import ReferenceKind
 from psad.reference.services import active_items
 from psad.web.access import requires
@@ -196,8 +195,13 @@ def _next_file(youth_id: int, depuis: str) -> str | None:
     args = ListArgs.from_file_url(depuis)
     if args is None:
         return None
-    query = ordered(youth_scope(current_viewer()), args, clock.today())
-    found = neighbours(db.session(), query, youth_id)
+    found = neighbours_in(
+        db.session(),
+        scope=youth_scope(current_viewer()),
+        args=args,
+        youth_id=youth_id,
+        today=clock.today(),
+    )
     if found is not None and found.next_id is not None:
         return url_for("youth.detail", youth_id=found.next_id, depuis=depuis)
     return f"{url_for('youth.index')}?{args.query_string()}"
