@@ -38,7 +38,7 @@ def upgrade():
             )
         batch_op.create_index(
             'ix_youths_list',
-            ['psad_id', 'list_state', 'search_key', 'call_back_due_on'],
+            ['psad_id', 'list_state', 'search_key', 'id', 'call_back_due_on'],
             unique=False,
         )
     from sqlalchemy.orm import Session

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -109,15 +110,19 @@ def no_solution() -> ColumnElement[bool]:
     )
 
 
+# The states a call-back falling due moves to « À recontacter ».
+DUE_MOVES = [ListState.TO_PROCESS, ListState.NO_SOLUTION, ListState.IN_PROGRESS]
+
+
 def tab_condition(tab: Tab, today: date) -> ColumnElement[bool]:
     """The condition on ``Youth`` of one tab: the rows and their count use the same. It reads
     the list's copy of the facts (psad.followup.liststate), so that an index answers."""
-    state, due = Youth.list_state, Youth.call_back_due_on <= today
+    state = Youth.list_state
     not_due = or_(Youth.call_back_due_on.is_(None), Youth.call_back_due_on > today)
     if tab is Tab.TO_PROCESS:
         return and_(state == ListState.TO_PROCESS, not_due)
-    if tab is Tab.TO_RECONTACT:  # a call-back date is kept for open cases only
-        return or_(state == ListState.NEEDS_CALL, due)
+    if tab is Tab.TO_RECONTACT:
+        return or_(state == ListState.NEEDS_CALL, _fallen_due(today))
     if tab is Tab.NO_SOLUTION:
         return and_(state == ListState.NO_SOLUTION, not_due)
     if tab is Tab.IN_PROGRESS:
@@ -125,6 +130,10 @@ def tab_condition(tab: Tab, today: date) -> ColumnElement[bool]:
     if tab is Tab.CLOSED:
         return state == ListState.CLOSED
     return state.is_not(None)
+
+
+def _fallen_due(today: date) -> ColumnElement[bool]:
+    return and_(Youth.list_state.in_(DUE_MOVES), Youth.call_back_due_on <= today)
 
 
 def tab_counts(
@@ -135,19 +144,29 @@ def tab_counts(
     join: type[Case] | None = None,
 ) -> dict[Tab, int]:
     """How many youth of ``scope`` (the viewer's scope, the search and the filters) each tab
-    holds: one grouped count that the list's index answers. ``join`` is the alias of the
-    youth's current case when ``scope`` reads it."""
-    due = func.coalesce(Youth.call_back_due_on <= today, False)
-    query = select(Youth.list_state, due, func.count()).select_from(Youth)
-    if join is not None:
-        query = query.outerjoin(join, join.id == Youth.current_case_id)
-    query = query.where(scope, Youth.list_state.is_not(None)).group_by(Youth.list_state, due)
-    counts = dict.fromkeys(Tab, 0)
-    for state, is_due, number in session.execute(query):
-        assert state is not None  # excluded by the query
-        counts[Tab.ALL] += number
-        counts[tab_of(state, bool(is_due))] += number
-    return counts
+    holds. One statement of six counts, each a range of the list's index (psad, state, name,
+    id, call-back date): « À recontacter » is counted as its two halves, so that no count
+    reads the rows. ``join`` is the alias of the youth's current case when ``scope`` reads
+    it."""
+
+    def counted(condition: ColumnElement[bool]) -> Any:
+        query = select(func.count()).select_from(Youth)
+        if join is not None:
+            query = query.outerjoin(join, join.id == Youth.current_case_id)
+        return query.where(scope, condition).scalar_subquery()
+
+    halves = [Youth.list_state == ListState.NEEDS_CALL, _fallen_due(today)]
+    tabs = [Tab.TO_PROCESS, Tab.NO_SOLUTION, Tab.IN_PROGRESS, Tab.CLOSED]
+    row = session.execute(
+        select(
+            *(counted(tab_condition(tab, today)) for tab in tabs),
+            *(counted(half) for half in halves),
+        )
+    ).one()
+    counts = {tab: int(number) for tab, number in zip(tabs, row, strict=False)}
+    counts[Tab.TO_RECONTACT] = int(row[-2]) + int(row[-1])
+    counts[Tab.ALL] = sum(counts.values())
+    return {tab: counts[tab] for tab in Tab}
 
 
 def tab_of(state: ListState, call_back_due: bool) -> Tab:

@@ -215,7 +215,7 @@ class Youth(Base):
     __table_args__ = (
         Index(None, "psad_id", "search_key"),
         # a tab's page in name order, and the counts of every tab, from the index alone
-        Index("ix_youths_list", "psad_id", "list_state", "search_key", "call_back_due_on"),
+        Index("ix_youths_list", "psad_id", "list_state", "search_key", "id", "call_back_due_on"),
         Index(None, "psad_id", "last_row_hash"),
         Index(None, "ine", unique=True),
         Index(None, "identity_key"),
