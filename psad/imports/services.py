@@ -272,4 +272,5 @@ def _report(analysis: Analysis, result: ImportResult) -> dict[str, Any]:
             {"line": row.line, "cells": row.cells, "reason": row.reason()}
             for row in analysis.rejected_rows
         ],
+        "conflicts": [conflict.as_dict() for conflict in result.conflicted],
     }

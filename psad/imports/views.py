@@ -34,6 +34,7 @@ from psad.imports.fields import FIELDS
 from psad.imports.models import LABEL_LENGTH, ImportBatch, ImportJob, JobStatus, ListSource
 from psad.imports.profiles import save_profile
 from psad.imports.rejects import rejected_rows_workbook
+from psad.imports.results import Conflict
 from psad.web.access import requires
 from psad.web.forms import FrenchForm
 from psad.web.session import current_actor, current_membership, current_viewer
@@ -317,6 +318,8 @@ def batch(batch_id: int) -> str:
         rejected_rows_kept="rejected_rows" in report,
         problems=[Problem.from_dict(problem) for problem in problems[:PROBLEMS_SHOWN]],
         problems_total=len(problems),
+        # the conflicts whose youth the pilote may ask the other PSAD for (a transfer)
+        conflict_lines=set(Conflict.all_in(report)),
     )
 
 

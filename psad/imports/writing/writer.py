@@ -21,7 +21,7 @@ from psad.imports.checking import ParsedRow, Problem, ProblemLevel
 from psad.imports.fields import FIELDS, YOUTH_COLUMNS
 from psad.imports.matching import Match, YouthMatcher, among
 from psad.imports.models import ImportBatch, Listing, ListingOutcome
-from psad.imports.results import ImportRequest, ImportResult
+from psad.imports.results import Conflict, ImportRequest, ImportResult
 from psad.imports.writing.bulk import allocate_ids, insert_rows
 from psad.youth.identifiers import fold
 from psad.youth.identifiers import identity_key as ids_identity_key
@@ -118,7 +118,7 @@ class ChunkWriter:
             if match is None:
                 chunk.new_rows.append(row)
             elif match.psad_id != self.psad_id:
-                self._conflict(row, match.psad_id)
+                self._conflict(row, match)
             elif match.id in self.seen_youth:
                 self._met_again(row)
             else:
@@ -186,10 +186,13 @@ class ChunkWriter:
             record["id"]: dict(record) for record in self.session.execute(query).mappings().all()
         }
 
-    def _conflict(self, row: ParsedRow, psad_id: int) -> None:
-        psad = self.session.get(Psad, psad_id)
+    def _conflict(self, row: ParsedRow, match: Match) -> None:
+        psad = self.session.get(Psad, match.psad_id)
         name = f"{psad.code} ({psad.name})" if psad else "une autre PSAD"
         self.result.conflicts += 1
+        # kept in the report: the pilote may ask that PSAD for the youth (psad.transfers)
+        conflict = Conflict.of_row(row, youth_id=match.id, psad_id=match.psad_id)
+        self.result.conflicted.append(conflict)
         self._report(
             row,
             ProblemLevel.CONFLICT,
