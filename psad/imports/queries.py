@@ -20,6 +20,7 @@ class ListingEntry:
     imported_at: datetime
     line: int
     outcome: ListingOutcome
+    psad_id: int  # a youth transferred in keeps the lists of the PSAD they came from
 
 
 def youth_listings(session: Session, youth_id: int) -> list[ListingEntry]:
@@ -31,6 +32,7 @@ def youth_listings(session: Session, youth_id: int) -> list[ListingEntry]:
             ImportBatch.imported_at,
             Listing.line,
             Listing.outcome,
+            ImportBatch.psad_id,
         )
         .join(Listing, Listing.batch_id == ImportBatch.id)
         .where(Listing.youth_id == youth_id)

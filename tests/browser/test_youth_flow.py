@@ -75,7 +75,7 @@ def test_pilot_finds_a_youth_without_accents_and_signals_a_new_one(
     type_into(page, "Rechercher un jeune (nom, prénom ou INE)", "eloise lefevre")
     page.keyboard.press("Enter")
     expect(page.get_by_text("1 jeune pour « eloise lefevre ».")).to_be_visible()
-    results = page.get_by_role("table").get_by_role("link")
+    results = page.get_by_role("table").get_by_role("rowheader").get_by_role("link")
     expect(results).to_have_text(["LEFÈVRE Éloïse"])
 
     results.click()
