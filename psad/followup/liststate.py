@@ -26,6 +26,7 @@ from sqlalchemy import (
     event,
     exists,
     func,
+    inspect,
     not_,
     null,
     or_,
@@ -188,6 +189,14 @@ def _expire_loaded(session: Session, ids: list[int]) -> None:
 # --- the flush hook ------------------------------------------------------------------------
 
 
+def _before_and_after(instance: object, column: str) -> set[int]:
+    """The owner an instance has, and the one it had before this flush (a case moved to
+    another youth by a merge or a transfer leaves a youth to refresh too)."""
+    history = inspect(instance).attrs[column].history
+    owners = {getattr(instance, column), *history.deleted}
+    return {owner for owner in owners if owner is not None}
+
+
 @event.listens_for(Session, "after_flush")
 def _refresh_after_flush(session: Session, context: UOWTransaction) -> None:
     """Refresh the youth whose cases, contacts or tasks this flush wrote."""
@@ -195,9 +204,9 @@ def _refresh_after_flush(session: Session, context: UOWTransaction) -> None:
     case_ids: set[int] = set()
     for instance in chain(session.new, session.dirty, session.deleted):
         if isinstance(instance, Case):
-            youth_ids.add(instance.youth_id)
+            youth_ids.update(_before_and_after(instance, "youth_id"))
         elif isinstance(instance, Contact | Task | DarfiRequest):
-            case_ids.add(instance.case_id)
+            case_ids.update(_before_and_after(instance, "case_id"))
     if case_ids:
         owners = select(Case.youth_id).where(Case.id.in_(case_ids))
         youth_ids.update(session.connection().scalars(owners))

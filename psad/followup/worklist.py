@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from psad import clock
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.db import MAX_RECORD_ID
@@ -55,7 +56,7 @@ from psad.youth.models import Case, CaseSource, CaseStage, CaseStatus, ListState
 from psad.youth.queries import search_youth
 
 FROM_LIST = "depuis"  # the file's URL parameter that holds its list
-FROM_LIST_MAX_LENGTH = 500
+FROM_LIST_MAX_LENGTH = 2000  # a search (100 characters) and every filter fit
 PAGE_SIZE = 25
 PRIORITY_BLOCK_SIZE = 10  # the « Prioritaires » block shows the first ones; badges the rest
 
@@ -124,15 +125,15 @@ class ListArgs:
             referent=_id_or_none(args.get("referent")),
             structure=_id_or_none(args.get("structure")),
             age=args.get("age") if args.get("age") in (MINOR, ADULT) else None,
-            obligation_due=args.get("of") == YES,
-            darfi_waiting=args.get("darfi") == YES,
+            obligation_due=_ticked(args.get("of")),
+            darfi_waiting=_ticked(args.get("darfi")),
             batch=_record_id(args.get("liste")),
             source=_member(CaseSource, args.get("source")),
             school_uai=(args.get("etablissement") or "").strip().upper()[:8] or None,
             commune=(args.get("commune") or "").strip()[:120] or None,
             no_contact_days=_days(args.get("sans_contact")),
-            overdue_tasks=args.get("taches_en_retard") == YES,
-            missing=args.get("absent") == YES,
+            overdue_tasks=_ticked(args.get("taches_en_retard")),
+            missing=_ticked(args.get("absent")),
             sort=_member(Sort, sort_text.removeprefix("-")) or Sort.NAME,
             descending=sort_text.startswith("-"),
         )
@@ -198,6 +199,11 @@ def _member(kind: type[E], value: str | None) -> E | None:
         return kind(value) if value else None
     except ValueError:
         return None
+
+
+def _ticked(value: str | None) -> bool:
+    """A checkbox's value: the list writes « 1 »; any value but « », « 0 », « false » is on."""
+    return value is not None and value.strip().lower() not in ("", "0", "false")
 
 
 def _record_id(value: str | None) -> int | None:
@@ -298,7 +304,7 @@ def obligation_task_open(today: date) -> ColumnElement[bool]:
 
 def no_contact_since(day: date) -> ColumnElement[bool]:
     """An open case without a contact since ``day`` (its opening counts as the start)."""
-    start = datetime.combine(day, time.min, tzinfo=UTC)
+    start = datetime.combine(day, time.min, tzinfo=clock.PARIS)  # the day as users live it
     return and_(
         Youth.list_state.in_(OPEN_STATES),
         or_(

@@ -296,6 +296,10 @@ UAI_FORMAT = "Un UAI s'écrit avec 7 chiffres et une lettre (ex. 0590001A)."
 DAYS_RANGE = "Indiquez un nombre de jours entre 1 et 3650."
 
 
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
 def _optional_choice(label: str) -> SelectField:
     """A filter's select: empty (« Tous ») or one of the choices the view fills in."""
     return SelectField(label, choices=[], validators=[Optional()], validate_choice=True)
@@ -315,18 +319,16 @@ class ListFilterForm(SearchForm):
     source = _optional_choice("Origine")
     etablissement = StringField(
         "Établissement d'origine (UAI)",
-        validators=[
-            Optional(),
-            Length(max=8),
-            Regexp(r"^\s*\d{7}[A-Za-z]\s*$", message=UAI_FORMAT),
-        ],
+        filters=[_stripped],
+        validators=[Optional(), Regexp(r"^\d{7}[A-Za-z]$", message=UAI_FORMAT)],
     )
     commune = StringField("Commune", validators=[Optional(), Length(max=120)])
     sans_contact = IntegerField(
         "Sans contact depuis plus de (jours)",
         validators=[Optional(), NumberRange(min=1, max=3650, message=DAYS_RANGE)],
     )
-    of = BooleanField("Obligation de formation : étape à faire")
-    darfi = BooleanField("DARFI en attente d'entretien")
-    taches_en_retard = BooleanField("Tâches en retard")
-    absent = BooleanField("Absents de la dernière liste")
+    # ticked, a box sends « 1 », as the list's own links write it
+    of = BooleanField("Obligation de formation : étape à faire", render_kw={"value": "1"})
+    darfi = BooleanField("DARFI en attente d'entretien", render_kw={"value": "1"})
+    taches_en_retard = BooleanField("Tâches en retard", render_kw={"value": "1"})
+    absent = BooleanField("Absents de la dernière liste", render_kw={"value": "1"})
