@@ -5,7 +5,7 @@ PYTHON ?= python3
 PSAD := $(VENV)/bin/psad
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench bench-floor clean
+.PHONY: run test install lint bench bench-floor bench-pages clean
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure_system.sh python
@@ -36,6 +36,9 @@ bench: install
 
 bench-floor: install
 	bash scripts/bench.sh floor
+
+bench-pages: install
+	bash scripts/bench.sh pages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

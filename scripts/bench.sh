@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The import benchmark on SQLite and on a throw-away PostgreSQL (unless PSAD_BENCH_PG_URL
 # names a server). Prints the figures; never part of the test suite. With "floor" as first
-# argument, bench/write_floor.py instead: the database alone storing an import's rows.
+# argument, bench/write_floor.py instead: the database alone storing an import's rows; with
+# "pages", bench/pages_bench.py: the list, the file and « Mes tâches » at 200,000 youth (its
+# --keep needs a lasting server: PSAD_BENCH_PG_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${VENV:-.venv}/bin
@@ -14,8 +16,8 @@ if [ -z "${PSAD_BENCH_PG_URL:-}" ]; then
   export PSAD_BENCH_PG_URL
 fi
 script=bench/import_bench.py
-if [ "${1:-}" = floor ]; then
-  script=bench/write_floor.py
-  shift
-fi
+case "${1:-}" in
+  floor) script=bench/write_floor.py; shift ;;
+  pages) script=bench/pages_bench.py; shift ;;
+esac
 "$bin/python" "$script" --pg-url "$PSAD_BENCH_PG_URL" "$@"

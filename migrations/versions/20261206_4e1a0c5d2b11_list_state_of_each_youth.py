@@ -41,6 +41,13 @@ def upgrade():
             ['psad_id', 'list_state', 'search_key', 'id', 'call_back_due_on'],
             unique=False,
         )
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_tasks_case_open', ['case_id', 'done_at', 'due_on'], unique=False
+        )
+        batch_op.create_index(
+            'ix_tasks_assignee_open', ['assignee_user_id', 'done_at', 'due_on'], unique=False
+        )
     from sqlalchemy.orm import Session
 
     from psad.followup import liststate
@@ -51,6 +58,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_tasks_assignee_open')
+        batch_op.drop_index('ix_tasks_case_open')
     with op.batch_alter_table('youths', schema=None) as batch_op:
         batch_op.drop_index('ix_youths_list')
         for name in (

@@ -285,7 +285,14 @@ class Task(Base):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
 
-    __table_args__ = (Index("ix_tasks_open_due", "done_at", "due_on"),)
+    # Open tasks by due date (jobs), of a case (the file, the list's copy) and of a user
+    # (« Mes tâches », the header's count): each question has its index, so that SQLite,
+    # without statistics, never walks every open task of the installation for one case.
+    __table_args__ = (
+        Index("ix_tasks_open_due", "done_at", "due_on"),
+        Index("ix_tasks_case_open", "case_id", "done_at", "due_on"),
+        Index("ix_tasks_assignee_open", "assignee_user_id", "done_at", "due_on"),
+    )
 
     @property
     def is_done(self) -> bool:

@@ -169,6 +169,26 @@ def tab_counts(
     return {tab: counts[tab] for tab in Tab}
 
 
+def tab_counts_in_one_pass(
+    session: Session,
+    scope: ColumnElement[bool],
+    today: date,
+    *,
+    join: type[Case] | None = None,
+) -> dict[Tab, int]:
+    """The same counts in one pass over the rows of ``scope``: cheaper than six ranges when a
+    search or filters read each candidate row anyway."""
+    tabs = [tab for tab in Tab if tab is not Tab.ALL]
+    query = select(*(func.count().filter(tab_condition(tab, today)) for tab in tabs))
+    query = query.select_from(Youth)
+    if join is not None:
+        query = query.outerjoin(join, join.id == Youth.current_case_id)
+    row = session.execute(query.where(scope, Youth.list_state.is_not(None))).one()
+    counts: dict[Tab, int] = {tab: int(number or 0) for tab, number in zip(tabs, row, strict=True)}
+    counts[Tab.ALL] = sum(counts.values())
+    return {tab: counts[tab] for tab in Tab}
+
+
 def tab_of(state: ListState, call_back_due: bool) -> Tab:
     """The tab of a youth whose list state is ``state``."""
     if state is ListState.CLOSED:

@@ -48,9 +48,10 @@ from psad.followup.queries import (
     priority_badges,
     tab_condition,
     tab_counts,
+    tab_counts_in_one_pass,
     years_before,
 )
-from psad.followup.services.tasks import obligation_of
+from psad.followup.services.tasks import obligation_of, recorded_steps
 from psad.imports.models import Listing
 from psad.youth.models import Case, CaseSource, CaseStage, CaseStatus, ListState, Youth
 from psad.youth.queries import search_youth
@@ -326,12 +327,11 @@ SORT_COLUMNS: dict[Sort, Any] = {
 def ordered(scope: ColumnElement[bool], args: ListArgs, today: date) -> Select[Youth]:
     """The youth of the list, in its order (the sorted column, empty values last, then the
     name and the id)."""
-    query = (
-        search_youth(scope, args.q)
-        .outerjoin(current_case, current_case.id == Youth.current_case_id)
-        .where(tab_condition(args.tab, today), filter_condition(args, today))
-        .order_by(None)
-    )
+    query = search_youth(scope, args.q)
+    if _uses_current_case(args):
+        query = query.outerjoin(current_case, current_case.id == Youth.current_case_id)
+    query = query.where(tab_condition(args.tab, today), filter_condition(args, today))
+    query = query.order_by(None)
     column = SORT_COLUMNS[args.sort]
     if args.sort is Sort.NAME:
         keys = [column.desc(), Youth.id.desc()] if args.descending else [column, Youth.id]
@@ -391,9 +391,12 @@ def counts(
 ) -> dict[Tab, int]:
     """How many youth each tab holds with the search and the filters of ``args``: one grouped
     count, answered by the list's index when no filter reads the case."""
+    if not (args.q or args.filtered):  # six ranges of the list's index
+        return tab_counts(session, scope, today)
+    # a search or filters read each candidate row: once, for every tab
     condition = and_(searched(scope, args.q), filter_condition(args, today))
     joined = current_case if _uses_current_case(args) else None
-    return tab_counts(session, condition, today, join=joined)
+    return tab_counts_in_one_pass(session, condition, today, join=joined)
 
 
 def page_of(
@@ -467,7 +470,7 @@ def list_extras(
     total = 0
     if rules and first_page:
         query = ordered(scope, args, today).where(any_priority(rules, today))
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
         block = list(session.scalars(query.limit(PRIORITY_BLOCK_SIZE)))
     ids = list({youth.id: None for youth in [*block, *rows]})
     return ListExtras(
@@ -493,11 +496,13 @@ def obligation_marks(
     """For the minors of a page, the obligation de formation step to do next, as the list
     shows it (« OF : entretien en retard de 12 jours », « OF : transmission avant le ... »)."""
     marks: dict[int, ObligationMark] = {}
+    cases = [y.open_case for y in youths if y.birth_date is not None and y.open_case is not None]
+    steps = recorded_steps(session, list({case.id for case in cases if case is not None}))
     for youth in youths:
         case = youth.open_case
         if case is None or youth.birth_date is None or youth.id in marks:
             continue
-        status = obligation_of(session, case, today)
+        status = obligation_of(session, case, today, steps=steps[case.id])
         if not status.applies:
             continue
         pending = [s for s in status.steps if s.state in (StepState.OVERDUE, StepState.DUE)]

@@ -140,21 +140,40 @@ def ensure_rule_task(
     return task
 
 
-def obligation_of(session: Session, case: Case, today: date) -> Obligation:
+def obligation_of(
+    session: Session,
+    case: Case,
+    today: date,
+    *,
+    steps: dict[ObligationStep, date] | None = None,
+) -> Obligation:
     """The obligation de formation of the case on ``today``, from its recorded steps (a step
-    recorded twice counts on its latest date: a second convocation restarts the delay)."""
-    records = session.scalars(
-        select(ObligationStepRecord)
-        .where(ObligationStepRecord.case_id == case.id)
-        .order_by(ObligationStepRecord.done_on, ObligationStepRecord.id)
-    )
+    recorded twice counts on its latest date: a second convocation restarts the delay).
+    ``steps`` are the case's recorded steps when the caller loaded them already."""
     return obligation(
         birth_date=case.youth.birth_date,
         opened_on=case.opened_on,
-        done={record.step: record.done_on for record in records},
+        done=steps if steps is not None else recorded_steps(session, [case.id])[case.id],
         has_solution=case.decided_stage is CaseStage.SOLUTION,
         today=today,
     )
+
+
+def recorded_steps(session: Session, case_ids: list[int]) -> dict[int, dict[ObligationStep, date]]:
+    """The obligation steps recorded on these cases (one query), each on its latest date."""
+    found: dict[int, dict[ObligationStep, date]] = {case_id: {} for case_id in case_ids}
+    if not case_ids:
+        return found
+    records = session.execute(
+        select(
+            ObligationStepRecord.case_id, ObligationStepRecord.step, ObligationStepRecord.done_on
+        )
+        .where(ObligationStepRecord.case_id.in_(case_ids))
+        .order_by(ObligationStepRecord.done_on, ObligationStepRecord.id)
+    )
+    for case_id, step, done_on in records:
+        found[case_id][step] = done_on
+    return found
 
 
 def sync_obligation_tasks(session: Session, *, case: Case, today: date, now: datetime) -> None:
