@@ -36,10 +36,30 @@ def upgrade():
             batch_op.add_column(
                 sa.Column(name, sa.Boolean(), server_default=sa.false(), nullable=False)
             )
+        batch_op.add_column(sa.Column('referent_user_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('referent_structure_id', sa.Integer(), nullable=True))
         batch_op.create_index(
             'ix_youths_list',
-            ['psad_id', 'list_state', 'search_key', 'id', 'call_back_due_on'],
+            [
+                'psad_id',
+                'list_state',
+                'search_key',
+                'id',
+                'call_back_due_on',
+                'birth_date',
+                'darfi_waiting',
+                'call_back_asked',
+                'partner_referral',
+            ],
             unique=False,
+        )
+        batch_op.create_index(
+            'ix_youths_referent_structure',
+            ['psad_id', 'referent_structure_id', 'list_state'],
+            unique=False,
+        )
+        batch_op.create_index(
+            'ix_youths_referent_user', ['psad_id', 'referent_user_id', 'list_state'], unique=False
         )
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.create_index(
@@ -62,8 +82,12 @@ def downgrade():
         batch_op.drop_index('ix_tasks_assignee_open')
         batch_op.drop_index('ix_tasks_case_open')
     with op.batch_alter_table('youths', schema=None) as batch_op:
+        batch_op.drop_index('ix_youths_referent_user')
+        batch_op.drop_index('ix_youths_referent_structure')
         batch_op.drop_index('ix_youths_list')
         for name in (
+            'referent_structure_id',
+            'referent_user_id',
             'partner_referral',
             'call_back_asked',
             'darfi_waiting',

@@ -139,6 +139,24 @@ def computed_partner_referral() -> ColumnElement[bool]:
     return _open_case(Case.source == CaseSource.REFERRAL, Case.source_structure_id.is_not(None))
 
 
+def _of_current_case(column: Any) -> Any:
+    """A column of the current case (the open one, else the latest)."""
+    return (
+        select(column)
+        .where(Case.id == computed_current_case_id())
+        .correlate(Youth)
+        .scalar_subquery()
+    )
+
+
+def computed_referent_user_id() -> Any:
+    return _of_current_case(Case.referent_user_id)
+
+
+def computed_referent_structure_id() -> Any:
+    return _of_current_case(Case.referent_structure_id)
+
+
 COMPUTED = {
     "list_state": computed_state,
     "call_back_due_on": computed_call_back_due_on,
@@ -148,6 +166,8 @@ COMPUTED = {
     "darfi_waiting": computed_darfi_waiting,
     "call_back_asked": computed_call_back_asked,
     "partner_referral": computed_partner_referral,
+    "referent_user_id": computed_referent_user_id,
+    "referent_structure_id": computed_referent_structure_id,
 }
 
 

@@ -243,8 +243,8 @@ def filter_condition(args: ListArgs, today: date) -> ColumnElement[bool]:
     if args.situation is not None:
         conditions.append(current_case.situation_id == args.situation)
     for column, wanted in (
-        (current_case.referent_user_id, args.referent),
-        (current_case.referent_structure_id, args.structure),
+        (Youth.referent_user_id, args.referent),
+        (Youth.referent_structure_id, args.structure),
     ):
         if wanted == NONE:
             conditions.append(column.is_(None))
@@ -377,8 +377,6 @@ def _uses_current_case(args: ListArgs) -> bool:
     return bool(
         args.stage
         or args.situation
-        or args.referent
-        or args.structure
         or args.obligation_due
         or args.source
         or args.no_contact_days

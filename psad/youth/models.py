@@ -194,6 +194,8 @@ class Youth(Base):
     darfi_waiting: Mapped[bool] = mapped_column(default=False, server_default=false())
     call_back_asked: Mapped[bool] = mapped_column(default=False, server_default=false())
     partner_referral: Mapped[bool] = mapped_column(default=False, server_default=false())
+    referent_user_id: Mapped[int | None] = mapped_column()  # of the current case
+    referent_structure_id: Mapped[int | None] = mapped_column()
 
     psad: Mapped[Psad] = relationship()
     guardians: Mapped[list[Guardian]] = relationship(
@@ -214,8 +216,23 @@ class Youth(Base):
     # youth per INE, whatever the PSAD (several youth may have none).
     __table_args__ = (
         Index(None, "psad_id", "search_key"),
-        # a tab's page in name order, and the counts of every tab, from the index alone
-        Index("ix_youths_list", "psad_id", "list_state", "search_key", "id", "call_back_due_on"),
+        # A tab's page in name order, the counts of every tab and of the « Prioritaires »
+        # block, and the name searches: from the index alone, without reading the rows.
+        Index(
+            "ix_youths_list",
+            "psad_id",
+            "list_state",
+            "search_key",
+            "id",
+            "call_back_due_on",
+            "birth_date",
+            "darfi_waiting",
+            "call_back_asked",
+            "partner_referral",
+        ),
+        # « my youth »: the lists of one referent structure or user
+        Index("ix_youths_referent_structure", "psad_id", "referent_structure_id", "list_state"),
+        Index("ix_youths_referent_user", "psad_id", "referent_user_id", "list_state"),
         Index(None, "psad_id", "last_row_hash"),
         Index(None, "ine", unique=True),
         Index(None, "identity_key"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from psad.db import contains_text
 from psad.youth.identifiers import fold
 from psad.youth.models import Youth
 
@@ -31,6 +32,9 @@ def search_youth(scope: ColumnElement[bool], text: str | None = None) -> Select[
     words = fold(text).split()[:SEARCH_MAX_WORDS]
     if words:
         compact = text.replace(" ", "").upper()
-        by_name = and_(*(Youth.search_key.contains(word, autoescape=True) for word in words))
-        query = query.where(or_(by_name, Youth.ine == compact))
+        by_name = and_(*(contains_text(Youth.search_key, word) for word in words))
+        # an INE is 11 letters and digits, one digit at least: other searches are names only,
+        # and the list's index answers them without reading the rows
+        looks_like_ine = len(compact) == 11 and compact.isalnum() and not compact.isalpha()
+        query = query.where(or_(by_name, Youth.ine == compact) if looks_like_ine else by_name)
     return query.order_by(Youth.search_key, Youth.id)

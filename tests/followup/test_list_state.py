@@ -85,6 +85,8 @@ def test_a_new_case_is_to_process_until_a_contact(session, world):
         "darfi_waiting": False,
         "call_back_asked": False,
         "partner_referral": False,
+        "referent_user_id": None,
+        "referent_structure_id": None,
     }
 
 
@@ -305,6 +307,8 @@ def test_an_import_opens_and_reopens_cases_that_are_to_process(
             "darfi_waiting": False,
             "call_back_asked": False,
             "partner_referral": False,
+            "referent_user_id": None,
+            "referent_structure_id": None,
         }
     assert listed(pilot_client, session, world.pilot, onglet=Tab.TO_PROCESS.value) == [
         "FERME Jade",
@@ -331,6 +335,8 @@ def blank(session: Session, *youth: Youth) -> None:
             darfi_waiting=False,
             call_back_asked=False,
             partner_referral=False,
+            referent_user_id=None,
+            referent_structure_id=None,
         )
         .execution_options(synchronize_session=False)
     )

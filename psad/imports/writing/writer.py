@@ -62,7 +62,8 @@ YOUTH_EXTRA_COLUMNS = (
 REOPENED_LIST_COPY = (
     "UPDATE youths SET list_state = '{state}', current_case_id = {mark}, "
     "call_back_due_on = NULL, last_contact_at = NULL, next_task_due_on = NULL, "
-    "darfi_waiting = false, call_back_asked = false, partner_referral = false WHERE id = {mark}"
+    "darfi_waiting = false, call_back_asked = false, partner_referral = false, "
+    "referent_user_id = NULL, referent_structure_id = NULL WHERE id = {mark}"
 )
 SOURCE_DETAIL_LENGTH = cast(String, CASES.c.source_detail.type).length
 
