@@ -240,6 +240,7 @@ def users_create(
 def demo(youth_count: int) -> None:
     from psad import clock
     from psad.demo import DEMO_USERS, load_demo
+    from psad.demo_transfers import NEIGHBOUR_LOGIN
 
     created = load_demo(db.session(), today=clock.today(), youth_count=youth_count)
     db.session.commit()
@@ -254,6 +255,8 @@ def demo(youth_count: int) -> None:
     click.echo("Identifiants de démonstration (à ne jamais utiliser en production) :")
     for email, password, label in DEMO_USERS:
         click.echo(f"  {label:<26} {email:<28} mot de passe : {password}")
+    email, password = NEIGHBOUR_LOGIN
+    click.echo(f"  {'Pilote de la PSAD voisine':<26} {email:<28} mot de passe : {password}")
 
 
 @cli.command("purge-throttles", hidden=True)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from psad import demo_duplicates, demo_lists, demo_transfers
 from psad.audit.services import Actor
 from psad.auth import services as auth
 from psad.auth.login import LoginPolicy
@@ -144,6 +145,11 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
     _add_youth(session, psad, structures[StructureKind.SCHOOL], today, youth_count)
     session.flush()
     add_follow_up(session, psad=psad, counsellors=counsellors, today=today)
+    session.flush()
+    pilot = counsellors[0]
+    demo_duplicates.populate(session, psad=psad, today=today)
+    demo_transfers.populate(session, psad=psad, pilot=pilot, today=today)
+    demo_lists.populate(session, psad=psad, pilot=pilot)
     session.flush()
     return True
 

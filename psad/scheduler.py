@@ -86,6 +86,7 @@ class LeasedJobs:
 
 def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     from psad.auth.jobs import purge_sign_ins
+    from psad.duplicates.jobs import refresh_duplicates
     from psad.followup.jobs import sync_obligations
     from psad.imports.jobs import process_inbox, purge_uploads
 
@@ -100,6 +101,8 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     scheduler.add_job(jobs.guarded("purge_sign_ins", purge_sign_ins), "cron", hour=3, minute=30,
                       id="purge_sign_ins")  # fmt: skip
     scheduler.add_job(jobs.guarded("obligations", sync_obligations), "cron", hour=2, id="of")
+    scheduler.add_job(jobs.guarded("duplicates", refresh_duplicates), "interval", minutes=10,
+                      id="duplicates")  # fmt: skip
     return jobs
 
 

@@ -253,7 +253,9 @@ class Youth(Base):
 
     @property
     def latest_case(self) -> Case | None:
-        return self.cases[0] if self.cases else None
+        """The open case, else the latest opened (after a merge, an older case may be the
+        open one)."""
+        return self.open_case or (self.cases[0] if self.cases else None)
 
     def age_on(self, day: date) -> int | None:
         return None if self.birth_date is None else age_on(self.birth_date, day)

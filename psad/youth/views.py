@@ -11,9 +11,11 @@ from psad.access.youth import get_visible_youth_or_404, youth_scope
 from psad.audit import services as audit
 from psad.auth.models import Membership, Role, Structure
 from psad.auth.queries import active_structures, referent_candidates
+from psad.duplicates.queries import merged_into, pairs_of
 from psad.errors import NotFoundError
 from psad.extensions import db
 from psad.followup import page, panels, worklist
+from psad.imports.models import ImportBatch
 from psad.imports.queries import psad_batches, youth_listings
 from psad.reference.models import ReferenceKind
 from psad.reference.services import active_items
@@ -25,6 +27,7 @@ from psad.youth.forms import ListFilterForm, ReferralForm
 from psad.youth.models import Case, CaseSource, CaseStage, Youth
 
 bp = Blueprint("youth", __name__)
+RECENT_LISTS = 50  # the lists the filter offers (an older one stays readable from a URL)
 PARTNER_DUPLICATE = (
     "Ce jeune semble déjà connu de la plateforme : contactez le pilote de la PSAD, qui peut "
     "vous confier son suivi. S'il s'agit d'une autre personne, cochez « Il s'agit d'un "
@@ -77,7 +80,10 @@ def _fill_filter_choices(form: ListFilterForm, psad_id: int | None) -> None:
         (str(structure.id), structure.name) for structure in structures
     ]
     form.age.choices = [*everyone, (worklist.MINOR, "Mineurs"), (worklist.ADULT, "Majeurs")]
-    batches = list(session.scalars(psad_batches(psad_id).limit(50))) if psad_id else []
+    batches = list(session.scalars(psad_batches(psad_id).limit(RECENT_LISTS))) if psad_id else []
+    asked = worklist.ListArgs.from_args(request.args).batch
+    if psad_id and asked and asked not in {batch.id for batch in batches}:  # an older list
+        batches += session.scalars(psad_batches(psad_id).where(ImportBatch.id == asked))
     form.liste.choices = everyone + [
         (str(batch.id), f"{batch.label} ({batch.imported_at:%d/%m/%Y})") for batch in batches
     ]
@@ -86,10 +92,15 @@ def _fill_filter_choices(form: ListFilterForm, psad_id: int | None) -> None:
 
 @bp.get(f"/jeunes/<{RECORD_ID}:youth_id>")
 @sees_youth
-def detail(youth_id: int) -> str:
+def detail(youth_id: int) -> str | Response:
     try:
         youth = get_visible_youth_or_404(db.session(), youth_id, current_viewer())
     except NotFoundError:
+        kept = merged_into(db.session(), youth_id)
+        if kept is not None:  # a merged-away file: its URL leads to the kept one (scoped)
+            return redirect(
+                url_for("youth.detail", youth_id=kept, depuis=request.args.get("depuis"))
+            )
         audit.record_refused_youth_read(db.session(), current_actor(), youth_id=youth_id)
         db.session.commit()
         raise
@@ -102,10 +113,12 @@ def _file_page(youth: Youth) -> dict[str, object]:
     """What the file shows: its parts come from the follow-up's pages (summary and timeline,
     tasks and legal steps, the walk through the list it was opened from)."""
     session, viewer, today, now = db.session(), current_viewer(), clock.today(), clock.now()
+    scope = youth_scope(viewer)
     return {
         "youth": youth,
         "today": today,
         "listings": youth_listings(session, youth.id),
+        "duplicate_pairs": pairs_of(session, scope, youth.id) if viewer.can_manage_cases else [],
         **page.file_context(session, youth=youth, viewer=viewer, today=today, now=now),
         **panels.tasks_and_legal_context(session, youth=youth, viewer=viewer, today=today),
         **worklist.walk_context(

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from psad.auth.models import Psad, User
+from psad.auth.models import Psad
 from psad.demo import DEMO_CODE, load_demo
-from psad.demo_transfers import NEIGHBOUR_CODE, populate
+from psad.demo_transfers import NEIGHBOUR_CODE
 from psad.transfers import queries
 from psad.transfers.models import Transfer, TransferState
 from tests.followup.conftest import TODAY
 
 
 def test_the_demo_pilote_has_transfers_to_decide_and_sent(session):
-    load_demo(session, today=TODAY, youth_count=10)
+    load_demo(session, today=TODAY, youth_count=10)  # which calls demo_transfers.populate
     demo = session.scalars(select(Psad).where(Psad.code == DEMO_CODE)).one()
-    pilot = session.scalars(select(User).where(User.email == "pilote@demo.psad.example")).one()
-
-    populate(session, psad=demo, pilot=pilot, today=TODAY)
 
     waiting = queries.to_decide(session, demo.id)
     assert [t.from_psad.code for t in waiting] == [NEIGHBOUR_CODE]
