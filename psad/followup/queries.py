@@ -296,16 +296,13 @@ def active_priorities(session: Session) -> list[Priority]:
 def priority_badges(
     session: Session, youth_ids: list[int], rules: list[Priority], today: date
 ) -> dict[int, list[Priority]]:
-    """For each youth of a page, the priority rules that hold."""
+    """For each youth of a page, the priority rules that hold (one query for every rule)."""
     badges: dict[int, list[Priority]] = {youth_id: [] for youth_id in youth_ids}
-    if not youth_ids:
+    if not youth_ids or not rules:
         return badges
-    for rule in rules:
-        held = session.scalars(
-            select(Youth.id).where(Youth.id.in_(youth_ids), priority_condition(rule, today))
-        )
-        for youth_id in held:
-            badges[youth_id].append(rule)
+    held = select(Youth.id, *(priority_condition(rule, today) for rule in rules))
+    for youth_id, *holds in session.execute(held.where(Youth.id.in_(youth_ids))):
+        badges[youth_id] = [rule for rule, holding in zip(rules, holds, strict=True) if holding]
     return badges
 
 
