@@ -53,14 +53,15 @@ def upgrade():
             ],
             unique=False,
         )
-        batch_op.create_index(
-            'ix_youths_referent_structure',
-            ['psad_id', 'referent_structure_id', 'list_state'],
-            unique=False,
-        )
-        batch_op.create_index(
-            'ix_youths_referent_user', ['psad_id', 'referent_user_id', 'list_state'], unique=False
-        )
+        for column in ('referent_structure_id', 'referent_user_id'):
+            where = sa.text(f'{column} IS NOT NULL')
+            batch_op.create_index(
+                f'ix_youths_{column.removesuffix("_id")}',
+                ['psad_id', column, 'list_state'],
+                unique=False,
+                sqlite_where=where,
+                postgresql_where=where,
+            )
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.create_index(
             'ix_tasks_case_open', ['case_id', 'done_at', 'due_on'], unique=False

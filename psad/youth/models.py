@@ -230,9 +230,24 @@ class Youth(Base):
             "call_back_asked",
             "partner_referral",
         ),
-        # « my youth »: the lists of one referent structure or user
-        Index("ix_youths_referent_structure", "psad_id", "referent_structure_id", "list_state"),
-        Index("ix_youths_referent_user", "psad_id", "referent_user_id", "list_state"),
+        # « my youth »: the lists of one referent structure or user. Partial: a youth a list
+        # has just brought has no referent, so an import writes nothing in them.
+        Index(
+            "ix_youths_referent_structure",
+            "psad_id",
+            "referent_structure_id",
+            "list_state",
+            sqlite_where=text("referent_structure_id IS NOT NULL"),
+            postgresql_where=text("referent_structure_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_youths_referent_user",
+            "psad_id",
+            "referent_user_id",
+            "list_state",
+            sqlite_where=text("referent_user_id IS NOT NULL"),
+            postgresql_where=text("referent_user_id IS NOT NULL"),
+        ),
         Index(None, "psad_id", "last_row_hash"),
         Index(None, "ine", unique=True),
         Index(None, "identity_key"),
