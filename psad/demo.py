@@ -27,8 +27,10 @@ DEMO_CODE = "DEMO"
 # 06 39 98 for fiction. 06 39 98 lies in Mayotte's block (+262 639), where phonenumbers finds
 # it invalid as it does in France, so the form and the import refuse it; the landline ranges
 # are valid numbers for both. The demo takes the one of its region, Hauts-de-France.
-YOUTH_PHONE = "+333530100{:02d}"
-GUARDIAN_PHONE = "+333530101{:02d}"
+# 03 53 01 0x xx for youth, 03 53 01 1x xx for guardians: a thousand of each, all different
+# (a shared number makes a probable duplicate).
+YOUTH_PHONE = "+33353010{:03d}"
+GUARDIAN_PHONE = "+33353011{:03d}"
 ACTOR = Actor(user_id=None, psad_id=None, ip_address="demo")
 DEMO_USERS = [
     ("pilote@demo.psad.example", "Demo-pilote-2026", "Pilote (directeur de CIO)"),
@@ -229,7 +231,7 @@ def _add_youth(session: Session, psad: Psad, school: Structure, today: date, cou
             postal_code=postal_code,
             commune=commune,
             address=f"{rng.randint(1, 120)} rue Imaginaire",
-            phone=YOUTH_PHONE.format(index % 100) if index % 4 else None,
+            phone=YOUTH_PHONE.format(index % 1000) if index % 4 else None,
             email=f"jeune{index}@demo.psad.example" if index % 3 == 0 else None,
             school_uai=_uai(uai_digits[:7]),
             school_name=school_name,
@@ -243,7 +245,7 @@ def _add_youth(session: Session, psad: Psad, school: Structure, today: date, cou
                 Guardian(
                     last_name=last_name,
                     first_name="Parent fictif",
-                    phone=GUARDIAN_PHONE.format(index % 100),
+                    phone=GUARDIAN_PHONE.format(index % 1000),
                 )
             )
         session.add(youth)

@@ -13,11 +13,11 @@ from tests.followup.conftest import TODAY
 
 
 def test_the_demo_has_pairs_of_every_kind(session):
-    load_demo(session, today=TODAY, youth_count=60)  # with psad.demo_duplicates.populate
+    load_demo(session, today=TODAY, youth_count=300)  # with psad.demo_duplicates.populate
     psad = session.scalar(select(Psad).where(Psad.code == DEMO_CODE))
 
     found = pairs(session, psad.id)
-    assert len(found) >= 5
+    assert 5 <= len(found) <= 8  # the planted pairs, not look-alikes the generator made
     reasons = {reason for why in found.values() for reason in why}
     assert {
         Reason.FIRST_NAME_TYPO,
