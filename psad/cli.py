@@ -16,6 +16,7 @@ from psad.config import config_path, write_local_config
 from psad.errors import ConfigError, DomainError
 from psad.extensions import db
 from psad.imports.cli import import_command
+from psad.orientations.cli import communes_group, programmes_group
 
 CLI_ACTOR = Actor(user_id=None, psad_id=None, ip_address="cli")
 
@@ -34,6 +35,8 @@ def cli(ctx: click.Context) -> None:
 
 cli.add_command(migrate_db_group, "db")
 cli.add_command(import_command, "import")
+cli.add_command(programmes_group)
+cli.add_command(communes_group)
 
 
 def fail(message: str) -> None:
@@ -137,11 +140,13 @@ def psad_group() -> None:
 @with_appcontext
 def psad_create(code: str, name: str, territory: str | None) -> None:
     from psad.auth.services import create_psad
+    from psad.orientations.seeds import ensure_catalogue
     from psad.reference.services import ensure_seeded
 
     try:
         psad = create_psad(db.session(), code=code, name=name, territory=territory, actor=CLI_ACTOR)
         ensure_seeded(db.session())
+        ensure_catalogue(db.session())
     except DomainError as error:
         db.session.rollback()
         fail(error.message)

@@ -19,6 +19,7 @@ from psad.auth import services as auth
 from psad.auth.login import LoginPolicy
 from psad.auth.models import Psad, Role, Structure, StructureKind, User
 from psad.demo_followup import add_follow_up
+from psad.orientations.seeds import ensure_catalogue
 from psad.reference.services import ensure_seeded
 from psad.youth.models import Case, CaseSource, CaseStatus, Guardian, Sex, Track, Youth
 
@@ -135,6 +136,7 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
     if session.scalar(select(Psad).where(Psad.code == DEMO_CODE)):
         return False
     ensure_seeded(session)
+    ensure_catalogue(session)
     psad = auth.create_psad(
         session,
         code=DEMO_CODE,

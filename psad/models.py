@@ -12,7 +12,7 @@ from psad.followup.models import (
     Task,
 )
 from psad.imports.models import ImportBatch, ImportJob, ImportLock, Listing
-from psad.reference.models import ReferenceItem
+from psad.reference.models import Commune, ReferenceItem
 from psad.scheduler import SchedulerLease
 from psad.youth.models import Case, Guardian, Youth
 
@@ -20,12 +20,14 @@ from psad.youth.models import Case, Guardian, Youth
 import psad.duplicates.models  # isort: skip
 import psad.followup.liststate  # isort: skip  (its flush hook keeps the lists' copy)
 import psad.lists.models  # isort: skip
+import psad.orientations.models  # isort: skip
 import psad.transfers.models  # noqa: F401  # isort: skip
 
 __all__ = [
     "AuditEvent",
     "Case",
     "CaseEvent",
+    "Commune",
     "Contact",
     "DarfiRequest",
     "Guardian",

@@ -50,6 +50,18 @@ class AuditAction(enum.StrEnum):
     TRANSFER_ACCEPTED = "transfer.accepted"
     TRANSFER_REFUSED = "transfer.refused"
     TRANSFER_CANCELLED = "transfer.cancelled"
+    PROGRAMME_CREATED = "programme.created"
+    PROGRAMME_UPDATED = "programme.updated"
+    PROGRAMME_RETIRED = "programme.retired"
+    SITE_SAVED = "programme.site_saved"
+    VACANCY_DECLARED = "vacancy.declared"
+    VACANCY_WITHDRAWN = "vacancy.withdrawn"
+    VACANCIES_IMPORTED = "vacancy.imported"
+    ORIENTATION_PROPOSED = "orientation.proposed"
+    ORIENTATION_CHANGED = "orientation.changed"
+    ORIENTATION_NEWS = "orientation.news"
+    ORIENTATIONS_EXPORTED = "orientation.exported"
+    ELIGIBILITY_VIEWED = "orientation.eligibility_viewed"
 
     @property
     def label(self) -> str:
@@ -111,6 +123,18 @@ ACTION_LABELS = {
     AuditAction.TRANSFER_ACCEPTED: "Transfert accepté",
     AuditAction.TRANSFER_REFUSED: "Transfert refusé",
     AuditAction.TRANSFER_CANCELLED: "Transfert annulé",
+    AuditAction.PROGRAMME_CREATED: "Dispositif ajouté au catalogue",
+    AuditAction.PROGRAMME_UPDATED: "Dispositif modifié (fiche ou règles)",
+    AuditAction.PROGRAMME_RETIRED: "Dispositif retiré du catalogue",
+    AuditAction.SITE_SAVED: "Implantation d'un dispositif enregistrée",
+    AuditAction.VACANCY_DECLARED: "Place vacante déclarée",
+    AuditAction.VACANCY_WITHDRAWN: "Place vacante retirée",
+    AuditAction.VACANCIES_IMPORTED: "Places vacantes importées",
+    AuditAction.ORIENTATION_PROPOSED: "Orientation proposée",
+    AuditAction.ORIENTATION_CHANGED: "Orientation : changement d'étape",
+    AuditAction.ORIENTATION_NEWS: "Orientation : nouvelles",
+    AuditAction.ORIENTATIONS_EXPORTED: "Export des orientations",
+    AuditAction.ELIGIBILITY_VIEWED: "Consultation de l'éligibilité d'un jeune",
 }
 
 

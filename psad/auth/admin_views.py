@@ -60,6 +60,7 @@ def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
                 actor=current_actor(),
             )
         else:
+            from psad.orientations.seeds import ensure_catalogue
             from psad.reference.services import ensure_seeded
 
             psad = services.create_psad(
@@ -70,6 +71,7 @@ def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
                 actor=current_actor(),
             )
             ensure_seeded(db.session())
+            ensure_catalogue(db.session())
     except DomainError as error:
         db.session.rollback()
         form.code.errors = [error.message]

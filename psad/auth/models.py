@@ -97,6 +97,8 @@ class Psad(Base):
     # offered, and the call-back delay a failed attempt proposes.
     unreachable_after: Mapped[int] = mapped_column(default=3, server_default="3")
     call_back_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    # A started orientation without news for this many weeks makes a task for the referent
+    orientation_stalled_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
 
     def __repr__(self) -> str:
         return f"<Psad {self.code}>"

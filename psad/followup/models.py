@@ -244,6 +244,7 @@ class TaskRule(enum.StrEnum):
     DARFI_INTERVIEW = "darfi_interview"
     OBLIGATION_INTERVIEW = "obligation_interview"
     OBLIGATION_TRANSMISSION = "obligation_transmission"
+    ORIENTATION_STALLED = "orientation_stalled"
 
     @property
     def label(self) -> str:
@@ -256,6 +257,7 @@ TASK_RULE_LABELS = {
     TaskRule.DARFI_INTERVIEW: "Entretien DARFI (15 jours)",
     TaskRule.OBLIGATION_INTERVIEW: "Entretien obligation de formation (3 mois)",
     TaskRule.OBLIGATION_TRANSMISSION: "Transmission au conseil départemental (2 mois)",
+    TaskRule.ORIENTATION_STALLED: "Orientation sans nouvelles",
 }
 
 

@@ -48,3 +48,20 @@ class ReferenceItem(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     __table_args__ = (UniqueConstraint("kind", "code"),)
+
+
+class Commune(Base):
+    """A commune of the code officiel géographique, with its centre: the offer's map and the
+    distance from a youth's commune to a vacant place are computed from these. The app ships
+    the communes of its demo territory; ``psad communes charger FICHIER`` loads the official
+    file (any spreadsheet the list reader reads)."""
+
+    __tablename__ = "communes"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)  # INSEE, not postal
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120), index=True)  # folded: accents, case
+    postal_codes: Mapped[str | None] = mapped_column(String(200))  # separated by spaces
+    department: Mapped[str] = mapped_column(String(3))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     from psad.followup.views import bp as followup_bp
     from psad.imports.views import bp as imports_bp
     from psad.lists.views import bp as lists_bp
+    from psad.orientations.views import bp as orientations_bp
     from psad.reference.views import bp as reference_bp
     from psad.transfers.views import bp as transfers_bp
     from psad.web.home import bp as home_bp
@@ -33,6 +34,7 @@ def register(app: Flask) -> None:
         lists_bp,
         duplicates_bp,
         transfers_bp,
+        orientations_bp,
     ):
         app.register_blueprint(blueprint)
     requestlog.init(app)
