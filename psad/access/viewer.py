@@ -57,6 +57,36 @@ class Viewer:
         return self.role in (Role.PILOT, Role.COPILOT)
 
     @property
+    def can_manage_catalogue(self) -> bool:
+        """Add, edit and retire dispositifs and their rules: administrators."""
+        return self.is_admin
+
+    @property
+    def can_manage_sites(self) -> bool:
+        """Record where the PSAD's dispositifs are and their places: administrators, and the
+        pilote for their PSAD."""
+        return self.is_admin or self.role is Role.PILOT
+
+    @property
+    def sees_offer(self) -> bool:
+        """The catalogue and the territory's offer hold no personal data: every member."""
+        return self.is_admin or self.role is not None
+
+    @property
+    def can_declare_vacancies(self) -> bool:
+        """Declare vacant places: pilotes, co-pilotes, and partners (a school's référent)."""
+        return self.role in (Role.PILOT, Role.COPILOT, Role.PARTNER)
+
+    @property
+    def can_import_vacancies(self) -> bool:
+        return self.role in (Role.PILOT, Role.COPILOT)
+
+    @property
+    def can_orient(self) -> bool:
+        """Propose an orientation for a youth the viewer sees."""
+        return self.sees_youth
+
+    @property
     def can_read_audit(self) -> bool:
         return self.is_admin or self.role is Role.PILOT
 
