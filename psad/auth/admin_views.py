@@ -58,6 +58,7 @@ def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
                 territory=form.territory.data,
                 active=form.active.data,
                 actor=current_actor(),
+                rules=form.follow_up_rules(psad),
             )
         else:
             from psad.orientations.seeds import ensure_catalogue
@@ -69,6 +70,7 @@ def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
                 name=form.name.data or "",
                 territory=form.territory.data,
                 actor=current_actor(),
+                rules=form.follow_up_rules(None),
             )
             ensure_seeded(db.session())
             ensure_catalogue(db.session())

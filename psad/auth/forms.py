@@ -5,15 +5,17 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from psad.auth.models import Psad, Role, Structure, StructureKind, User
+from psad.auth.services import FollowUpRules
 from psad.db import max_length
 from psad.web.forms import FrenchForm
 
@@ -70,7 +72,34 @@ class PsadForm(FrenchForm):
         validators=[Optional(), Length(max=max_length(Psad.territory))],
     )
     active = BooleanField("Active", default=True)
+    # The PSAD's follow-up rules (« Règles de suivi »)
+    unreachable_after = IntegerField(
+        "Tentatives sans réponse d'affilée avant de proposer « injoignable »",
+        default=3,
+        validators=[Optional(), NumberRange(1, 20, "Entre 1 et 20.")],
+    )
+    call_back_days = IntegerField(
+        "Délai de rappel proposé après une tentative sans réponse (jours)",
+        default=7,
+        validators=[Optional(), NumberRange(1, 90, "Entre 1 et 90 jours.")],
+    )
+    orientation_stalled_weeks = IntegerField(
+        "Orientation commencée sans nouvelles : tâche pour le référent après (semaines)",
+        default=6,
+        validators=[Optional(), NumberRange(1, 52, "Entre 1 et 52 semaines.")],
+    )
     submit = SubmitField("Enregistrer")
+
+    def follow_up_rules(self, current: Psad | None) -> FollowUpRules:
+        """The rules asked; a field left empty keeps the PSAD's value (or the default)."""
+        kept = FollowUpRules() if current is None else FollowUpRules.of(current)
+        return FollowUpRules(
+            unreachable_after=self.unreachable_after.data or kept.unreachable_after,
+            call_back_days=self.call_back_days.data or kept.call_back_days,
+            orientation_stalled_weeks=(
+                self.orientation_stalled_weeks.data or kept.orientation_stalled_weeks
+            ),
+        )
 
 
 class StructureForm(FrenchForm):

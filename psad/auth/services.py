@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
@@ -77,8 +78,32 @@ def change_password(
 # --- PSADs, structures, users (administration) ---------------------------------------------
 
 
+@dataclass(frozen=True)
+class FollowUpRules:
+    """A PSAD's follow-up rules, as its administrator sets them."""
+
+    unreachable_after: int = 3
+    call_back_days: int = 7
+    orientation_stalled_weeks: int = 6
+
+    @classmethod
+    def of(cls, psad: Psad) -> FollowUpRules:
+        return cls(psad.unreachable_after, psad.call_back_days, psad.orientation_stalled_weeks)
+
+    def apply_to(self, psad: Psad) -> None:
+        psad.unreachable_after = self.unreachable_after
+        psad.call_back_days = self.call_back_days
+        psad.orientation_stalled_weeks = self.orientation_stalled_weeks
+
+
 def create_psad(
-    session: Session, *, code: str, name: str, territory: str | None, actor: audit.Actor
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    territory: str | None,
+    actor: audit.Actor,
+    rules: FollowUpRules | None = None,
 ) -> Psad:
     code = code.strip().upper()
     if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 20:
@@ -88,6 +113,7 @@ def create_psad(
     if session.scalar(select(Psad).where(Psad.code == code)):
         raise DuplicateError(f"La PSAD {code} existe déjà.")
     psad = Psad(code=code, name=name.strip(), territory=(territory or "").strip() or None)
+    (rules or FollowUpRules()).apply_to(psad)
     session.add(psad)
     session.flush()
     audit.record(
@@ -110,10 +136,13 @@ def update_psad(
     territory: str | None,
     active: bool,
     actor: audit.Actor,
+    rules: FollowUpRules | None = None,
 ) -> None:
     psad.name = name.strip()
     psad.territory = (territory or "").strip() or None
     psad.active = active
+    if rules is not None:
+        rules.apply_to(psad)
     audit.record(
         session,
         actor,

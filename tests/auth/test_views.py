@@ -769,3 +769,25 @@ def test_admin_urls_with_impossible_ids_answer_404_in_french(client, admin, url)
 
     assert response.status_code == 404
     assert "Page introuvable" in text(response)
+
+
+def test_admin_sets_the_follow_up_rules_of_a_psad(client, session, admin):
+    psad = make_psad(session, code="ARRAS", name="PSAD d'Arras")
+    session.commit()
+    client.sign_in(admin)
+    form = client.submit(
+        f"/admin/psad/{psad.id}",
+        {"code": "ARRAS", "name": "PSAD d'Arras", "active": "y", "orientation_stalled_weeks": "99"},
+    )
+    assert form.status_code == 422
+    assert "Entre 1 et 52 semaines." in text(form)
+    client.submit(
+        f"/admin/psad/{psad.id}",
+        {"code": "ARRAS", "name": "PSAD d'Arras", "active": "y", "orientation_stalled_weeks": "4"},
+    )
+    session.refresh(psad)
+    assert (psad.orientation_stalled_weeks, psad.unreachable_after, psad.call_back_days) == (
+        4,
+        3,
+        7,
+    )
