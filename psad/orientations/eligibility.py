@@ -7,7 +7,15 @@ cannot know and the prescriber checks), not met (with the fact that fails it), o
 (with the fact that is missing to decide). The rules of a dispositif must all hold, except
 its « dernière classe » rules, of which one is enough.
 
+What the app cannot read from the file:
+- whether a youth without an exit date is still at school, unless the youth came from an SI
+  list (the lists hold leavers only): unknown, to complete with the exit date;
+- whether the holder of a « bac ou diplôme professionnel enregistré au RNCP » has the bac (a
+  CAP holder may prepare one): the diploma is recorded, so this is no fact to complete but a
+  condition for the prescriber to check.
+
 Pure functions: the facts are read from the file by ``facts_of`` and passed in with the date.
+The texts are shown to counsellors as they are: French, lower case, no final full stop.
 """
 
 from __future__ import annotations
@@ -17,17 +25,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from psad.followup.models import DIPLOMA_LABELS, Diploma
 from psad.orientations import schooling
 from psad.orientations.models import Programme, ProgrammeRule, RuleKind
 from psad.youth.identifiers import age_on
 from psad.youth.models import Case, CaseSource, Youth
 
-# Diploma answers, as the DIPLOMA rule's values name them
-WITHOUT_QUALIFICATION = "without_qualification"
-WITHOUT_BAC = "without_bac"
-ENROLLED = "enrolled"
-LEFT = "left"
-UNKNOWN_SITUATION = "unknown"
+# The codes the rules' values name
+WITHOUT_QUALIFICATION = "without_qualification"  # DIPLOMA
+WITHOUT_BAC = "without_bac"  # DIPLOMA
+ENROLLED = "enrolled"  # SCHOOLING
+LEFT = "left"  # SCHOOLING
+UNKNOWN_SITUATION = "unknown"  # the situation « Situation inconnue »
 
 
 @dataclass(frozen=True)
@@ -45,11 +54,17 @@ class Facts:
     without_bac: bool | None = None
     situation_code: str | None = None
     situation_label: str | None = None
+    diploma: str | None = None  # the highest diploma recorded (a ``Diploma`` value)
 
     def enrolled_on(self, day: date) -> bool | None:
+        """Still at school on ``day``; None when the file cannot tell."""
         if self.left_on is not None:
             return self.left_on > day
         return False if self.listed else None
+
+    @property
+    def diploma_recorded(self) -> bool:
+        return self.diploma not in (None, Diploma.UNKNOWN.value)
 
 
 def facts_of(youth: Youth, case: Case | None, *, diploma: str | None = None) -> Facts:
@@ -59,7 +74,7 @@ def facts_of(youth: Youth, case: Case | None, *, diploma: str | None = None) -> 
     listed = case is not None and case.source is CaseSource.LISTING
     terms = None
     if youth.school_entry_date and youth.school_exit_date:
-        terms = schooling.terms_between(youth.school_entry_date, youth.school_exit_date)
+        terms = schooling.terms_in_last_class(youth.school_entry_date, youth.school_exit_date)
     without_qualification, without_bac = _diploma_answers(diploma, listed)
     situation = case.situation if case is not None else None
     return Facts(
@@ -74,22 +89,25 @@ def facts_of(youth: Youth, case: Case | None, *, diploma: str | None = None) -> 
         without_bac=without_bac,
         situation_code=situation.code if situation else None,
         situation_label=situation.label if situation else None,
+        diploma=diploma,
     )
 
 
 def _diploma_answers(diploma: str | None, listed: bool) -> tuple[bool | None, bool | None]:
     """(without a qualifying diploma, without the bac). The SI lists only youth who left
-    without the qualification level; a DARFI request records the diploma itself."""
-    if diploma in ("none", "dnb", "cfg"):
+    without the qualification level; a DARFI request records the diploma itself, and wins."""
+    if diploma in (Diploma.NONE, Diploma.DNB, Diploma.CFG):
         return True, True
-    if diploma == "no_professional_certification":  # may hold a bac général
+    if diploma == Diploma.NO_PROFESSIONAL_CERTIFICATION:  # may hold a bac général
         return True, None
-    if diploma == "qualifying":  # a bac, or a CAP registered in the RNCP
+    if diploma == Diploma.QUALIFYING:  # a bac, or a CAP registered in the RNCP
         return False, None
     return (True, True) if listed else (None, None)
 
 
 class Outcome(enum.StrEnum):
+    """A rule's answer, the best first."""
+
     MET = "met"
     CONDITION = "condition"  # met under a waiver, or a condition the prescriber checks
     UNKNOWN = "unknown"
@@ -120,6 +138,14 @@ STATE_LABELS = {
     State.UNKNOWN: "À compléter pour décider",
     State.NOT_ELIGIBLE: "Non éligible",
 }
+# The verdict is the worst of its rules' outcomes
+STATE_OF_OUTCOME = {
+    Outcome.MET: State.ELIGIBLE,
+    Outcome.CONDITION: State.ELIGIBLE_IF,
+    Outcome.UNKNOWN: State.UNKNOWN,
+    Outcome.NOT_MET: State.NOT_ELIGIBLE,
+}
+OUTCOME_ORDER = list(Outcome)
 
 
 @dataclass(frozen=True)
@@ -158,16 +184,9 @@ def evaluate(programme: Programme, facts: Facts, on: date) -> Verdict:
     classes = [rule for rule in rules if rule.kind is RuleKind.LAST_CLASS]
     if classes:
         results.append(_last_class(classes, facts))
-    outcomes = {result.outcome for result in results}
-    if Outcome.NOT_MET in outcomes:
-        state = State.NOT_ELIGIBLE
-    elif Outcome.UNKNOWN in outcomes:
-        state = State.UNKNOWN
-    elif Outcome.CONDITION in outcomes:
-        state = State.ELIGIBLE_IF
-    else:
-        state = State.ELIGIBLE
-    return Verdict(programme=programme, state=state, results=tuple(results))
+    outcomes = (result.outcome for result in results)
+    worst = max(outcomes, key=OUTCOME_ORDER.index, default=Outcome.MET)
+    return Verdict(programme=programme, state=STATE_OF_OUTCOME[worst], results=tuple(results))
 
 
 def evaluate_all(programmes: Iterable[Programme], facts: Facts, on: date) -> list[Verdict]:
@@ -178,29 +197,45 @@ def evaluate_all(programmes: Iterable[Programme], facts: Facts, on: date) -> lis
     return sorted(verdicts, key=lambda verdict: order.index(verdict.state))
 
 
-def _years(count: int) -> str:
-    return f"{count} an" + ("s" if count > 1 else "")
-
-
-def _age_range(rule: ProgrammeRule) -> str:
-    if rule.min_value is not None and rule.max_value is not None:
-        return f"de {rule.min_value} à {rule.max_value} ans"
-    if rule.min_value is not None:
-        return f"à partir de {rule.min_value} ans"
-    return f"jusqu'à {rule.max_value} ans"
-
-
 def _rule(rule: ProgrammeRule, facts: Facts, on: date) -> RuleResult:
     check = RULE_CHECKS[rule.kind]
     outcome, text = check(rule, facts, on)
     return RuleResult(kind=rule.kind, outcome=outcome, text=text)
 
 
+def _years(count: int) -> str:
+    return f"{count} an" + ("s" if count > 1 else "")
+
+
+def _joined(words: Sequence[str]) -> str:
+    """« a », « a ou b », « a, b ou c »."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} ou {words[-1]}"
+
+
+def _age_range(rule: ProgrammeRule) -> str:
+    low, high = rule.min_value, rule.max_value
+    if low is not None and high is not None:
+        return _years(low) if low == high else f"de {low} à {_years(high)}"
+    if low is not None:
+        return f"au moins {_years(low)}"
+    return f"au plus {_years(high or 0)}"
+
+
 def _age(rule: ProgrammeRule, facts: Facts, on: date) -> tuple[Outcome, str]:
+    if rule.min_value is None and rule.max_value is None:
+        return Outcome.MET, "sans condition d'âge"
     wanted = _age_range(rule)
     if facts.birth_date is None:
         return Outcome.UNKNOWN, f"l'âge (date de naissance manquante ; il faut avoir {wanted})"
     age = age_on(facts.birth_date, on)
+    if age < 0:
+        return (
+            Outcome.UNKNOWN,
+            f"l'âge (la date de naissance, {facts.birth_date:%d/%m/%Y}, est postérieure au "
+            f"{on:%d/%m/%Y} : à corriger)",
+        )
     told = f"{_years(age)} au {on:%d/%m/%Y}"
     too_young = rule.min_value is not None and age < rule.min_value
     too_old = rule.max_value is not None and age > rule.max_value
@@ -208,91 +243,108 @@ def _age(rule: ProgrammeRule, facts: Facts, on: date) -> tuple[Outcome, str]:
         return Outcome.MET, f"{told} ({wanted})"
     if too_young and rule.waiver_value is not None and age >= rule.waiver_value:
         waiver = rule.waiver_label or "une dérogation"
-        return Outcome.CONDITION, f"{told} : possible avec {waiver} ({wanted} sinon)"
+        return Outcome.CONDITION, f"{told} : possible avec {waiver} (sinon il faut avoir {wanted})"
     return Outcome.NOT_MET, f"{told} : il faut avoir {wanted}"
 
 
 def _schooling(rule: ProgrammeRule, facts: Facts, on: date) -> tuple[Outcome, str]:
-    wanted = rule.value_list
     enrolled = facts.enrolled_on(on)
     if enrolled is None:
         return (
             Outcome.UNKNOWN,
-            "si le jeune est encore scolarisé (date de sortie de formation manquante)",
+            "si le jeune est encore scolarisé (date de sortie de formation non renseignée)",
         )
-    if enrolled and ENROLLED not in wanted:
-        return Outcome.NOT_MET, "réservé aux jeunes sortis de formation : le jeune est scolarisé"
-    if not enrolled and LEFT not in wanted:
-        left = f" le {facts.left_on:%d/%m/%Y}" if facts.left_on else ""
-        return (
-            Outcome.NOT_MET,
-            f"réservé aux élèves encore scolarisés : le jeune a quitté sa formation{left}",
-        )
-    return Outcome.MET, "encore scolarisé" if enrolled else "sorti de formation"
+    left = f" le {facts.left_on:%d/%m/%Y}" if facts.left_on else ""
+    told = f"encore scolarisé au {on:%d/%m/%Y}" if enrolled else f"sorti de formation{left}"
+    wanted = rule.value_list
+    if not wanted or (ENROLLED if enrolled else LEFT) in wanted:
+        return Outcome.MET, told
+    public = "élèves encore scolarisés" if ENROLLED in wanted else "jeunes sortis de formation"
+    return Outcome.NOT_MET, f"réservé aux {public} : le jeune est {told}"
+
+
+def _pupils_of(kinds: Sequence[str]) -> str:
+    """« élèves du collège ou du lycée professionnel »."""
+    return "élèves " + _joined([schooling.SCHOOL_KIND_OF.get(k, f"de « {k} »") for k in kinds])
 
 
 def _school_kind(rule: ProgrammeRule, facts: Facts, on: date) -> tuple[Outcome, str]:
     wanted = rule.value_list
-    names = ", ".join(schooling.SCHOOL_KIND_LABELS.get(kind, kind) for kind in wanted)
     if facts.school_kind is None:
         return (
             Outcome.UNKNOWN,
-            f"l'établissement fréquenté (voie de formation manquante ; il faut : {names})",
+            "l'établissement fréquenté (voie de formation et dernière classe non renseignées ; "
+            f"réservé aux {_pupils_of(wanted)})",
         )
-    told = schooling.SCHOOL_KIND_LABELS.get(facts.school_kind, facts.school_kind)
-    if facts.school_kind not in wanted:
-        return Outcome.NOT_MET, f"réservé aux jeunes de : {names} ; le jeune vient de : {told}"
-    return Outcome.MET, f"vient de : {told}"
+    told = "établissement fréquenté : " + schooling.SCHOOL_KIND_LABELS.get(
+        facts.school_kind, facts.school_kind
+    )
+    if wanted and facts.school_kind not in wanted:
+        return Outcome.NOT_MET, f"{told} ; réservé aux {_pupils_of(wanted)}"
+    return Outcome.MET, told
 
 
 def _out_of_school(rule: ProgrammeRule, facts: Facts, on: date) -> tuple[Outcome, str]:
     needed = rule.min_value or 0
+    wanted = f"il faut être hors de l'école depuis au moins {needed} mois"
     if facts.left_on is None:
-        return (
-            Outcome.UNKNOWN,
-            f"la date de sortie de formation (il faut {needed} mois hors de l'école)",
-        )
+        return Outcome.UNKNOWN, f"la date de sortie de formation (non renseignée ; {wanted})"
+    if facts.left_on > on:  # the waiver shortens the time out of school, not the schooling
+        return Outcome.NOT_MET, f"encore en formation au {on:%d/%m/%Y} : {wanted}"
     months = schooling.months_between(facts.left_on, on)
     told = f"hors de l'école depuis {months} mois au {on:%d/%m/%Y}"
-    if facts.left_on > on:
-        told = f"encore en formation au {on:%d/%m/%Y}"
-    if facts.left_on <= on and months >= needed:
-        return Outcome.MET, f"{told} (au moins {needed} exigés)"
+    if months >= needed:
+        return Outcome.MET, f"{told} (il en faut au moins {needed})"
     if rule.waiver_label:
-        return Outcome.CONDITION, f"{told} ({needed} exigés) : possible par {rule.waiver_label}"
-    return Outcome.NOT_MET, f"{told} : il en faut au moins {needed}"
+        return Outcome.CONDITION, f"{told} : possible par {rule.waiver_label} (sinon {wanted})"
+    return Outcome.NOT_MET, f"{told} : {wanted}"
+
+
+DIPLOMA_PUBLICS = {
+    WITHOUT_QUALIFICATION: "sans diplôme qualifiant",
+    WITHOUT_BAC: "sans le baccalauréat",
+}
 
 
 def _diploma(rule: ProgrammeRule, facts: Facts, on: date) -> tuple[Outcome, str]:
-    wanted = rule.value_list
-    answers = []
-    if WITHOUT_QUALIFICATION in wanted:
-        answers.append((facts.without_qualification, "sans diplôme qualifiant"))
-    if WITHOUT_BAC in wanted:
-        answers.append((facts.without_bac, "sans le baccalauréat"))
-    for known, words in answers:
-        if known is False:
-            return Outcome.NOT_MET, f"réservé aux jeunes {words} : le jeune a ce diplôme"
-    for known, words in answers:
-        if known is None:
-            return (
-                Outcome.UNKNOWN,
-                f"le diplôme le plus élevé (il faut être {words} ; "
-                "à renseigner avec la demande DARFI)",
-            )
-    return Outcome.MET, " et ".join(words for _, words in answers) or "diplôme"
+    codes = [code for code in rule.value_list if code in DIPLOMA_PUBLICS]
+    answers = {WITHOUT_QUALIFICATION: facts.without_qualification, WITHOUT_BAC: facts.without_bac}
+    refused = [DIPLOMA_PUBLICS[code] for code in codes if answers[code] is False]
+    undecided = [DIPLOMA_PUBLICS[code] for code in codes if answers[code] is None]
+    recorded = _diploma_label(facts)
+    if refused:
+        held = f"diplôme renseigné « {recorded} »" if recorded else "le jeune a ce diplôme"
+        return Outcome.NOT_MET, f"réservé aux jeunes {refused[0]} : {held}"
+    if undecided and recorded:
+        return (
+            Outcome.CONDITION,
+            f"à vérifier : le jeune est {undecided[0]} (le diplôme renseigné, « {recorded} », "
+            "ne le dit pas)",
+        )
+    if undecided:
+        return (
+            Outcome.UNKNOWN,
+            "le diplôme le plus élevé, à renseigner avec une demande DARFI (réservé aux jeunes "
+            f"{undecided[0]})",
+        )
+    return Outcome.MET, " et ".join(DIPLOMA_PUBLICS[code] for code in codes) or "diplôme"
+
+
+def _diploma_label(facts: Facts) -> str | None:
+    """The recorded diploma in words; None when none is recorded."""
+    if facts.diploma is None or not facts.diploma_recorded:
+        return None
+    labels = {diploma.value: label for diploma, label in DIPLOMA_LABELS.items()}
+    return labels.get(facts.diploma, facts.diploma)
 
 
 def _situation(rule: ProgrammeRule, facts: Facts, on: date) -> tuple[Outcome, str]:
-    wanted = rule.value_list
+    wanted = f"réservé aux jeunes {rule.label}" if rule.label else "réservé à d'autres situations"
     if facts.situation_code in (None, UNKNOWN_SITUATION):
-        return Outcome.UNKNOWN, "la situation actuelle du jeune (à renseigner dans le dossier)"
-    told = f"situation : « {facts.situation_label} »"
-    if facts.situation_code not in wanted:
-        return (
-            Outcome.NOT_MET,
-            f"{told} ; le dispositif est pour les jeunes {rule.label or 'sans solution'}",
-        )
+        return Outcome.UNKNOWN, f"la situation actuelle du jeune, à renseigner ({wanted})"
+    told = f"situation : « {facts.situation_label or facts.situation_code} »"
+    if facts.situation_code not in rule.value_list:
+        return Outcome.NOT_MET, f"{told} ; {wanted}"
     return Outcome.MET, told
 
 
@@ -311,49 +363,63 @@ RULE_CHECKS = {
 }
 
 
+def _class_name(code: str) -> str:
+    """A class as a sentence names it: « terminale CAP », « 1re professionnelle »."""
+    label = schooling.CLASS_LABELS.get(code, code)
+    return label[:1].lower() + label[1:]
+
+
+def _terms(count: int) -> str:
+    return f"{count} trimestre" + ("s" if count > 1 else "")
+
+
 def class_rule_text(rule: ProgrammeRule) -> str:
     """One alternative of the « dernière classe » rules, in words."""
-    names = " ou ".join(schooling.CLASS_LABELS.get(code, code) for code in rule.value_list)
+    names = " ou ".join(_class_name(code) for code in rule.value_list)
     if rule.min_value:
-        term = "trimestre" if rule.min_value == 1 else "trimestres"
-        names += f" après au moins {rule.min_value} {term}"
+        names += f" après au moins {_terms(rule.min_value)}"
     if rule.exceptional:
         names += " (à titre exceptionnel)"
     return names
 
 
 def _last_class(rules: Sequence[ProgrammeRule], facts: Facts) -> RuleResult:
-    """One of the alternatives is enough."""
-    wanted = ", ".join(class_rule_text(rule) for rule in rules)
+    """One of the alternatives is enough: the best answer of those naming the youth's class."""
+    wanted = " ; ".join(class_rule_text(rule) for rule in rules)
     if facts.last_class is None:
-        read = f" : « {facts.level_text} » n'a pas pu être lu" if facts.level_text else " manquante"
+        unread = f"le niveau « {facts.level_text} » n'a pas pu être lu" if facts.level_text else ""
         return RuleResult(
             RuleKind.LAST_CLASS,
             Outcome.UNKNOWN,
-            f"la dernière classe suivie{read} (il faut : {wanted})",
+            f"la dernière classe suivie ({unread or 'non renseignée'} ; il faut : {wanted})",
         )
-    told = schooling.CLASS_LABELS.get(facts.last_class, facts.last_class)
     matching = [rule for rule in rules if facts.last_class in rule.value_list]
-    for rule in matching:
-        if not rule.min_value or (facts.terms_in_last_class or 0) >= rule.min_value:
-            if facts.terms_in_last_class is None and rule.min_value:
-                continue
-            outcome = Outcome.CONDITION if rule.exceptional else Outcome.MET
-            suffix = " (à titre exceptionnel)" if rule.exceptional else ""
-            return RuleResult(RuleKind.LAST_CLASS, outcome, f"dernière classe : {told}{suffix}")
-    if any(rule.min_value and facts.terms_in_last_class is None for rule in matching):
+    if not matching:
+        told = _class_name(facts.last_class)
         return RuleResult(
-            RuleKind.LAST_CLASS,
-            Outcome.UNKNOWN,
-            f"le nombre de trimestres suivis en {told} (dates d'entrée et de sortie de formation)",
+            RuleKind.LAST_CLASS, Outcome.NOT_MET, f"dernière classe : {told} (il faut : {wanted})"
         )
-    if matching:
-        terms = facts.terms_in_last_class or 0
-        return RuleResult(
-            RuleKind.LAST_CLASS,
-            Outcome.NOT_MET,
-            f"dernière classe : {told}, {terms} trimestre(s) suivi(s) ; il faut : {wanted}",
+    answers = [_class_alternative(rule, facts) for rule in matching]
+    return min(answers, key=lambda answer: OUTCOME_ORDER.index(answer.outcome))
+
+
+def _class_alternative(rule: ProgrammeRule, facts: Facts) -> RuleResult:
+    told = _class_name(facts.last_class or "")
+    needed, done = rule.min_value or 0, facts.terms_in_last_class
+    if needed and done is None:
+        outcome = Outcome.UNKNOWN
+        text = (
+            f"le nombre de trimestres suivis en {told} (dates d'entrée et de sortie de "
+            f"formation à renseigner ; il en faut au moins {needed})"
         )
-    return RuleResult(
-        RuleKind.LAST_CLASS, Outcome.NOT_MET, f"dernière classe : {told} ; il faut : {wanted}"
-    )
+    elif needed and done is not None and done < needed:
+        outcome = Outcome.NOT_MET
+        text = (
+            f"dernière classe : {told}, quittée après {_terms(done)} (il en faut au moins {needed})"
+        )
+    elif rule.exceptional:
+        outcome, text = Outcome.CONDITION, f"dernière classe : {told} (à titre exceptionnel)"
+    else:
+        outcome = Outcome.MET
+        text = f"dernière classe : {told}" + (f", après {_terms(done)}" if needed and done else "")
+    return RuleResult(RuleKind.LAST_CLASS, outcome, text)

@@ -3,8 +3,10 @@ and Amiens, 2024-2025, in ``shared/reference``) and the national solutions of do
 section 4, with their eligibility rules as data. Administrators edit everything afterwards;
 ``ensure_catalogue`` only adds the entries whose code is missing, never touches edited ones.
 
-The guide gives the rules of its own dispositifs. The national solutions' ages are the
-public rules of each (apprentissage 16-29, EPIDE 17-25...): an administrator adapts them.
+The guide gives the rules of its own dispositifs: its texts (public, ages, waivers) and its
+summary tables (pupils still at school or leavers, of the collège, lycée or LP). Where it says
+nothing (Objectif Réussite's public) the seed says nothing either. The national solutions' ages
+are the public rules of each (apprentissage 16-29, EPIDE 17-25...): an administrator adapts them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ POLE = "Pôle Persévérance (DRAIO)"
 GUIDE_ECMLDS = (
     "Implanté dans un lycée ou un LP, coordonné par un enseignant coordonnateur de la MLDS."
 )
-NO_SOLUTION_SITUATIONS = "no_solution"
+# « Sans solution de formation ou d'insertion »: neither in training nor in a job, whether or
+# not a partner already follows them (the MLDS's own dispositifs take the youth it follows)
+NO_SOLUTION = "sans solution de formation ou d'insertion"
 NEITHER_JOB_NOR_TRAINING = (
     "no_solution,followed_local_mission,followed_mlds,followed_cio,"
     "followed_employment_agency,followed_other"
@@ -132,7 +136,7 @@ SEEDS: tuple[Seed, ...] = (
         "Objectif Réussite",
         ProgrammeFamily.SUPPORT,
         "Cité par la carte de la persévérance du guide (famille Accompagnement)",
-        (Rule(RuleKind.CHECK, label="conditions à préciser : le guide ne les décrit pas"),),
+        (Rule(RuleKind.CHECK, label="les conditions d'accès, que le guide ne décrit pas"),),
     ),
     # Remobiliser vers la réussite
     Seed(
@@ -144,7 +148,7 @@ SEEDS: tuple[Seed, ...] = (
         (
             _age(16, waiver=15),
             LEFT,
-            Rule(RuleKind.SITUATION, values=NO_SOLUTION_SITUATIONS, label="sans solution"),
+            Rule(RuleKind.SITUATION, values=NEITHER_JOB_NOR_TRAINING, label=NO_SOLUTION),
             Rule(RuleKind.CHECK, label="autonome dans ses démarches"),
         ),
         description="3 modules, aucun cours disciplinaire : approche du monde professionnel "
@@ -164,7 +168,7 @@ SEEDS: tuple[Seed, ...] = (
         (
             _age(16, waiver=15),
             LEFT,
-            Rule(RuleKind.SITUATION, values=NO_SOLUTION_SITUATIONS, label="sans solution"),
+            Rule(RuleKind.SITUATION, values=NEITHER_JOB_NOR_TRAINING, label=NO_SOLUTION),
         ),
         description="4 modules : confiance en soi ; monde professionnel et projet ; "
         "développement des compétences ; préparation à l'apprentissage. Les jeunes sont sous "
@@ -183,6 +187,7 @@ SEEDS: tuple[Seed, ...] = (
         (
             _age(18, 24),
             LEFT,
+            _from("lycee", "lp"),  # the guide's table: sortants du lycée et du LP
             Rule(
                 RuleKind.SITUATION,
                 values=NEITHER_JOB_NOR_TRAINING,
@@ -204,7 +209,7 @@ SEEDS: tuple[Seed, ...] = (
         "FLS",
         "Parcours FLS (français langue seconde)",
         ProgrammeFamily.REMOBILISATION,
-        "Jeunes allophones nouvellement arrivés, de 16 à 18 ans (15 ans avec l'accord de "
+        "Jeunes allophones nouvellement arrivés en France, de 16 à 18 ans (15 ans avec l'accord de "
         "l'IA-DASEN), évalués par le CASNAV",
         (
             _age(16, 18, waiver=15),
@@ -244,7 +249,8 @@ SEEDS: tuple[Seed, ...] = (
         ProgrammeFamily.INSERTION,
         LEAVERS_PUBLIC,
         (LEFT, _from("college", "lycee", "lp")),
-        conditions="Gratification obligatoire au-delà de deux mois de stage (308 heures), "
+        conditions="La CSF peut prévoir une gratification du stagiaire ; sinon le droit commun "
+        "des stages s'applique : gratification au-delà de deux mois (308 heures), article "
         "L. 124-6 du code de l'éducation.",
         description="Stage ; procédure de dépôt distincte de l'application MLDS.",
         piloted_by=POLE,
@@ -264,16 +270,18 @@ SEEDS: tuple[Seed, ...] = (
         "MICRO_LYCEE",
         "Micro-lycée (structure de retour à l'école)",
         ProgrammeFamily.QUALIFICATION,
-        "Jeunes de 16 à 25 ans déscolarisés depuis au moins 6 mois",
+        "Jeunes de 16 à 25 ans sortis du lycée ou du lycée professionnel, déscolarisés depuis "
+        "au moins 6 mois",
         (
             _age(16, 25),
             LEFT,
+            _from("lycee", "lp"),  # the guide's table: sortants du lycée et du LP
             Rule(
                 RuleKind.OUT_OF_SCHOOL,
                 min_value=6,
                 waiver_label="dérogation sur avis favorable de l'IEN-IO",
             ),
-            Rule(RuleKind.DIPLOMA, values="without_bac"),
+            Rule(RuleKind.DIPLOMA, values="without_bac"),  # it prepares the bac
         ),
         conditions="Dérogation possible si avis favorable de l'IEN-IO.",
         description="Prépare un baccalauréat général, technologique ou professionnel : "
@@ -371,7 +379,8 @@ SEEDS: tuple[Seed, ...] = (
         "EPIDE (établissement pour l'insertion dans l'emploi)",
         ProgrammeFamily.INSERTION,
         "Jeunes de 17 à 25 ans sortis sans diplôme ou avec un diplôme infra-bac",
-        (_age(17, 25), LEFT, Rule(RuleKind.DIPLOMA, values="without_qualification")),
+        # infra-bac diplomas (CAP, BEP) are welcome
+        (_age(17, 25), LEFT, Rule(RuleKind.DIPLOMA, values="without_bac")),
         solution="epide",
         national=True,
     ),
@@ -446,13 +455,18 @@ def ensure_catalogue(session: Session) -> int:
     for position, seed in enumerate(SEEDS):
         if seed.code in existing:
             continue
-        session.add(_programme(seed, position, solutions.get(seed.solution or "")))
+        session.add(
+            programme_of(seed, position=position, solution=solutions.get(seed.solution or ""))
+        )
         added += 1
     session.flush()
     return added
 
 
-def _programme(seed: Seed, position: int, solution: ReferenceItem | None) -> Programme:
+def programme_of(
+    seed: Seed, *, position: int = 0, solution: ReferenceItem | None = None
+) -> Programme:
+    """The dispositif of a seed, with its rules (not added to any session)."""
     return Programme(
         code=seed.code,
         name=seed.name,
