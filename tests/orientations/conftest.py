@@ -75,7 +75,9 @@ def offer(session: Session, world: World) -> Offer:
                 longitude=lon,
             )
         )
-    e2c_structure = make_structure(session, world.psad, name="E2C Lille", kind=StructureKind.SECOND_CHANCE_SCHOOL)
+    e2c_structure = make_structure(
+        session, world.psad, name="E2C Lille", kind=StructureKind.SECOND_CHANCE_SCHOOL
+    )
     e2c_partner = make_user(
         session,
         psad=world.psad,
@@ -98,7 +100,7 @@ def offer(session: Session, world: World) -> Offer:
         programme=programmes["MICRO_LYCEE"],
         psad=world.psad,
         structure=world.school,
-        uai="0590001A",
+        uai="0590001F",
         establishment="Lycée Baggio",
         commune="Lille",
         commune_code="59350",
@@ -144,7 +146,9 @@ def make_orientation(
         orientation.accepted_on = on
     if status is OrientationStatus.STARTED:
         orientation.started_on = on
-    orientation.steps.append(OrientationStep(status=status, on=on, author_id=orientation.proposed_by_id))
+    orientation.steps.append(
+        OrientationStep(status=status, on=on, author_id=orientation.proposed_by_id)
+    )
     session.add(orientation)
     session.flush()
     return orientation
