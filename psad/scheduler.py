@@ -89,6 +89,7 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     from psad.duplicates.jobs import refresh_duplicates
     from psad.followup.jobs import sync_obligations
     from psad.imports.jobs import process_inbox, purge_uploads
+    from psad.orientations.jobs import flag_stalled_orientations
 
     settings = app.extensions["psad_settings"]
     jobs = LeasedJobs(app)
@@ -101,6 +102,8 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     scheduler.add_job(jobs.guarded("purge_sign_ins", purge_sign_ins), "cron", hour=3, minute=30,
                       id="purge_sign_ins")  # fmt: skip
     scheduler.add_job(jobs.guarded("obligations", sync_obligations), "cron", hour=2, id="of")
+    scheduler.add_job(jobs.guarded("stalled_orientations", flag_stalled_orientations), "cron",
+                      hour=2, minute=20, id="stalled_orientations")  # fmt: skip
     scheduler.add_job(jobs.guarded("duplicates", refresh_duplicates), "interval", minutes=10,
                       id="duplicates")  # fmt: skip
     return jobs

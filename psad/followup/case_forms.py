@@ -109,6 +109,14 @@ class CloseForm(VersionedForm):
                     valid = False
         return valid
 
+    def preselect_solution(self, code: str | None, since: date | None) -> None:
+        """The solution a started orientation offers (when the list still holds it)."""
+        if code and code in {choice.value for choice in self.solution.choices or []}:
+            self.solution.data = code
+            if since is not None:
+                solution_since: Field = self.solution_since
+                solution_since.data = since
+
     def preselect(self, motif: str | None) -> None:
         """A link's ``?motif=`` chooses the reason (the contact form's « injoignable »)."""
         code = REASON_ALIASES.get(motif or "", motif or "")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from psad import clock
+from psad.access.orientations import may_update
 from psad.access.youth import get_visible_youth_or_404, youth_scope
 from psad.audit import services as audit
 from psad.auth.models import Membership, Role, Structure
@@ -15,8 +19,12 @@ from psad.duplicates.queries import merged_into, pairs_of
 from psad.errors import NotFoundError
 from psad.extensions import db
 from psad.followup import page, panels, worklist
+from psad.followup.timeline import Entry
 from psad.imports.models import ImportBatch
 from psad.imports.queries import psad_batches, youth_listings
+from psad.orientations import file as orientation_file
+from psad.orientations import timeline as orientation_timeline
+from psad.orientations import vacancies
 from psad.reference.models import ReferenceKind
 from psad.reference.services import active_items
 from psad.web.access import sees_youth
@@ -111,15 +119,27 @@ def detail(youth_id: int) -> str | Response:
 
 def _file_page(youth: Youth) -> dict[str, object]:
     """What the file shows: its parts come from the follow-up's pages (summary and timeline,
-    tasks and legal steps, the walk through the list it was opened from)."""
+    tasks and legal steps, the walk through the list it was opened from) and the
+    orientations' (dispositifs, orientations and their steps in the timeline, vacant places)."""
     session, viewer, today, now = db.session(), current_viewer(), clock.today(), clock.now()
     scope = youth_scope(viewer)
+    followed = page.file_context(session, youth=youth, viewer=viewer, today=today, now=now)
     return {
         "youth": youth,
         "today": today,
         "listings": youth_listings(session, youth.id),
         "duplicate_pairs": pairs_of(session, scope, youth.id) if viewer.can_manage_cases else [],
-        **page.file_context(session, youth=youth, viewer=viewer, today=today, now=now),
+        **followed,
+        "timeline": _with_orientations(session, youth, followed["timeline"]),
+        "orientation_panel": orientation_file.file_panel(
+            session,
+            youth=youth,
+            today=today,
+            may_update=lambda orientation: may_update(viewer, orientation),
+            may_orient=viewer.can_orient,
+        ),
+        "vacancy_matches": vacancies.matches_for(session, youth=youth, today=today),
+        "darfi_requested": cast("page.Summary", followed["summary"]).darfi is not None,
         **panels.tasks_and_legal_context(session, youth=youth, viewer=viewer, today=today),
         **worklist.walk_context(
             session,
@@ -129,6 +149,12 @@ def _file_page(youth: Youth) -> dict[str, object]:
             today=today,
         ),
     }
+
+
+def _with_orientations(session: Session, youth: Youth, entries: object) -> list[Entry]:
+    """The follow-up's timeline with the orientations' steps, newest first."""
+    merged = [*cast("list[Entry]", entries), *orientation_timeline.entries(session, youth)]
+    return sorted(merged, key=lambda entry: entry.when.sort_at, reverse=True)
 
 
 @bp.route("/jeunes/signaler", methods=["GET", "POST"])

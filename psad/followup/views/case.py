@@ -31,6 +31,8 @@ from psad.followup import case_forms as forms
 from psad.followup import services
 from psad.followup.services.case import STALE_CASE, current_stage
 from psad.followup.views import bp
+from psad.orientations.file import solution_offered
+from psad.orientations.services import started_orientation
 from psad.reference.models import ReferenceItem, ReferenceKind
 from psad.reference.services import active_items, items_by_codes
 from psad.web.access import NO_NAMES, requires
@@ -268,8 +270,12 @@ def close(youth_id: int) -> Page:
     solutions = forms.reference_choices(_items(ReferenceKind.SOLUTION))
     form.solution.choices = [SelectChoice("", "(à choisir pour « Solution trouvée »)"), *solutions]
     _prefill(form, target)
+    started = started_orientation(db.session(), target.case)
     if not form.is_submitted():
         form.preselect(request.args.get("motif"))
+        if started is not None:
+            solution = started.programme.solution
+            form.preselect_solution(solution.code if solution else None, started.started_on)
 
     def change() -> None:
         reason = _one(ReferenceKind.CLOSING_REASON, form.reason.data)
@@ -285,7 +291,8 @@ def close(youth_id: int) -> Page:
             **_who(),
         )
 
-    return _save(target, form, "case_close", change, "Dossier clos.")
+    offered = solution_offered(started) if started else None
+    return _save(target, form, "case_close", change, "Dossier clos.", proposed_solution=offered)
 
 
 @bp.route(f"{ROUTE}/reouverture", methods=["GET", "POST"])
