@@ -38,3 +38,31 @@ def test_the_demo_is_created_once(session):
     assert load_demo(session, today=TODAY, youth_count=10)
 
     assert not load_demo(session, today=TODAY, youth_count=10)
+
+
+def test_the_demo_has_an_offer_and_orientations_in_every_state(session):
+    from psad.orientations.models import (
+        Orientation,
+        OrientationStatus,
+        Programme,
+        ProgrammeSite,
+        SitePlaces,
+        VacantPlace,
+    )
+    from psad.reference.models import Commune
+
+    assert load_demo(session, today=TODAY, youth_count=120)
+
+    def number(*where) -> int:  # type: ignore[no-untyped-def]
+        return session.scalar(select(func.count()).where(*where)) or 0
+
+    assert number(Programme.code == "SAS_LNC") == 1
+    assert number(ProgrammeSite.active.is_(True)) >= 8
+    assert number(SitePlaces.places > 0) >= 16  # this school year and the next
+    states = set(session.scalars(select(Orientation.status).distinct()))
+    assert states == set(OrientationStatus)
+    assert number(VacantPlace.available_until >= TODAY) >= 4
+    assert number(VacantPlace.available_until < TODAY) >= 1  # gone from the matches
+    assert number(Commune.latitude.is_not(None)) > 50
+    stalled = number(Task.rule == "orientation_stalled", Task.done_at.is_(None))
+    assert stalled == 1  # a started orientation without news for eight weeks
