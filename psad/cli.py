@@ -140,6 +140,7 @@ def psad_group() -> None:
 @with_appcontext
 def psad_create(code: str, name: str, territory: str | None) -> None:
     from psad.auth.services import create_psad
+    from psad.orientations.communes import ensure_communes
     from psad.orientations.seeds import ensure_catalogue
     from psad.reference.services import ensure_seeded
 
@@ -147,6 +148,7 @@ def psad_create(code: str, name: str, territory: str | None) -> None:
         psad = create_psad(db.session(), code=code, name=name, territory=territory, actor=CLI_ACTOR)
         ensure_seeded(db.session())
         ensure_catalogue(db.session())
+        ensure_communes(db.session())
     except DomainError as error:
         db.session.rollback()
         fail(error.message)

@@ -61,6 +61,7 @@ def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
                 rules=form.follow_up_rules(psad),
             )
         else:
+            from psad.orientations.communes import ensure_communes
             from psad.orientations.seeds import ensure_catalogue
             from psad.reference.services import ensure_seeded
 
@@ -74,6 +75,7 @@ def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
             )
             ensure_seeded(db.session())
             ensure_catalogue(db.session())
+            ensure_communes(db.session())
     except DomainError as error:
         db.session.rollback()
         form.code.errors = [error.message]
