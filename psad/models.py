@@ -17,6 +17,7 @@ from psad.scheduler import SchedulerLease
 from psad.youth.models import Case, Guardian, Youth
 
 # Whole modules: their tables register themselves.
+import psad.committees.models  # isort: skip
 import psad.duplicates.models  # isort: skip
 import psad.followup.liststate  # isort: skip  (its flush hook keeps the lists' copy)
 import psad.lists.models  # isort: skip

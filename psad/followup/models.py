@@ -245,6 +245,7 @@ class TaskRule(enum.StrEnum):
     OBLIGATION_INTERVIEW = "obligation_interview"
     OBLIGATION_TRANSMISSION = "obligation_transmission"
     ORIENTATION_STALLED = "orientation_stalled"
+    COMMITTEE_DECISION = "committee_decision"
 
     @property
     def label(self) -> str:
@@ -258,6 +259,7 @@ TASK_RULE_LABELS = {
     TaskRule.OBLIGATION_INTERVIEW: "Entretien obligation de formation (3 mois)",
     TaskRule.OBLIGATION_TRANSMISSION: "Transmission au conseil départemental (2 mois)",
     TaskRule.ORIENTATION_STALLED: "Orientation sans nouvelles",
+    TaskRule.COMMITTEE_DECISION: "Décision du comité technique",
 }
 
 
