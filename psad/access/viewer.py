@@ -87,6 +87,22 @@ class Viewer:
         return self.sees_youth
 
     @property
+    def sees_committees(self) -> bool:
+        """The PSAD's meetings: every member; a reader sees counts, never names."""
+        return self.role is not None
+
+    @property
+    def can_run_committees(self) -> bool:
+        """Plan meetings, prepare and publish the agenda, take attendance, record
+        decisions: pilotes and co-pilotes."""
+        return self.role in (Role.PILOT, Role.COPILOT)
+
+    @property
+    def can_validate_minutes(self) -> bool:
+        """Validate the minutes (the meeting is then locked) and amend them: the pilote."""
+        return self.role is Role.PILOT
+
+    @property
     def can_read_audit(self) -> bool:
         return self.is_admin or self.role is Role.PILOT
 

@@ -62,6 +62,16 @@ class AuditAction(enum.StrEnum):
     ORIENTATION_NEWS = "orientation.news"
     ORIENTATIONS_EXPORTED = "orientation.exported"
     ELIGIBILITY_VIEWED = "orientation.eligibility_viewed"
+    COMMITTEE_CREATED = "committee.created"
+    COMMITTEE_UPDATED = "committee.updated"
+    AGENDA_CHANGED = "committee.agenda_changed"
+    AGENDA_PUBLISHED = "committee.agenda_published"
+    ATTENDANCE_RECORDED = "committee.attendance"
+    DECISION_RECORDED = "committee.decision"
+    MINUTES_VALIDATED = "committee.minutes_validated"
+    MINUTES_AMENDED = "committee.minutes_amended"
+    MINUTES_EXPORTED = "committee.minutes_exported"
+    CALENDAR_TOKEN_CHANGED = "committee.calendar_token"
 
     @property
     def label(self) -> str:
@@ -135,6 +145,16 @@ ACTION_LABELS = {
     AuditAction.ORIENTATION_NEWS: "Orientation : nouvelles",
     AuditAction.ORIENTATIONS_EXPORTED: "Export des orientations",
     AuditAction.ELIGIBILITY_VIEWED: "Consultation de l'éligibilité d'un jeune",
+    AuditAction.COMMITTEE_CREATED: "Comité planifié",
+    AuditAction.COMMITTEE_UPDATED: "Comité modifié",
+    AuditAction.AGENDA_CHANGED: "Ordre du jour modifié",
+    AuditAction.AGENDA_PUBLISHED: "Ordre du jour publié",
+    AuditAction.ATTENDANCE_RECORDED: "Présences enregistrées",
+    AuditAction.DECISION_RECORDED: "Décision de comité enregistrée",
+    AuditAction.MINUTES_VALIDATED: "Relevé de décisions validé",
+    AuditAction.MINUTES_AMENDED: "Relevé de décisions amendé",
+    AuditAction.MINUTES_EXPORTED: "Relevé de décisions exporté ou imprimé",
+    AuditAction.CALENDAR_TOKEN_CHANGED: "Adresse d'agenda créée ou révoquée",
 }
 
 

@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     from psad.audit.views import bp as audit_bp
     from psad.auth.admin_views import bp as admin_bp
     from psad.auth.views import bp as auth_bp
+    from psad.committees.views import bp as committees_bp
     from psad.duplicates.views import bp as duplicates_bp
     from psad.followup.views import bp as followup_bp
     from psad.imports.views import bp as imports_bp
@@ -35,6 +36,7 @@ def register(app: Flask) -> None:
         duplicates_bp,
         transfers_bp,
         orientations_bp,
+        committees_bp,
     ):
         app.register_blueprint(blueprint)
     requestlog.init(app)
