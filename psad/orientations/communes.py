@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from psad.imports.reader import CellValue
 from psad.orientations import geo
-from psad.orientations.vacancy_import import HeadedTable, SheetError, read_headed
+from psad.orientations.sheets import HeadedTable, SheetError, read_headed
 from psad.reference.models import Commune
 from psad.youth.identifiers import clean_text
 

@@ -1,10 +1,10 @@
-"""What a youth's file shows of the orientations, and the page « Éligibilité détaillée ».
+"""What a youth's file shows of the orientations, and the choices of the orient form.
 
 The file: every orientation of the youth (all cases), with its dates, who proposed it, why it
 was refused, abandoned or cancelled, the places left at its site, and the steps the viewer may
-record; then the dispositifs the youth is eligible for today. The eligibility page: every
-active dispositif's verdict on a date, the facts of the file it used, why not or what is
-missing, and the sites of the eligible ones in the PSAD with their places left.
+record; then the dispositifs the youth is eligible for today. The orient form: the active
+dispositifs by family, the eligible first, each with its sites in the PSAD and their places
+left. The page « Éligibilité détaillée » is ``psad.orientations.eligibility_page``.
 
 Who may record a step is the access package's rule (``psad.access.orientations.may_update``):
 the page passes it in, as this package sits below ``psad.access``.
@@ -20,9 +20,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from psad.followup.models import DIPLOMA_LABELS, DarfiRequest, Diploma
-from psad.orientations import eligibility, places, schooling
-from psad.orientations.eligibility import Facts, State, Verdict
+from psad.followup.models import DarfiRequest
+from psad.orientations import eligibility, places
+from psad.orientations.eligibility import State, Verdict
+from psad.orientations.facts import Facts, facts_of
 from psad.orientations.models import (
     TRANSITIONS,
     Orientation,
@@ -33,7 +34,6 @@ from psad.orientations.models import (
 )
 from psad.orientations.places import Places
 from psad.schoolyear import school_year_label, school_year_of
-from psad.youth.identifiers import age_on
 from psad.youth.models import Case, Youth
 
 Status = OrientationStatus
@@ -128,21 +128,15 @@ def youth_orientations(session: Session, youth_id: int) -> list[Orientation]:
 
 def _places_of(session: Session, orientations: Sequence[Orientation]) -> dict[int, Places]:
     """Each orientation's site (or vacant place) places, for its own school year."""
-    found: dict[int, Places] = {}
-    by_year: dict[int, list[ProgrammeSite]] = defaultdict(list)
-    for orientation in orientations:
-        if orientation.site is not None:
-            by_year[orientation.school_year].append(orientation.site)
-    site_places = {
-        (year, site_id): counted
-        for year, sites in by_year.items()
-        for site_id, counted in places.site_places(session, set(sites), year).items()
-    }
+    site_places = places.places_by_site_year(
+        session, {(o.site_id, o.school_year) for o in orientations if o.site_id is not None}
+    )
     vacancies = {o.vacant_place for o in orientations if o.vacant_place is not None}
     vacancy_places = places.vacancy_places(session, vacancies)
+    found: dict[int, Places] = {}
     for orientation in orientations:
         if orientation.site_id is not None:
-            found[orientation.id] = site_places[(orientation.school_year, orientation.site_id)]
+            found[orientation.id] = site_places[(orientation.site_id, orientation.school_year)]
         elif orientation.vacant_place_id is not None:
             found[orientation.id] = vacancy_places[orientation.vacant_place_id]
     return found
@@ -235,7 +229,7 @@ def case_diploma(session: Session, case: Case | None) -> str | None:
 
 def facts_for(session: Session, youth: Youth) -> Facts:
     case = youth.latest_case
-    return eligibility.facts_of(youth, case, diploma=case_diploma(session, case))
+    return facts_of(youth, case, diploma=case_diploma(session, case))
 
 
 def verdicts(session: Session, youth: Youth, on: date) -> tuple[Facts, list[Verdict]]:
@@ -260,34 +254,6 @@ def file_panel(
     )
 
 
-# --- the page « Éligibilité détaillée » --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SiteLine:
-    site: ProgrammeSite
-    places: Places
-
-
-@dataclass(frozen=True)
-class VerdictLine:
-    verdict: Verdict
-    sites: list[SiteLine]  # the PSAD's active sites of an eligible dispositif
-
-    @property
-    def fits(self) -> bool:
-        """Eligible, or eligible under conditions: the page offers to orient."""
-        return self.verdict.state in FITTING
-
-
-@dataclass(frozen=True)
-class EligibilityPage:
-    on: date
-    school_year: str
-    facts: list[tuple[str, str]]  # what the rules looked at, as the file says it
-    lines: list[VerdictLine]
-
-
 def psad_sites(
     session: Session, psad_id: int, programme_ids: Sequence[int]
 ) -> dict[int, list[ProgrammeSite]]:
@@ -306,68 +272,6 @@ def psad_sites(
     ):
         found[site.programme_id].append(site)
     return found
-
-
-def eligibility_page(session: Session, *, youth: Youth, on: date) -> EligibilityPage:
-    facts, found = verdicts(session, youth, on)
-    fitting = [v.programme.id for v in found if v.state in FITTING]
-    sites = psad_sites(session, youth.psad_id, fitting)
-    year = school_year_of(on)
-    counted = places.site_places(session, [s for group in sites.values() for s in group], year)
-    lines = [
-        VerdictLine(
-            verdict=verdict,
-            sites=[
-                SiteLine(site, counted[site.id]) for site in sites.get(verdict.programme.id, [])
-            ],
-        )
-        for verdict in found
-    ]
-    return EligibilityPage(
-        on=on, school_year=school_year_label(year), facts=facts_shown(facts, on), lines=lines
-    )
-
-
-def facts_shown(facts: Facts, on: date) -> list[tuple[str, str]]:
-    """The facts the rules used, in words, so that a counsellor can correct the file."""
-    unknown = "non renseigné"
-    age = (
-        f"{age_on(facts.birth_date, on)} ans" if facts.birth_date else "date de naissance manquante"
-    )
-    if facts.last_class is not None:
-        last_class = schooling.CLASS_LABELS.get(facts.last_class, facts.last_class)
-        if facts.terms_in_last_class is not None:
-            last_class += f" ({facts.terms_in_last_class} trimestre(s) suivi(s))"
-    elif facts.level_text:
-        last_class = f"« {facts.level_text} » n'a pas pu être lu"
-    else:
-        last_class = "non renseignée"
-    kind = schooling.SCHOOL_KIND_LABELS.get(facts.school_kind or "", unknown)
-    left = f"{facts.left_on:%d/%m/%Y}" if facts.left_on else "non renseignée"
-    months = unknown
-    if facts.left_on is not None:
-        months = (
-            f"{schooling.months_between(facts.left_on, on)} mois"
-            if facts.left_on <= on
-            else "encore en formation à cette date"
-        )
-    return [
-        (f"Âge au {on:%d/%m/%Y}", age),
-        ("Dernière classe suivie", last_class),
-        ("Établissement fréquenté", kind),
-        ("Sortie de formation", left),
-        ("Temps hors de l'école", months),
-        ("Diplôme", _diploma_words(facts)),
-        ("Situation actuelle", facts.situation_label or "non renseignée"),
-    ]
-
-
-def _diploma_words(facts: Facts) -> str:
-    if facts.diploma_recorded and facts.diploma is not None:
-        return DIPLOMA_LABELS.get(Diploma(facts.diploma), facts.diploma)
-    if facts.listed:
-        return "sans la qualification (repéré par une liste SI)"
-    return "non renseigné (à indiquer avec une demande DARFI)"
 
 
 # --- the orient form's choices ------------------------------------------------------------------

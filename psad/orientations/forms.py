@@ -1,5 +1,6 @@
-"""The forms of an orientation: orient a youth (dispositif and site, or a vacant place), and
-each step of its lifecycle (accept, refuse, start, complete, abandon, cancel, news).
+"""The forms of an orientation: the date the eligibility is read on, orient a youth (dispositif
+and site, or a vacant place), and each step of its lifecycle (accept, refuse, start, complete,
+abandon, cancel, news).
 
 A step's form carries the orientation's version: a save made from an older version is refused.
 Reasons are asked where the lifecycle needs one (refusal, abandon, cancellation); the service
@@ -46,6 +47,15 @@ def _text(label: str, *, required: str | None = None) -> TextAreaField:
 
 def _day(label: str) -> FrenchDateField:
     return FrenchDateField(f"{label} (jj/mm/aaaa)", validators=[DataRequired(REQUIRED)])
+
+
+class EligibilityDateForm(FrenchForm):
+    """The date the page « Éligibilité détaillée » evaluates on (read from the URL)."""
+
+    class Meta(FrenchForm.Meta):
+        csrf = False
+
+    date = FrenchDateField("À la date du (jj/mm/aaaa)", validators=[Optional()])  # empty: today
 
 
 class OrientForm(FrenchForm):

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from psad.reference.models import Commune
@@ -40,16 +40,49 @@ def locate(
     postal_code: str | None = None,
 ) -> Commune | None:
     """The commune of an INSEE code, or of a name (and postal code among homonyms)."""
-    if code:
-        commune = session.get(Commune, code)
-        if commune is not None:
-            return commune
-    if not name:
-        return None
-    candidates = list(session.scalars(select(Commune).where(Commune.name_key == name_key(name))))
-    if len(candidates) <= 1 or not postal_code:
-        return candidates[0] if len(candidates) == 1 else _by_postal(candidates, postal_code)
-    return _by_postal(candidates, postal_code) or candidates[0]
+    found = Gazetteer.load(session, codes=[code], names=[name])
+    return found.find(code=code, name=name, postal_code=postal_code)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The communes of many codes and names, read in one query, found as ``locate`` finds
+    them: a page that places many sites or places asks the database once."""
+
+    by_code: dict[str, Commune]
+    by_name: dict[str, list[Commune]]
+
+    @classmethod
+    def load(
+        cls, session: Session, *, codes: Iterable[str | None], names: Iterable[str | None]
+    ) -> Gazetteer:
+        wanted_codes = sorted({code for code in codes if code})
+        wanted_names = sorted({name_key(name) for name in names if name})
+        if not wanted_codes and not wanted_names:
+            return cls({}, {})
+        communes = session.scalars(
+            select(Commune)
+            .where(or_(Commune.code.in_(wanted_codes), Commune.name_key.in_(wanted_names)))
+            .order_by(Commune.code)
+        )
+        by_code: dict[str, Commune] = {}
+        by_name: dict[str, list[Commune]] = {}
+        for commune in communes:
+            by_code[commune.code] = commune
+            by_name.setdefault(commune.name_key, []).append(commune)
+        return cls(by_code, by_name)
+
+    def find(
+        self, *, code: str | None = None, name: str | None = None, postal_code: str | None = None
+    ) -> Commune | None:
+        if code and code in self.by_code:
+            return self.by_code[code]
+        if not name:
+            return None
+        candidates = self.by_name.get(name_key(name), [])
+        if len(candidates) <= 1 or not postal_code:
+            return candidates[0] if len(candidates) == 1 else _by_postal(candidates, postal_code)
+        return _by_postal(candidates, postal_code) or candidates[0]
 
 
 def _by_postal(candidates: list[Commune], postal_code: str | None) -> Commune | None:

@@ -1,7 +1,7 @@
 """The daily job of the orientations: a started orientation without news for the PSAD's
 number of weeks (``Psad.orientation_stalled_weeks``) gets a task for the case's referent,
-« Prendre des nouvelles de l'orientation : <dispositif> », once; news or the orientation's end
-closes it (``services.close_stalled_task``)."""
+« Prendre des nouvelles de l'orientation : <dispositif> », once for each silence; news or the
+orientation's end closes it (``services.close_stalled_task``), and the weeks start again."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import logging
 from datetime import date, timedelta
 
 from flask import Flask
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from psad import clock
@@ -28,9 +28,12 @@ TITLE = "Prendre des nouvelles de l'orientation : {}"
 
 def stalled_orientations(session: Session, today: date) -> list[Orientation]:
     """Started orientations of open cases whose last news is at least the PSAD's weeks old,
-    and without an open task asking for news of them."""
+    not yet asked about since that news: no task still open, nor one made after the news
+    (a task done by hand without recording news is not made again the next night)."""
     asked = exists().where(
-        Task.rule == RULE, Task.fact_id == Orientation.id, Task.done_at.is_(None)
+        Task.rule == RULE,
+        Task.fact_id == Orientation.id,
+        or_(Task.done_at.is_(None), Task.due_on > Orientation.last_news_on),  # due the day made
     )
     found: list[Orientation] = []
     for psad_id, weeks in session.execute(select(Psad.id, Psad.orientation_stalled_weeks)):

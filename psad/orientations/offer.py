@@ -165,11 +165,16 @@ def _communes(
     groups: dict[str, list[ProgrammeSite]] = {}
     for site in sites:
         groups.setdefault(site.commune_code or geo.name_key(site.commune), []).append(site)
+    communes = geo.Gazetteer.load(
+        session,
+        codes=[site.commune_code for site in sites],
+        names=[site.commune for site in sites],
+    )
     located: list[tuple[str, geo.Point, list[ProgrammeSite]]] = []
     rows = []
     for grouped in groups.values():
         first = grouped[0]
-        commune = geo.locate(session, code=first.commune_code, name=first.commune)
+        commune = communes.find(code=first.commune_code, name=first.commune)
         point = geo.point_of(commune)
         name = commune.name if commune is not None else first.commune
         names = list(dict.fromkeys(_named(site.programme) for site in grouped))

@@ -49,38 +49,37 @@ class Places:
         return f"{left} place{plural} libre{plural} sur {self.offered}"
 
 
-def taken_by_site(
-    session: Session, site_ids: Collection[int], school_year: int, *, excluding: int | None = None
-) -> dict[int, int]:
-    """Places taken at each site for the school year (sites with none are left out).
+SiteYear = tuple[int, int]  # (site id, school year)
+
+
+def places_by_site_year(
+    session: Session, wanted: Collection[SiteYear], *, excluding: int | None = None
+) -> dict[SiteYear, Places]:
+    """The places of each (site, school year): two queries, whatever the sites and years.
     ``excluding`` leaves one orientation out (the one being decided)."""
-    if not site_ids:
+    if not wanted:
         return {}
-    query = (
-        select(Orientation.site_id, func.count())
+    site_ids = {site_id for site_id, _ in wanted}
+    years = {year for _, year in wanted}
+    offered = session.execute(
+        select(SitePlaces.site_id, SitePlaces.school_year, SitePlaces.places).where(
+            SitePlaces.site_id.in_(site_ids), SitePlaces.school_year.in_(years)
+        )
+    )
+    taking = (
+        select(Orientation.site_id, Orientation.school_year, func.count())
         .where(
             Orientation.site_id.in_(site_ids),
-            Orientation.school_year == school_year,
+            Orientation.school_year.in_(years),
             Orientation.status.in_(TAKING_A_PLACE),
         )
-        .group_by(Orientation.site_id)
+        .group_by(Orientation.site_id, Orientation.school_year)
     )
     if excluding is not None:
-        query = query.where(Orientation.id != excluding)
-    return {site_id: count for site_id, count in session.execute(query) if site_id is not None}
-
-
-def offered_by_site(
-    session: Session, site_ids: Collection[int], school_year: int
-) -> dict[int, int]:
-    if not site_ids:
-        return {}
-    rows = session.execute(
-        select(SitePlaces.site_id, SitePlaces.places).where(
-            SitePlaces.site_id.in_(site_ids), SitePlaces.school_year == school_year
-        )
-    )
-    return {site_id: places for site_id, places in rows}
+        taking = taking.where(Orientation.id != excluding)
+    declared = {(site_id, year): count for site_id, year, count in offered}
+    taken = {(site_id, year): count for site_id, year, count in session.execute(taking)}
+    return {key: Places(offered=declared.get(key), taken=taken.get(key, 0)) for key in set(wanted)}
 
 
 def site_places(
@@ -91,13 +90,10 @@ def site_places(
     excluding: int | None = None,
 ) -> dict[int, Places]:
     """Each site's places for the school year, by site id."""
-    ids = [site.id for site in sites]
-    offered = offered_by_site(session, ids, school_year)
-    taken = taken_by_site(session, ids, school_year, excluding=excluding)
-    return {
-        site_id: Places(offered=offered.get(site_id), taken=taken.get(site_id, 0))
-        for site_id in ids
-    }
+    found = places_by_site_year(
+        session, {(site.id, school_year) for site in sites}, excluding=excluding
+    )
+    return {site_id: counted for (site_id, _), counted in found.items()}
 
 
 def vacancy_places(

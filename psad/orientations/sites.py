@@ -44,7 +44,11 @@ def sites_of(session: Session, programme: Programme, psad_id: int | None) -> lis
     query = (
         select(ProgrammeSite)
         .where(ProgrammeSite.programme_id == programme.id)
-        .options(selectinload(ProgrammeSite.places), selectinload(ProgrammeSite.psad))
+        .options(
+            selectinload(ProgrammeSite.places),
+            selectinload(ProgrammeSite.psad),
+            selectinload(ProgrammeSite.structure),
+        )
         .order_by(ProgrammeSite.active.desc(), ProgrammeSite.commune, ProgrammeSite.id)
     )
     if psad_id is not None:

@@ -25,7 +25,6 @@ from psad.followup.models import DarfiRequest
 from psad.orientations import geo
 from psad.orientations.models import VacantPlace
 from psad.orientations.places import Places, is_current, vacancy_places
-from psad.reference.models import Commune
 from psad.youth.identifiers import fold, normalize_uai
 from psad.youth.models import Youth
 
@@ -291,15 +290,20 @@ def matches_for(session: Session, *, youth: Youth, today: date) -> list[Match]:
     places = vacancy_places(session, vacancies)
     wished = words(" ".join(request.wish or "" for request in requests))
     followed = words(youth.formation)
-    home = geo.point_of(geo.locate(session, name=youth.commune, postal_code=youth.postal_code))
-    where = _Locator(session)
+    communes = geo.Gazetteer.load(
+        session,
+        codes=[vacancy.commune_code for vacancy in vacancies],
+        names=[youth.commune, *(vacancy.commune for vacancy in vacancies)],
+    )
+    home = geo.point_of(communes.find(name=youth.commune, postal_code=youth.postal_code))
     found = []
     for vacancy in vacancies:
         if places[vacancy.id].is_full:
             continue
         offered = words(f"{vacancy.formation} {vacancy.field or ''}")
         asked, known = meets(wished, offered), meets(followed, offered)
-        distance = geo.distance_km(home, geo.point_of(where.commune_of(vacancy)))
+        there = communes.find(code=vacancy.commune_code, name=vacancy.commune)
+        distance = geo.distance_km(home, geo.point_of(there))
         found.append(
             Match(
                 vacancy=vacancy,
@@ -324,20 +328,6 @@ def meets(wanted: set[str], offered: set[str]) -> bool:
         for a in wanted
         for b in offered
     )
-
-
-class _Locator:
-    """Each vacant place's commune, found once per code and name."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.found: dict[tuple[str | None, str | None], Commune | None] = {}
-
-    def commune_of(self, vacancy: VacantPlace) -> Commune | None:
-        key = (vacancy.commune_code, vacancy.commune)
-        if key not in self.found:
-            self.found[key] = geo.locate(self.session, code=key[0], name=key[1])
-        return self.found[key]
 
 
 def _rank(match: Match) -> tuple[bool, bool, float, date, str, int]:

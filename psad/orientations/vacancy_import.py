@@ -1,9 +1,9 @@
-"""Vacant places from a spreadsheet, and the headed tables the communes' file shares.
+"""Vacant places from a spreadsheet.
 
-A school's or a CIO's list of vacant places is read by the lists' reader
-(``psad.imports.reader``: xlsx, xls, ods or csv). Its header is found among the first lines
-by folded synonyms (« UAI », « RNE », « code UAI »...); every row is checked with the rules of
-a place declared by hand (``vacancies.check_vacancy``). All or nothing: one wrong cell and
+A school's or a CIO's list of vacant places is read as a headed table
+(``psad.orientations.sheets``: xlsx, xls, ods or csv), its header found by folded synonyms
+(« UAI », « RNE », « code UAI »...); every row is checked with the rules of a place declared
+by hand (``vacancies.check_vacancy``). All or nothing: one wrong cell and
 nothing is written, every error listed with its file, line and column. A place already
 declared with the same UAI, formation and date (not withdrawn) is the same place: its number
 is updated, so that importing a file again duplicates nothing.
@@ -12,7 +12,7 @@ is updated, so that importing a file again duplicates nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,90 +24,15 @@ from sqlalchemy.orm import Session
 from psad.audit.actions import AuditAction
 from psad.audit.services import Actor, record
 from psad.auth.models import Psad, User
-from psad.errors import DomainError
-from psad.imports.reader import CellValue, ReadLimits, Row, read_table
-from psad.imports.reader.limits import DEFAULT_LIMITS
+from psad.imports.reader import CellValue, ReadLimits
 from psad.orientations.models import VacantPlace
+from psad.orientations.sheets import HeadedTable, SheetError, read_headed
 from psad.orientations.vacancies import VacancyError, VacancyFields, check_vacancy, new_vacancy
 from psad.youth.identifiers import clean_text, fold, parse_date
 
-HEADER_SEARCH_LINES = 20  # the header is looked for among the first filled lines
-ERRORS_IN_MESSAGE = 5
 # A list of vacant places is short: this keeps the upload's request short too.
 VACANCY_LIMITS = ReadLimits(max_rows=10_000)
 T = TypeVar("T")
-
-
-# --- headed tables (shared with the communes' file) ------------------------------------------
-
-
-def header_key(text: object) -> str:
-    """A header as synonyms compare it: « Nb. de places » → « nbdeplaces »."""
-    return re.sub(r"[^a-z0-9]", "", fold(text))
-
-
-class SheetError(DomainError):
-    """A file whose header or cells are wrong; ``problems`` lists each one, in French."""
-
-    status_code = 422
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        shown = "\n".join(self.problems[:ERRORS_IN_MESSAGE])
-        more = len(self.problems) - ERRORS_IN_MESSAGE
-        suffix = f"\n… et {more} autre(s) erreur(s)." if more > 0 else ""
-        super().__init__(f"{shown}{suffix}")
-
-
-@dataclass(frozen=True)
-class HeadedTable:
-    """The rows under a header, and where each field's column is."""
-
-    file_name: str
-    columns: dict[str, tuple[int, str]]  # field → (index, header as the file writes it)
-    rows: list[Row]
-
-    def cell(self, cells: Sequence[CellValue], field: str) -> CellValue:
-        index = self.columns.get(field, (-1, ""))[0]
-        return cells[index] if 0 <= index < len(cells) else None
-
-    def where(self, line: int, field: str) -> str:
-        """« places-vacantes.xlsx, ligne 4, colonne « Nombre de places » »."""
-        return f"{self.file_name}, ligne {line}, colonne « {self.columns[field][1]} »"
-
-
-def read_headed(
-    path: Path,
-    *,
-    file_name: str,
-    synonyms: Mapping[str, Sequence[str]],
-    required: Mapping[str, str],
-    limits: ReadLimits = DEFAULT_LIMITS,
-) -> HeadedTable:
-    """Read a spreadsheet whose header names each field by one of its ``synonyms``.
-
-    ``required`` gives the fields the header must have, with the label that names them in
-    the message when it lacks one. Raises ``UnreadableFileError`` or ``SheetError``."""
-    table = read_table(path, file_name=file_name, limits=limits)
-    keys = {header_key(name): field for field, names in synonyms.items() for name in names}
-    for position, (_line, cells) in enumerate(table.rows[:HEADER_SEARCH_LINES]):
-        columns: dict[str, tuple[int, str]] = {}
-        for index, cell in enumerate(cells):
-            field = keys.get(header_key(cell))
-            if field is not None and field not in columns:
-                columns[field] = (index, clean_text(cell) or "")
-        if all(field in columns for field in required):
-            return HeadedTable(file_name, columns, table.rows[position + 1 :])
-    expected = ", ".join(f"« {label} »" for label in required.values())
-    raise SheetError(
-        [
-            f"{file_name} : ligne d'en-tête introuvable parmi les {HEADER_SEARCH_LINES} "
-            f"premières lignes ; les colonnes {expected} sont attendues."
-        ]
-    )
-
-
-# --- vacant places --------------------------------------------------------------------------
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "uai": ("uai", "rne", "code uai", "code rne", "n° uai", "numéro uai", "uai établissement"),

@@ -15,7 +15,7 @@ from psad.orientations.communes import (
     load_communes,
     read_communes_file,
 )
-from psad.orientations.vacancy_import import SheetError
+from psad.orientations.sheets import SheetError
 from psad.reference.models import Commune
 from tests.helpers import count
 

@@ -1,7 +1,7 @@
 """The youth's file and its orientation pages: the section « Dispositifs et orientations »,
-the detailed eligibility, orienting (full sites confirmed, vacant places), each step's page,
-who may see and do what (the hosting structure's partner, another partner, a reader), and
-closing a case with the started orientation's solution."""
+orienting (full sites confirmed, vacant places), each step's page, who may see and do what
+(the hosting structure's partner, another partner, a reader), and closing a case with the
+started orientation's solution. The detailed eligibility is ``test_eligibility_page``."""
 
 from __future__ import annotations
 
@@ -10,18 +10,17 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from psad.audit.actions import AuditAction
 from psad.orientations.models import (
     Orientation,
     OrientationStatus,
     RefusedBy,
     VacantPlace,
 )
-from psad.youth.models import CaseSource, CaseStatus
+from psad.youth.models import CaseStatus
 from tests.factories import make_youth
 from tests.followup.conftest import TODAY
 from tests.followup.test_editing import form_of
-from tests.helpers import count, events, field_error, text
+from tests.helpers import count, field_error, text
 from tests.orientations.conftest import make_orientation
 
 Status = OrientationStatus
@@ -95,66 +94,6 @@ def test_the_file_shows_why_a_refused_orientation_was_refused(pilot_client, sess
     page = text(pilot_client.get(f"/jeunes/{offer.world.adult.id}"))
 
     assert "Refusée par le jeune : Préfère un emploi." in page
-
-
-# --- eligibility -----------------------------------------------------------------------------
-
-
-def test_the_eligibility_page_explains_why_not(pilot_client, session, offer):
-    response = pilot_client.get(f"/jeunes/{offer.world.minor.id}/dispositifs")
-
-    assert response.status_code == 200
-    page = text(response)
-    sas = page[page.index('id="dispositif-sas_lnc"') :]
-    sas = sas[: sas.index("</article>")]
-    assert "Non éligible" in sas
-    assert "Pourquoi" in sas and "17 ans au 07/12/2026" in sas
-    assert "Âge au 07/12/2026" in page and "17 ans" in page
-
-
-def test_the_eligibility_page_says_what_is_missing(pilot_client, session, offer):
-    page = text(pilot_client.get(f"/jeunes/{offer.world.minor.id}/dispositifs"))
-
-    micro = page[page.index('id="dispositif-micro_lycee"') :]
-    micro = micro[: micro.index("</article>")]
-    assert "Ce qui manque pour décider" in micro
-
-
-def test_the_eligibility_page_shows_the_sites_of_eligible_dispositifs(pilot_client, session, offer):
-    offer.world.adult.school_exit_date = date(2025, 6, 30)
-    offer.world.adult_case.source = CaseSource.LISTING  # left without the qualification level
-    session.commit()
-
-    page = text(pilot_client.get(f"/jeunes/{offer.world.adult.id}/dispositifs"))
-
-    e2c = page[page.index('id="dispositif-e2c"') :]
-    e2c = e2c[: e2c.index("</article>")]
-    assert "E2C Lille Métropole (Roubaix)" in e2c and "2 places libres sur 2" in e2c
-    site = offer.e2c_site
-    assert (
-        f"/jeunes/{offer.world.adult.id}/orientations/nouvelle?choix={offer.e2c.id}:{site.id}"
-        in e2c
-    )
-
-
-def test_the_eligibility_page_is_asked_at_a_date(pilot_client, session, offer):
-    page = text(pilot_client.get(f"/jeunes/{offer.world.minor.id}/dispositifs?date=15/03/2027"))
-
-    assert "Âge au 15/03/2027" in page and "18 ans" in page
-
-
-def test_a_bad_date_is_refused_under_its_field(pilot_client, session, offer):
-    response = pilot_client.get(f"/jeunes/{offer.world.minor.id}/dispositifs?date=32/13/2026")
-
-    assert response.status_code == 422
-    assert field_error(response, "date") == "Date invalide : utilisez le format jj/mm/aaaa."
-
-
-def test_reading_the_eligibility_is_audited(pilot_client, session, offer):
-    pilot_client.get(f"/jeunes/{offer.world.minor.id}/dispositifs")
-
-    [event] = events(session, AuditAction.ELIGIBILITY_VIEWED.value)
-    assert (event.object_type, event.object_id) == ("youth", offer.world.minor.id)
 
 
 # --- orienting -------------------------------------------------------------------------------
@@ -321,6 +260,15 @@ def test_an_illegal_step_page_says_why(pilot_client, session, offer):
 
     assert response.status_code == 409
     assert "Une orientation refusée ne peut pas être commencée." in text(response)
+
+
+def test_the_news_page_of_an_ended_orientation_says_why(pilot_client, session, offer):
+    orientation = orientation_of(session, offer, status=Status.REFUSED)
+
+    response = pilot_client.get(step_url(orientation, "nouvelles"))
+
+    assert response.status_code == 409
+    assert "Cette orientation est terminée" in text(response)
 
 
 def test_an_unknown_step_is_not_found(pilot_client, session, offer):

@@ -43,6 +43,21 @@ def started(session, offer, *, on=SIX_WEEKS_AGO, case=None):  # type: ignore[no-
     return orientation
 
 
+def give_news(session, offer, orientation) -> None:  # type: ignore[no-untyped-def]
+    world = offer.world
+    services.record_news(
+        session,
+        orientation=orientation,
+        on=TODAY,
+        by=world.pilot,
+        actor=world.actor(world.pilot),
+        comment="Tout va bien.",
+        today=TODAY,
+        now=datetime(2026, 12, 7, 10, tzinfo=UTC),
+    )
+    session.commit()
+
+
 def test_six_weeks_without_news_make_a_task_for_the_referent(app, session, offer, monkeypatch):
     orientation = started(session, offer)
 
@@ -74,24 +89,37 @@ def test_the_task_is_made_once(app, session, offer, monkeypatch):
 def test_news_closes_the_task_and_starts_the_weeks_again(app, session, offer, monkeypatch):
     orientation = started(session, offer)
     run_on(app, monkeypatch, TODAY)
-    world = offer.world
 
-    services.record_news(
-        session,
-        orientation=orientation,
-        on=TODAY,
-        by=world.pilot,
-        actor=world.actor(world.pilot),
-        comment="Tout va bien.",
-        today=TODAY,
-        now=datetime(2026, 12, 7, 10, tzinfo=UTC),
-    )
-    session.commit()
+    give_news(session, offer, orientation)
     later = run_on(app, monkeypatch, TODAY + timedelta(weeks=1))
 
     [task] = stalled_tasks(session)
     assert task.is_done and task.done_comment == "Nouvelles de l'orientation enregistrées."
     assert later == 0
+
+
+def test_a_task_done_by_hand_is_not_made_again_the_next_night(app, session, offer, monkeypatch):
+    started(session, offer)
+    run_on(app, monkeypatch, TODAY)
+    [task] = stalled_tasks(session)
+    task.done_at = datetime(2026, 12, 7, 15, tzinfo=UTC)  # done without news recorded
+    session.commit()
+
+    again = run_on(app, monkeypatch, TODAY + timedelta(days=1))
+
+    assert again == 0
+    assert len(stalled_tasks(session)) == 1
+
+
+def test_a_new_silence_after_news_makes_a_new_task(app, session, offer, monkeypatch):
+    orientation = started(session, offer)
+    run_on(app, monkeypatch, TODAY)
+    give_news(session, offer, orientation)
+
+    later = run_on(app, monkeypatch, TODAY + timedelta(weeks=6))
+
+    assert later == 1
+    assert [task.is_done for task in stalled_tasks(session)] == [True, False]
 
 
 def test_five_weeks_are_not_enough(app, session, offer, monkeypatch):

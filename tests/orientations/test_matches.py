@@ -4,6 +4,7 @@ withdrawn or full is not shown."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from flask import render_template
@@ -197,3 +198,28 @@ def test_the_partial_says_when_no_place_matches_a_darfi_request(app, session, of
     assert render(app, youth, [], Role.PILOT).strip() == ""
     html = render(app, youth, [], Role.PILOT, darfi_requested=True)
     assert "Aucune place vacante déclarée ne correspond pour l'instant." in html
+
+
+def test_the_partial_is_headed_by_an_h2_on_its_own(app, session, offer):
+    world = offer.world
+    place(session, world, "Bac pro Commerce", "Tourcoing", date(2027, 2, 1))
+    youth = asking(session, world)
+
+    html = render(app, youth, matches_for(session, youth=youth, today=TODAY), Role.PILOT)
+
+    assert '<h2 id="places-vacantes-jeune" class="h4">' in html
+
+
+def test_in_the_file_the_places_are_an_h3_of_its_orientations_section(pilot_client, session, offer):
+    world = offer.world
+    place(session, world, "Bac pro Commerce", "Tourcoing", date(2027, 2, 1))
+    youth = asking(session, world)
+    session.commit()
+
+    page = pilot_client.get(f"/jeunes/{youth.id}").get_data(as_text=True)
+
+    section = page[page.index('<h2 id="dispositifs"') :]
+    section = section[: section.index('<h2 id="identite"')]  # the file's next section
+    headings = re.findall(r"<h(\d)[^>]*>([^<]+)</h\d>", section)
+    assert [level for level, _ in headings] == ["2", "3", "3", "3"]
+    assert headings[-1] == ("3", "Places vacantes pour un retour en formation")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from psad.orientations.eligibility import facts_of
+from psad.orientations.facts import facts_of
 from psad.orientations.schooling import (
     CLASS_LABELS,
     last_class_of,

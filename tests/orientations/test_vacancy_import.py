@@ -15,7 +15,8 @@ from werkzeug.test import encode_multipart
 
 from psad.audit.actions import AuditAction
 from psad.orientations.models import VacantPlace
-from psad.orientations.vacancy_import import SheetError, import_vacancies, read_vacancy_file
+from psad.orientations.sheets import SheetError
+from psad.orientations.vacancy_import import import_vacancies, read_vacancy_file
 from tests.followup.conftest import NOW, TODAY
 from tests.helpers import count, events, text
 

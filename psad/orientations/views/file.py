@@ -26,6 +26,7 @@ from psad.errors import DomainError, NotFoundError
 from psad.extensions import db
 from psad.followup.legal_forms import date_of
 from psad.orientations import file, forms, services
+from psad.orientations.eligibility_page import eligibility_page
 from psad.orientations.models import (
     Orientation,
     Programme,
@@ -38,13 +39,11 @@ from psad.web.access import NO_NAMES, requires
 from psad.web.forms import FrenchForm
 from psad.web.session import current_actor, current_viewer
 from psad.web.urls import RECORD_ID
-from psad.youth.forms import FrenchDateField
 from psad.youth.models import Youth
 
 RETURN_TO_SCHOOL = "RETOUR_FI"
 NOT_FOUND = "Cette orientation n'existe pas ou ne concerne pas un jeune de vos dossiers."
 NO_PLACE = "Cette place vacante n'existe pas ou n'a pas été déclarée dans la PSAD du jeune."
-NO_OPEN_CASE = "Le dossier de ce jeune est clos : rouvrez-le avant de l'orienter."
 NOT_YOURS = (
     "Seuls le pilote, le co-pilote, la structure qui suit le jeune et la structure qui "
     "l'accueille peuvent faire avancer cette orientation."
@@ -52,13 +51,6 @@ NOT_YOURS = (
 Page = Response | str | tuple[str, int]
 
 orienters = requires(lambda viewer: viewer.can_orient, NO_NAMES)
-
-
-class DateForm(FrenchForm):
-    class Meta(FrenchForm.Meta):
-        csrf = False
-
-    date = FrenchDateField("À la date du (jj/mm/aaaa)")
 
 
 # --- « Éligibilité détaillée » -----------------------------------------------------------------
@@ -69,17 +61,17 @@ class DateForm(FrenchForm):
 def eligibility(youth_id: int) -> Page:
     session, today = db.session(), clock.today()
     youth = get_visible_youth_or_404(session, youth_id, current_viewer())
-    form = DateForm(request.args)
+    form = forms.EligibilityDateForm(request.args)
     if not form.validate():
         return render_template("orientations/eligibility.html", youth=youth, form=form), 422
     on: date = form.date.data or today
     forms.set_date(form.date, on)
-    page = file.eligibility_page(session, youth=youth, on=on)
     audit.record(
         session, current_actor(), AuditAction.ELIGIBILITY_VIEWED,
         object_type="youth", object_id=youth.id, detail=f"date={on.isoformat()}",
     )  # fmt: skip
-    session.commit()
+    session.commit()  # before the page is read: a commit expires what it loaded
+    page = eligibility_page(session, youth=youth, on=on)
     return render_template("orientations/eligibility.html", youth=youth, form=form, page=page)
 
 
@@ -92,7 +84,7 @@ def orient(youth_id: int) -> Page:
     session, today = db.session(), clock.today()
     youth = get_visible_youth_or_404(session, youth_id, current_viewer())
     if youth.open_case is None:
-        raise services.ClosedCaseError(NO_OPEN_CASE)
+        raise services.ClosedCaseError(services.CASE_CLOSED)
     vacancy = _vacancy(youth, request.args.get("place", type=int))
     form, options = _orient_form(youth, vacancy, today)
     if not form.validate_on_submit():
@@ -197,10 +189,7 @@ def _problem(form: FrenchForm, error: Exception | None) -> str | None:
 def step(orientation_id: int, etape: str) -> Page:
     action = file.ACTION_BY_SLUG.get(etape) or abort(404)
     orientation = _orientation(orientation_id)
-    if action.to is not None and not orientation.may_become(action.to):
-        raise services.IllegalTransitionError(
-            services.illegal_transition(orientation.status, action.to)
-        )
+    services.check_step(orientation, action.to)
     form = _step_form(etape, orientation)
     if not form.validate_on_submit():
         return _step_page(orientation, action, form, 422 if form.is_submitted() else 200)

@@ -1,6 +1,6 @@
-"""An orientation's lifecycle: proposing (to an open case, an active dispositif, a site of it
-in the PSAD, a current vacant place), every legal and illegal step, the reasons and dates each
-needs, full sites confirmed, places taken and given back, version conflicts, the audit, news."""
+"""An orientation's lifecycle after its proposal: every legal and illegal step, the reasons and
+dates each needs, the audit, version conflicts, news and the task asking for it, and the
+solution a closing « solution trouvée » offers."""
 
 from __future__ import annotations
 
@@ -10,220 +10,22 @@ import pytest
 
 from psad.audit.actions import AuditAction
 from psad.followup.models import Task, TaskRule
-from psad.orientations import places, services
+from psad.orientations import services
 from psad.orientations.models import (
     TRANSITIONS,
     NewsKind,
     OrientationStatus,
     RefusedBy,
-    VacantPlace,
 )
-from psad.youth.models import CaseStatus
-from tests.factories import make_youth
 from tests.followup.conftest import NOW, TODAY
 from tests.helpers import events
-from tests.orientations.conftest import SCHOOL_YEAR, make_orientation
+from tests.orientations.conftest import make_orientation
+from tests.orientations.steps import change, needed
 
 Status = OrientationStatus
 PAIRS = [(before, after) for before in Status for after in Status]
 LEGAL = [pair for pair in PAIRS if pair[1] in TRANSITIONS[pair[0]]]
 ILLEGAL = [pair for pair in PAIRS if pair[1] not in TRANSITIONS[pair[0]]]
-
-
-def propose(session, offer, *, case=None, **values):  # type: ignore[no-untyped-def]
-    world = offer.world
-    arguments = {
-        "case": case or world.adult_case,
-        "programme": offer.e2c,
-        "site": offer.e2c_site,
-        "on": TODAY,
-        "by": world.pilot,
-        "actor": world.actor(world.pilot),
-        "today": TODAY,
-        **values,
-    }
-    return services.propose_orientation(session, **arguments)
-
-
-def change(session, offer, orientation, to, **values):  # type: ignore[no-untyped-def]
-    world = offer.world
-    arguments = {
-        "orientation": orientation,
-        "to": to,
-        "on": TODAY,
-        "by": world.pilot,
-        "actor": world.actor(world.pilot),
-        "today": TODAY,
-        "now": NOW,
-        **values,
-    }
-    return services.change_status(session, **arguments)
-
-
-def needed(to: OrientationStatus) -> dict[str, object]:
-    """What a step needs besides its date: who refuses, a reason."""
-    if to is Status.REFUSED:
-        return {"refused_by": RefusedBy.YOUTH, "reason": "Préfère chercher un emploi."}
-    if to in (Status.ABANDONED, Status.CANCELLED):
-        return {"reason": "Déménagement."}
-    return {}
-
-
-def left_at(session, site) -> int | None:  # type: ignore[no-untyped-def]
-    session.flush()
-    return places.site_places(session, [site], SCHOOL_YEAR)[site.id].left
-
-
-def another_youth_at(session, offer, site, status=Status.ACCEPTED):  # type: ignore[no-untyped-def]
-    other = make_youth(session, offer.world.psad)
-    return make_orientation(session, other.cases[0], site.programme, site=site, status=status)
-
-
-# --- proposing -------------------------------------------------------------------------------
-
-
-def test_proposing_records_the_first_step(session, offer):
-    orientation = propose(session, offer, comment="Projet de formation en alternance.")
-
-    assert orientation.status is Status.PROPOSED
-    assert (orientation.youth_id, orientation.psad_id) == (
-        offer.world.adult.id,
-        offer.world.psad.id,
-    )
-    assert (orientation.proposed_on, orientation.last_news_on) == (TODAY, TODAY)
-    assert orientation.school_year == SCHOOL_YEAR
-    assert orientation.proposed_by_id == offer.world.pilot.id
-    [step] = orientation.steps
-    assert (step.status, step.on, step.comment) == (
-        Status.PROPOSED,
-        TODAY,
-        "Projet de formation en alternance.",
-    )
-
-
-def test_proposing_is_audited_with_ids_and_the_programme_code(session, offer):
-    orientation = propose(session, offer)
-    session.commit()
-
-    [event] = events(session, AuditAction.ORIENTATION_PROPOSED.value)
-    assert (event.object_type, event.object_id) == ("youth", offer.world.adult.id)
-    assert f"orientation={orientation.id}" in event.detail
-    assert "dispositif=E2C" in event.detail
-    assert "Martin" not in event.detail
-
-
-def test_a_proposal_takes_no_place_yet(session, offer):
-    propose(session, offer)
-
-    assert left_at(session, offer.e2c_site) == 2
-
-
-def test_a_closed_case_cannot_be_oriented(session, offer):
-    closed = make_youth(session, offer.world.psad, case_status=CaseStatus.CLOSED)
-
-    with pytest.raises(services.ClosedCaseError, match="rouvrez-le"):
-        propose(session, offer, case=closed.cases[0])
-
-
-def test_a_retired_programme_cannot_be_chosen(session, offer):
-    offer.e2c.retired_on = date(2026, 11, 1)
-
-    with pytest.raises(services.OrientationInputError, match="retiré du catalogue"):
-        propose(session, offer)
-
-
-def test_the_site_must_be_one_of_the_programme(session, offer):
-    with pytest.raises(services.OrientationInputError, match="pas une implantation"):
-        propose(session, offer, site=offer.micro_site)
-
-
-def test_a_closed_site_is_refused(session, offer):
-    offer.e2c_site.active = False
-
-    with pytest.raises(services.OrientationInputError, match="n'accueille plus"):
-        propose(session, offer)
-
-
-def vacancy(session, offer, **values):  # type: ignore[no-untyped-def]
-    place = VacantPlace(
-        psad=offer.world.psad,
-        uai="0590001A",
-        establishment="Lycée Baggio",
-        formation="Bac pro Commerce",
-        places=1,
-        available_until=values.pop("available_until", date(2027, 1, 31)),
-        **values,
-    )
-    session.add(place)
-    session.flush()
-    return place
-
-
-def test_a_current_vacant_place_is_followed_like_a_site(session, offer):
-    place = vacancy(session, offer)
-    orientation = propose(
-        session, offer, programme=offer.programme(session, "RETOUR_FI"), site=None, vacancy=place
-    )
-
-    assert orientation.vacant_place_id == place.id and orientation.site_id is None
-
-
-@pytest.mark.parametrize(
-    "values", [{"available_until": date(2026, 12, 6)}, {"withdrawn_at": NOW - timedelta(days=1)}]
-)
-def test_a_vacant_place_past_its_date_or_withdrawn_is_refused(session, offer, values):
-    place = vacancy(session, offer, **values)
-
-    with pytest.raises(services.OrientationInputError, match="n'est plus proposée"):
-        propose(
-            session,
-            offer,
-            programme=offer.programme(session, "RETOUR_FI"),
-            site=None,
-            vacancy=place,
-        )
-
-
-def test_proposing_to_a_full_site_asks_for_a_confirmation(session, offer):
-    another_youth_at(session, offer, offer.micro_site)
-
-    with pytest.raises(services.SiteFullError) as refused:
-        propose(session, offer, programme=offer.micro_lycee, site=offer.micro_site)
-
-    assert refused.value.status_code == 409
-    assert (
-        "Lycée Baggio (Lille) est complet pour l'année scolaire 2026-2027" in refused.value.message
-    )
-    assert "Confirmez-vous" in refused.value.message
-
-
-def test_a_confirmed_proposal_to_a_full_site_is_over_capacity(session, offer):
-    another_youth_at(session, offer, offer.micro_site)
-
-    orientation = propose(
-        session, offer, programme=offer.micro_lycee, site=offer.micro_site, confirm_full=True
-    )
-
-    assert orientation.over_capacity is True
-
-
-def test_a_full_vacant_place_asks_for_a_confirmation_too(session, offer):
-    place = vacancy(session, offer)
-    other = make_youth(session, offer.world.psad)
-    taken = make_orientation(
-        session, other.cases[0], offer.programme(session, "RETOUR_FI"), status=Status.ACCEPTED
-    )
-    taken.vacant_place = place
-    session.flush()
-
-    with pytest.raises(services.SiteFullError):
-        propose(
-            session,
-            offer,
-            programme=offer.programme(session, "RETOUR_FI"),
-            site=None,
-            vacancy=place,
-        )
 
 
 # --- the lifecycle ---------------------------------------------------------------------------
@@ -384,6 +186,17 @@ def test_starting_cannot_precede_the_acceptance(session, offer):
         change(session, offer, orientation, Status.STARTED, on=date(2026, 12, 2))
 
 
+def test_an_orientation_to_a_retired_dispositif_still_moves_on(session, offer):
+    """A retired entry is no more proposed; those already oriented to it go to their end."""
+    orientation = make_orientation(session, offer.world.adult_case, offer.e2c, site=offer.e2c_site)
+    offer.e2c.retired_on = TODAY
+
+    change(session, offer, orientation, Status.ACCEPTED)
+    change(session, offer, orientation, Status.STARTED)
+
+    assert orientation.status is Status.STARTED and orientation.programme.code == "E2C"
+
+
 def test_every_step_is_audited_from_and_to(session, offer):
     orientation = make_orientation(session, offer.world.adult_case, offer.e2c)
 
@@ -394,69 +207,6 @@ def test_every_step_is_audited_from_and_to(session, offer):
     assert event.object_id == offer.world.adult.id
     assert f"orientation={orientation.id}" in event.detail
     assert "de=proposed; vers=accepted" in event.detail
-
-
-# --- places ----------------------------------------------------------------------------------
-
-
-def test_places_go_down_when_accepted_and_started_and_back_when_refused(session, offer):
-    orientation = make_orientation(session, offer.world.adult_case, offer.e2c, site=offer.e2c_site)
-
-    change(session, offer, orientation, Status.ACCEPTED)
-    accepted = left_at(session, offer.e2c_site)
-    change(session, offer, orientation, Status.REFUSED, **needed(Status.REFUSED))
-
-    assert (accepted, left_at(session, offer.e2c_site)) == (1, 2)
-
-
-def test_places_come_back_when_the_youth_abandons(session, offer):
-    orientation = make_orientation(session, offer.world.adult_case, offer.e2c, site=offer.e2c_site)
-    change(session, offer, orientation, Status.ACCEPTED)
-    change(session, offer, orientation, Status.STARTED)
-    started = left_at(session, offer.e2c_site)
-
-    change(session, offer, orientation, Status.ABANDONED, reason="Déménagement.")
-
-    assert (started, left_at(session, offer.e2c_site)) == (1, 2)
-
-
-def test_accepting_into_a_full_site_needs_a_confirmation(session, offer):
-    another_youth_at(session, offer, offer.micro_site)
-    orientation = make_orientation(
-        session, offer.world.adult_case, offer.micro_lycee, site=offer.micro_site
-    )
-
-    with pytest.raises(services.SiteFullError, match="complet"):
-        change(session, offer, orientation, Status.ACCEPTED)
-    change(session, offer, orientation, Status.ACCEPTED, confirm_full=True)
-
-    assert orientation.status is Status.ACCEPTED and orientation.over_capacity is True
-    assert places.site_places(session, [offer.micro_site], SCHOOL_YEAR)[
-        offer.micro_site.id
-    ].text == ("complet (2 / 1)")
-
-
-def test_starting_an_accepted_orientation_keeps_its_place_without_asking(session, offer):
-    orientation = make_orientation(
-        session, offer.world.adult_case, offer.micro_lycee, site=offer.micro_site
-    )
-    change(session, offer, orientation, Status.ACCEPTED)  # the last place
-
-    change(session, offer, orientation, Status.STARTED)
-
-    assert orientation.status is Status.STARTED and orientation.over_capacity is False
-
-
-def test_an_orientation_takes_a_place_of_the_school_year_it_is_accepted_in(session, offer):
-    orientation = make_orientation(
-        session, offer.world.adult_case, offer.e2c, site=offer.e2c_site, on=date(2026, 8, 20)
-    )
-    orientation.school_year = SCHOOL_YEAR - 1  # proposed in 2025-2026
-
-    change(session, offer, orientation, Status.ACCEPTED)
-
-    assert orientation.school_year == SCHOOL_YEAR
-    assert left_at(session, offer.e2c_site) == 1
 
 
 # --- versions, news --------------------------------------------------------------------------
