@@ -25,6 +25,7 @@ from psad.extensions import db
 from psad.followup.views.case import _who  # who acts, when, from where: as the follow-up
 from psad.imports.models import ImportBatch
 from psad.imports.results import Conflict
+from psad.orientations import services as orientations
 from psad.transfers import forms, queries, services
 from psad.transfers.models import Transfer, TransferDirection, psad_label
 from psad.web.access import requires
@@ -298,7 +299,16 @@ def accept(transfer_id: int) -> Page:
     offered = transfer.direction is TransferDirection.OFFER
     youth_id, name = transfer.youth_id, transfer.youth.display_name
     try:
-        services.accept_transfer(session, transfer=transfer, today=clock.today(), **_who())
+        who = _who()
+        orientations.cancel_left_behind(  # before the youth leaves the sending PSAD
+            session,
+            youth_id=youth_id,
+            psad_id=transfer.from_psad_id,
+            on=clock.today(),
+            by=who["by"],
+            actor=who["actor"],
+        )
+        services.accept_transfer(session, transfer=transfer, today=clock.today(), **who)
         session.commit()
     except (DomainError, StaleDataError) as error:
         return _failed(transfer_id, error)

@@ -11,11 +11,14 @@ from sqlalchemy import select
 from psad.audit.actions import AuditAction
 from psad.auth.models import Role, User
 from psad.extensions import db
+from psad.orientations.models import Orientation, OrientationStatus, Programme
+from psad.orientations.seeds import ensure_catalogue
 from psad.transfers.models import Transfer, TransferState
 from psad.youth.models import Youth
 from tests.factories import make_psad, make_user
 from tests.followup.conftest import World
 from tests.helpers import count, events, field_error, text
+from tests.orientations.conftest import make_orientation
 from tests.transfers.conftest import offer
 
 
@@ -289,3 +292,23 @@ def test_the_header_counts_the_transfers_to_decide(app, session, world, lens):
             return render_template_string("{{ transfers_to_decide() }}")
 
     assert (counted(lens.pilot), counted(world.pilot), counted(world.partner)) == ("1", "0", "0")
+
+
+def test_accepting_cancels_the_orientations_left_waiting_in_the_sender(
+    client, session, world, lens, frozen_clock
+):
+    ensure_catalogue(session)
+    e2c = session.scalar(select(Programme).where(Programme.code == "E2C"))
+    waiting = make_orientation(session, world.minor_case, e2c, status=OrientationStatus.ACCEPTED)
+    started = make_orientation(session, world.minor_case, e2c, status=OrientationStatus.STARTED)
+    session.commit()
+    transfer = offer(session, world, lens)
+    client.sign_in(lens.pilot)
+
+    client.submit(f"/transferts/{transfer.id}/accepter")
+
+    session.expire_all()
+    cancelled = session.get(Orientation, waiting.id)
+    assert cancelled.status is OrientationStatus.CANCELLED
+    assert cancelled.reason == "Le jeune est transféré vers une autre PSAD."
+    assert session.get(Orientation, started.id).status is OrientationStatus.STARTED

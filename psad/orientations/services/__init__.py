@@ -16,6 +16,7 @@ from psad.orientations.services.checks import (
     check_step,
 )
 from psad.orientations.services.lifecycle import (
+    cancel_left_behind,
     change_status,
     close_stalled_task,
     propose_orientation,
@@ -32,6 +33,7 @@ __all__ = [
     "OrientationInputError",
     "OrientationVersionError",
     "SiteFullError",
+    "cancel_left_behind",
     "change_status",
     "check_step",
     "close_stalled_task",

@@ -274,3 +274,33 @@ def started_orientation(session: Session, case: Case) -> Orientation | None:
         )
         .limit(1)
     )
+
+
+TRANSFERRED = "Le jeune est transféré vers une autre PSAD."
+
+
+def cancel_left_behind(
+    session: Session, *, youth_id: int, psad_id: int, on: date, by: User | None, actor: audit.Actor
+) -> int:
+    """Cancel the proposed and accepted orientations a youth leaves in a PSAD they are
+    transferred from: that PSAD no longer sees them, and their places are given back. A
+    started orientation stays as it is (the youth may go on with it). Returns how many."""
+    waiting = session.scalars(
+        select(Orientation).where(
+            Orientation.youth_id == youth_id,
+            Orientation.psad_id == psad_id,
+            Orientation.status.in_((Status.PROPOSED, Status.ACCEPTED)),
+        )
+    ).all()
+    for orientation in waiting:
+        change_status(
+            session,
+            orientation=orientation,
+            to=Status.CANCELLED,
+            on=max(on, orientation.last_news_on),
+            by=by,
+            actor=actor,
+            reason=TRANSFERRED,
+            today=max(on, orientation.last_news_on),
+        )
+    return len(waiting)
