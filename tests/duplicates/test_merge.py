@@ -321,3 +321,36 @@ def test_a_pending_transfer_follows_the_kept_youth(session, world, lens, double)
 
     session.expire_all()
     assert transfer.youth_id == world.minor.id
+
+
+def _on_agenda(session, world, *youth):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from psad.committees.models import AgendaItem, Committee
+
+    committee = Committee(psad=world.psad, starts_at=datetime(2026, 12, 8, 13, tzinfo=UTC))
+    committee.items = [
+        AgendaItem(youth_id=one.id, position=n, reasons="added") for n, one in enumerate(youth, 1)
+    ]
+    session.add(committee)
+    session.flush()
+    return committee
+
+
+def test_both_youth_on_one_comite_agenda_stop_the_merge(session, world, double):
+    _on_agenda(session, world, world.minor, double)
+
+    with pytest.raises(DomainError, match="à l'ordre du jour du même comité"):
+        merge(session, world, world.minor, double)
+    session.rollback()
+    assert stored_youth(session, double.id).last_name == "LEFEBVRE"  # still there
+
+
+def test_an_agenda_line_follows_the_kept_youth(session, world, double):
+    committee = _on_agenda(session, world, double)
+    session.commit()
+
+    merge(session, world, world.minor, double)
+
+    session.expire_all()
+    assert [item.youth_id for item in committee.items] == [world.minor.id]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     delete,
+    func,
     select,
     true,
     update,
@@ -35,6 +36,15 @@ PREPARED = {
     "listings",
 }
 OWN_RULE = {"duplicate_dismissals"}  # re-pointed in canonical order, self-pairs dropped
+# Unique per youth within a parent row (a youth is once on a comité's agenda): moved by the
+# UPDATE, unless both youth are in the same parent: then the merge is refused, saying why.
+ONCE_PER_PARENT = {
+    "agenda_items": (
+        "committee_id",
+        "Les deux jeunes sont à l'ordre du jour du même comité : retirez l'un des deux de cet "
+        "ordre du jour, puis fusionnez les dossiers.",
+    ),
+}
 DERIVED = {"duplicate_keys", "duplicate_checks", "probable_duplicates"}  # rebuilt: dropped
 
 
@@ -91,7 +101,7 @@ def unhandled_references(metadata: MetaData = Base.metadata) -> list[str]:
     UPDATE and has no rule for: part of a unique constraint or index with other columns.
     (Unique by youth alone, a row moves unless both youth hold one: then the merge is
     refused, see ``refuse_both_holding``.)"""
-    handled = PREPARED | OWN_RULE | DERIVED
+    handled = PREPARED | OWN_RULE | DERIVED | set(ONCE_PER_PARENT)
     return [
         f"{column.table.name}.{column.name}"
         for column in youth_references(metadata)
@@ -114,6 +124,9 @@ def refuse_both_holding(session: Session, metadata: MetaData, kept_id: int, merg
     allows once per youth (a pending transfer)."""
     handled = PREPARED | OWN_RULE | DERIVED
     for column in youth_references(metadata):
+        if column.table.name in ONCE_PER_PARENT:
+            _refuse_same_parent(session, column, kept_id, merged_id)
+            continue
         if column.table.name in handled:
             continue
         for condition in _one_per_youth(column):
@@ -129,6 +142,22 @@ def refuse_both_holding(session: Session, metadata: MetaData, kept_id: int, merg
                         "fusionnez les dossiers.",
                     )
                 )
+
+
+def _refuse_same_parent(
+    session: Session, column: Column[int], kept_id: int, merged_id: int
+) -> None:
+    parent_name, message = ONCE_PER_PARENT[column.table.name]
+    parent = column.table.c[parent_name]
+    shared = session.execute(
+        select(parent)
+        .where(column.in_([kept_id, merged_id]))
+        .group_by(parent)
+        .having(func.count(column.distinct()) == 2)
+        .limit(1)
+    ).first()
+    if shared is not None:
+        raise DomainError(message)
 
 
 def move_references(session: Session, metadata: MetaData, kept_id: int, merged_id: int) -> None:
