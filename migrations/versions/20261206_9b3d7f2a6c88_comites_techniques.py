@@ -46,6 +46,7 @@ def upgrade():
     sa.Column('place', sa.String(length=300), nullable=True),
     sa.Column('no_solution_weeks', sa.Integer(), nullable=False),
     sa.Column('overdue_decision_days', sa.Integer(), nullable=False),
+    sa.Column('max_proposed', sa.Integer(), server_default='30', nullable=False),
     sa.ForeignKeyConstraint(['psad_id'], ['psads.id'], name=op.f('fk_committee_rhythms_psad_id_psads')),
     sa.PrimaryKeyConstraint('psad_id', name=op.f('pk_committee_rhythms'))
     )

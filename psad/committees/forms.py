@@ -145,6 +145,15 @@ class RhythmForm(FrenchForm):
             "La tâche née d'une décision, en retard de ce nombre de jours, est signalée au pilote."
         ),
     )
+    max_proposed = IntegerField(
+        "Lignes proposées au plus par l'application",
+        default=30,
+        validators=[InputRequired(REQUIRED), NumberRange(1, 200, "De 1 à 200 lignes.")],
+        description=(
+            "L'ordre du jour proposé garde les situations les plus urgentes (ajournés, puis "
+            "plus de motifs) ; la page dit combien d'autres jeunes remplissent un critère."
+        ),
+    )
     submit = SubmitField("Enregistrer le rythme")
 
 

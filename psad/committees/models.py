@@ -311,6 +311,8 @@ class CommitteeRhythm(Base):
     no_solution_weeks: Mapped[int] = mapped_column(default=8)
     # A decision's task overdue by this many days is shown to the pilote
     overdue_decision_days: Mapped[int] = mapped_column(default=7)
+    # The agenda the app proposes holds at most this many lines, the most urgent first
+    max_proposed: Mapped[int] = mapped_column(default=30, server_default="30")
 
 
 class CalendarToken(Base):

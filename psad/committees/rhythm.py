@@ -28,6 +28,9 @@ DEFAULT_NO_SOLUTION_WEEKS, DEFAULT_OVERDUE_DAYS = 8, 7
 MONTHS_AHEAD = 24  # enough for any count of dates a page asks
 
 
+DEFAULT_MAX_PROPOSED = 30
+
+
 def default_rhythm(psad_id: int) -> CommitteeRhythm:
     """The rhythm of a PSAD that never chose one (not added to any session)."""
     return CommitteeRhythm(
@@ -39,6 +42,7 @@ def default_rhythm(psad_id: int) -> CommitteeRhythm:
         place=None,
         no_solution_weeks=DEFAULT_NO_SOLUTION_WEEKS,
         overdue_decision_days=DEFAULT_OVERDUE_DAYS,
+        max_proposed=DEFAULT_MAX_PROPOSED,
     )
 
 

@@ -15,6 +15,7 @@ from psad.access.youth import get_visible_youth_or_404, youth_scope
 from psad.audit import services as audit
 from psad.auth.models import Membership, Role, Structure
 from psad.auth.queries import active_structures, referent_candidates
+from psad.committees import timeline as committee_timeline
 from psad.duplicates.queries import merged_into, pairs_of
 from psad.errors import NotFoundError
 from psad.extensions import db
@@ -120,7 +121,8 @@ def detail(youth_id: int) -> str | Response:
 def _file_page(youth: Youth) -> dict[str, object]:
     """What the file shows: its parts come from the follow-up's pages (summary and timeline,
     tasks and legal steps, the walk through the list it was opened from) and the
-    orientations' (dispositifs, orientations and their steps in the timeline, vacant places)."""
+    orientations' (dispositifs, orientations and their steps in the timeline, vacant places)
+    and the comités' (their decisions in the timeline)."""
     session, viewer, today, now = db.session(), current_viewer(), clock.today(), clock.now()
     scope = youth_scope(viewer)
     followed = page.file_context(session, youth=youth, viewer=viewer, today=today, now=now)
@@ -130,7 +132,7 @@ def _file_page(youth: Youth) -> dict[str, object]:
         "listings": youth_listings(session, youth.id),
         "duplicate_pairs": pairs_of(session, scope, youth.id) if viewer.can_manage_cases else [],
         **followed,
-        "timeline": _with_orientations(session, youth, followed["timeline"]),
+        "timeline": _merged_timeline(session, youth, followed["timeline"]),
         "orientation_panel": orientation_file.file_panel(
             session,
             youth=youth,
@@ -151,9 +153,14 @@ def _file_page(youth: Youth) -> dict[str, object]:
     }
 
 
-def _with_orientations(session: Session, youth: Youth, entries: object) -> list[Entry]:
-    """The follow-up's timeline with the orientations' steps, newest first."""
-    merged = [*cast("list[Entry]", entries), *orientation_timeline.entries(session, youth)]
+def _merged_timeline(session: Session, youth: Youth, entries: object) -> list[Entry]:
+    """The follow-up's timeline with the orientations' steps and the comités' decisions,
+    newest first."""
+    merged = [
+        *cast("list[Entry]", entries),
+        *orientation_timeline.entries(session, youth),
+        *committee_timeline.entries(session, youth),
+    ]
     return sorted(merged, key=lambda entry: entry.when.sort_at, reverse=True)
 
 

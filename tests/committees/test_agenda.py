@@ -54,7 +54,7 @@ def propose(session: Session, comite: Comite, committee: Committee | None = None
         actor=world.actor(world.pilot),
     )
     session.commit()
-    return added
+    return added.added
 
 
 def on_agenda(session: Session, committee: Committee) -> dict[str, AgendaItem]:
@@ -389,3 +389,23 @@ def test_the_proposal_is_audited_with_ids_only(session, comite: Comite):
     assert event.object_id == comite.committee.id
     assert f"jeunes={world.minor.id},{world.adult.id}" in (event.detail or "")
     assert "Lefèvre" not in (event.detail or "") and "Martin" not in (event.detail or "")
+
+
+def test_the_proposal_keeps_the_most_urgent_up_to_the_psads_number_of_lines(
+    session, comite: Comite
+):
+    from psad.committees.models import CommitteeRhythm
+
+    session.get(CommitteeRhythm, comite.world.psad.id).max_proposed = 1
+    add_previous(session, comite.world, adjourned=[comite.world.adult])
+
+    proposal = agenda.propose_agenda(
+        session,
+        committee=comite.committee,
+        today=TODAY,
+        by=comite.world.pilot,
+        actor=comite.world.actor(comite.world.pilot),
+    )
+
+    assert (proposal.added, proposal.left_out) == (1, 1)
+    assert positions(session, comite.committee) == [(1, "MARTIN Hugo")]  # adjourned first

@@ -236,6 +236,12 @@ def _audit(session: Session, actor: audit.Actor, committee: Committee, detail: s
     )
 
 
+@dataclass(frozen=True)
+class Proposal:
+    added: int
+    left_out: int  # youth meeting a criterion beyond the PSAD's number of lines
+
+
 def propose_agenda(
     session: Session,
     *,
@@ -244,16 +250,18 @@ def propose_agenda(
     by: User,
     actor: audit.Actor,
     expected_version: int | None = None,
-) -> int:
+) -> Proposal:
     """Add the youth the facts put on the agenda and not on it yet, after the lines already
-    there; returns how many were added."""
+    there, the most urgent first, up to the PSAD's ``max_proposed`` lines."""
     _changing(committee, expected_version)
     present = {item.youth_id for item in committee.items}
-    added = [
+    room = max(0, rhythm_of(session, committee.psad_id).max_proposed - len(present))
+    missing = [
         c
         for c in candidates(session, committee=committee, today=today)
         if c.youth_id not in present
     ]
+    added = missing[:room]
     for candidate in added:
         committee.items.append(
             AgendaItem(
@@ -264,7 +272,7 @@ def propose_agenda(
     session.flush()
     ids = ",".join(str(c.youth_id) for c in added) or "aucun"
     _audit(session, actor, committee, f"proposé: jeunes={ids}")
-    return len(added)
+    return Proposal(added=len(added), left_out=len(missing) - len(added))
 
 
 def add_item(

@@ -44,6 +44,7 @@ BAD_WEEKDAY = "Choisissez un jour de la semaine."
 BAD_WEEK = "Choisissez la semaine du mois : 1re à 4e, ou la dernière."
 BAD_WEEKS = "Le nombre de semaines va de 1 à 52."
 BAD_DAYS = "Le nombre de jours va de 1 à 90."
+BAD_MAX_PROPOSED = "Le nombre de lignes proposées va de 1 à 200."
 
 
 class CommitteeInputError(DomainError):
@@ -245,6 +246,7 @@ def save_rhythm(
     no_solution_weeks: int,
     overdue_decision_days: int,
     actor: audit.Actor,
+    max_proposed: int = 30,
 ) -> CommitteeRhythm:
     """Record the PSAD's rhythm and its agenda thresholds (made when missing)."""
     if not 0 <= weekday <= 6:
@@ -257,6 +259,8 @@ def save_rhythm(
         raise CommitteeInputError(BAD_WEEKS, "no_solution_weeks")
     if not 1 <= overdue_decision_days <= 90:
         raise CommitteeInputError(BAD_DAYS, "overdue_decision_days")
+    if not 1 <= max_proposed <= 200:
+        raise CommitteeInputError(BAD_MAX_PROPOSED, "max_proposed")
     rhythm = session.get(CommitteeRhythm, psad_id)
     if rhythm is None:
         rhythm = default_rhythm(psad_id)
@@ -266,6 +270,7 @@ def save_rhythm(
     rhythm.place = _text(place, PLACE_LENGTH, "place")
     rhythm.no_solution_weeks = no_solution_weeks
     rhythm.overdue_decision_days = overdue_decision_days
+    rhythm.max_proposed = max_proposed
     session.flush()
     week = "dernière" if week_of_month == LAST else str(week_of_month)
     audit.record(
@@ -276,7 +281,8 @@ def save_rhythm(
         object_id=psad_id,
         detail=(
             f"rythme: jour={weekday}; semaine={week}; heure={starts_at:%H:%M}; "
-            f"sans_solution={no_solution_weeks} semaines; retard={overdue_decision_days} jours"
+            f"sans_solution={no_solution_weeks} semaines; retard={overdue_decision_days} jours; "
+            f"lignes_proposees={max_proposed}"
         ),
         psad_id=psad_id,
     )

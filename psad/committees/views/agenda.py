@@ -141,14 +141,21 @@ def _item(committee: Committee, item_id: int) -> AgendaItem:
     return item
 
 
-def _added(count: int) -> str:
+def _added(proposal: agenda.Proposal) -> str:
+    count, more = proposal.added, ""
+    if proposal.left_out:
+        more = (
+            f" {proposal.left_out} autre(s) jeune(s) remplissent aussi un critère : "
+            "l'ordre du jour proposé s'arrête au nombre de lignes choisi dans le rythme."
+        )
     if count == 0:
         return (
             "Aucun jeune de plus à proposer : l'ordre du jour tient compte de l'état des dossiers."
+            + more
         )
     if count == 1:
-        return "1 jeune ajouté à l'ordre du jour, avec ses motifs."
-    return f"{count} jeunes ajoutés à l'ordre du jour, chacun avec ses motifs."
+        return "1 jeune ajouté à l'ordre du jour, avec ses motifs." + more
+    return f"{count} jeunes ajoutés à l'ordre du jour, chacun avec ses motifs." + more
 
 
 @bp.post(f"{ROUTE}/ordre-du-jour/proposer")

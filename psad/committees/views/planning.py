@@ -233,6 +233,7 @@ def rhythm_page() -> Page:
             duration_minutes=form.duration_minutes.data, place=form.place.data,
             no_solution_weeks=form.no_solution_weeks.data,
             overdue_decision_days=form.overdue_decision_days.data, actor=current_actor(),
+            max_proposed=form.max_proposed.data or 30,
         )  # fmt: skip
         session.commit()
     except DomainError as error:
