@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from psad import demo_duplicates, demo_lists, demo_orientations, demo_transfers
+from psad import demo_comites, demo_duplicates, demo_lists, demo_orientations, demo_transfers
 from psad.audit.services import Actor
 from psad.auth import services as auth
 from psad.auth.login import LoginPolicy
@@ -155,6 +155,9 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
     demo_transfers.populate(session, psad=psad, pilot=pilot, today=today)
     demo_lists.populate(session, psad=psad, pilot=pilot)
     demo_orientations.populate(session, psad=psad, structures=structures, pilot=pilot, today=today)
+    demo_comites.populate(
+        session, psad=psad, structures=structures, counsellors=counsellors, today=today
+    )
     session.flush()
     return True
 

@@ -66,3 +66,24 @@ def test_the_demo_has_an_offer_and_orientations_in_every_state(session):
     assert number(Commune.latitude.is_not(None)) > 50
     stalled = number(Task.rule == "orientation_stalled", Task.done_at.is_(None))
     assert stalled == 1  # a started orientation without news for eight weeks
+
+
+def test_the_demo_has_past_comites_with_minutes_and_a_next_one_proposed(session):
+    from psad.committees.models import Committee, CommitteeStatus, Decision
+
+    assert load_demo(session, today=TODAY, youth_count=120)
+
+    committees = session.scalars(select(Committee).order_by(Committee.starts_at)).all()
+    assert [c.status for c in committees] == [
+        CommitteeStatus.VALIDATED,
+        CommitteeStatus.VALIDATED,
+        CommitteeStatus.DRAFT,
+    ]
+    assert all(c.attendances for c in committees[:2])
+    assert committees[2].items  # the agenda the app proposes for the next comité
+    decided = session.scalar(select(func.count()).select_from(Decision))
+    assert decided == 12
+    overdue = select(func.count()).where(
+        Task.rule == "committee_decision", Task.done_at.is_(None), Task.due_on < TODAY
+    )
+    assert (session.scalar(overdue) or 0) >= 1
