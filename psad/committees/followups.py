@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from psad.committees.models import Committee, CommitteeRhythm, Decision
@@ -36,6 +36,28 @@ def overdue_days(session: Session, psad_id: int) -> int:
     return DEFAULT_OVERDUE_DAYS if days is None else days
 
 
+def _late(psad_id: int, today: date, days: int) -> list[ColumnElement[bool]]:
+    """The open tasks of the comités' decisions on the PSAD's cases (joined to ``Case`` and
+    ``Decision``), due ``days`` days ago or more."""
+    return [
+        Task.rule == TaskRule.COMMITTEE_DECISION,
+        Task.done_at.is_(None),
+        Task.due_on <= today - timedelta(days=days),
+        Case.psad_id == psad_id,
+    ]
+
+
+def overdue_count(session: Session, psad_id: int, today: date) -> int:
+    """How many decisions' tasks are overdue by the PSAD's number of days."""
+    query = (
+        select(func.count(Task.id))
+        .join(Case, Case.id == Task.case_id)
+        .join(Decision, Decision.id == Task.fact_id)
+        .where(*_late(psad_id, today, overdue_days(session, psad_id)))
+    )
+    return session.scalar(query) or 0
+
+
 def overdue_decision_tasks(
     session: Session, psad_id: int, today: date, days: int
 ) -> list[OverdueDecision]:
@@ -47,12 +69,7 @@ def overdue_decision_tasks(
         .join(Decision, Decision.id == Task.fact_id)
         .join(Committee, Committee.id == Decision.committee_id)
         .join(Youth, Youth.id == Decision.youth_id)
-        .where(
-            Task.rule == TaskRule.COMMITTEE_DECISION,
-            Task.done_at.is_(None),
-            Task.due_on <= today - timedelta(days=days),
-            Case.psad_id == psad_id,
-        )
+        .where(*_late(psad_id, today, days))
         .options(
             joinedload(Task.assignee_user),
             joinedload(Task.assignee_structure),

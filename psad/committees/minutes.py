@@ -21,18 +21,17 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from psad.clock import local
 from psad.committees.models import (
     AgendaItem,
+    Amendment,
     Attendance,
     Committee,
     CommitteeStatus,
     Decision,
     DecisionKind,
 )
-from psad.errors import NotFoundError
-from psad.followup.panels import long_date_fr
+from psad.committees.rhythm import when_fr
 from psad.orientations.models import Programme, ProgrammeSite
 from psad.youth.models import Youth
 
-NOT_FOUND = "Ce comité n'existe pas ou n'est pas un comité de votre PSAD."
 NO_DECISION = "Pas de décision"
 
 
@@ -93,7 +92,7 @@ class AmendmentRow:
 class Minutes:
     committee: Committee
     title: str  # « Comité technique — PSAD de Lille »
-    when: str  # « mardi 8 décembre 2026 à 14 h »
+    when: str  # « mardi 8 décembre 2026 à 14 h 00 »
     place: str
     video_link: str
     status: str
@@ -118,14 +117,6 @@ class Minutes:
         return len(self.present)
 
 
-def committee_of(session: Session, committee_id: int, scope: ColumnElement[bool]) -> Committee:
-    """A meeting within ``scope`` (``psad.access.committees.committee_scope``), or 404."""
-    committee = session.scalar(select(Committee).where(Committee.id == committee_id, scope))
-    if committee is None:
-        raise NotFoundError(NOT_FOUND)
-    return committee
-
-
 def initials(first_name: str, last_name: str) -> str:
     """« É. L. » for Éloïse Lefèvre; « J.-P. D. » for Jean-Pierre Dupont."""
 
@@ -134,13 +125,6 @@ def initials(first_name: str, last_name: str) -> str:
         return "-".join(f"{part[0].upper()}." for part in parts)
 
     return " ".join(part for part in (of(first_name), of(last_name)) if part)
-
-
-def when_of(moment: datetime) -> str:
-    """« mardi 8 décembre 2026 à 14 h » (« à 14 h 30 »), in Paris time."""
-    at = local(moment)
-    hour = f"{at.hour} h" if at.minute == 0 else f"{at.hour} h {at.minute:02d}"
-    return f"{long_date_fr(at.date())} à {hour}"
 
 
 def status_of(committee: Committee) -> str:
@@ -177,7 +161,7 @@ def minutes_of(
     return Minutes(
         committee=committee,
         title=f"{committee.kind.label} — {committee.psad.name}",
-        when=when_of(committee.starts_at),
+        when=when_fr(committee.starts_at),
         place=committee.place or "",
         video_link=committee.video_link or "",
         status=status_of(committee),
@@ -187,7 +171,7 @@ def minutes_of(
         rows=rows,
         counts=_counts(session, committee),
         total=len(committee.items),
-        amendments=_amendments(committee, about, shows_youth),
+        amendments=_amendments(session, committee, about, shows_youth),
     )
 
 
@@ -293,12 +277,18 @@ def _counts(session: Session, committee: Committee) -> list[tuple[str, int]]:
 
 
 def _amendments(
-    committee: Committee, about: dict[int, str], shows_youth: bool
+    session: Session, committee: Committee, about: dict[int, str], shows_youth: bool
 ) -> list[AmendmentRow]:
     """The amendments the viewer may read: about the minutes as a whole, or about a row they
     see. A reader gets their date and author, not their text."""
     shown = []
-    for amendment in committee.amendments:
+    amendments = session.scalars(
+        select(Amendment)
+        .where(Amendment.committee_id == committee.id)
+        .options(joinedload(Amendment.author))
+        .order_by(Amendment.id)
+    )
+    for amendment in amendments:
         hidden_row = amendment.decision_id is not None and amendment.decision_id not in about
         if shows_youth and hidden_row:
             continue

@@ -1,35 +1,24 @@
 """A meeting's page and its agenda as each member sees it: the pilote prepares it with
 buttons (propose, add, remove, move up and down, publish), a partner sees only their youth
 once it is published, a reader the number of youth; the printable agenda in its full and
-minimised versions; no more SQL statements for a longer agenda."""
+minimised versions (the statements they send: ``test_query_counts.py``)."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta
-
 import pytest
-from flask import Flask
 from sqlalchemy.orm import Session
 
 from psad.audit.actions import AuditAction
 from psad.committees.models import (
-    AgendaItem,
-    AgendaReason,
-    Committee,
     CommitteeStatus,
-    Decision,
-    DecisionKind,
 )
 from psad.committees.services import meetings
 from tests.committees.conftest import Comite, comite
 from tests.committees.test_agenda import on_agenda, positions, propose
 from tests.factories import make_psad, make_youth
-from tests.followup.conftest import TODAY
 from tests.followup.helpers import close
 from tests.followup.test_worklists import adult
 from tests.helpers import events, text
-from tests.test_query_counts import most_repeated, statements
 
 __all__ = ["comite"]
 
@@ -315,83 +304,3 @@ def test_an_unknown_version_answers_404(client, session, comite: Comite):
     client.sign_in(comite.world.pilot)
 
     assert client.get(url(comite, "/ordre-du-jour/imprimer?version=autre")).status_code == 404
-
-
-# --- no more statements for a longer agenda -------------------------------------------------
-
-FEW, MANY = 3, 30
-
-
-def grow(session: Session, comite: Comite, start: int, count: int) -> None:
-    """``count`` more lines: youth followed by a user and a structure or nobody, some with a
-    decision (who acts, by when), several reasons each."""
-    world, committee = comite.world, comite.committee
-    for number in range(start, start + count):
-        youth = make_youth(
-            session,
-            world.psad,
-            last_name=f"Jeune{number:03d}",
-            birth_date=date(2008, 1, 1) + timedelta(days=number),
-            referent_structure=[world.school, world.mission, None][number % 3],
-        )
-        case = youth.open_case
-        assert case is not None
-        case.referent_user = [world.partner, None, world.copilot][number % 3]
-        item = AgendaItem(
-            youth=youth,
-            position=number + 1,
-            reasons=f"{AgendaReason.NO_SOLUTION.value},{AgendaReason.UNREACHABLE.value}",
-            detail="sans solution depuis 9 semaines ; 3 tentatives sans réponse",
-        )
-        committee.items.append(item)
-        session.flush()
-        if number % 2:
-            session.add(
-                Decision(
-                    committee_id=committee.id,
-                    item_id=item.id,
-                    youth_id=youth.id,
-                    kind=DecisionKind.CONTACT,
-                    acting_structure_id=world.mission.id,
-                    acting_user_id=world.copilot.id,
-                    due_on=TODAY + timedelta(days=number),
-                )
-            )
-    session.commit()
-
-
-def sent_by(app: Flask, client, address: str) -> list[str]:  # type: ignore[no-untyped-def]
-    client.get(address)  # what a first request alone does (caches) is not counted
-    with statements(app) as sent:
-        response = client.get(address)
-    assert response.status_code == 200, address
-    return sent
-
-
-def test_the_meetings_pages_send_no_more_statements_for_a_longer_agenda(
-    app, client, session, comite: Comite, frozen_clock, subtests
-):
-    comite.committee.status = CommitteeStatus.PUBLISHED
-    past = Committee(psad=comite.world.psad, starts_at=datetime(2026, 11, 10, 13, tzinfo=UTC))
-    session.add(past)
-    session.commit()
-    addresses = {
-        "the meeting's page": url(comite),
-        "the full print": url(comite, "/ordre-du-jour/imprimer"),
-        "the minimised print": url(comite, "/ordre-du-jour/imprimer?version=reduite"),
-        "the list of meetings": "/comites",
-    }
-    grow(session, comite, 0, FEW)
-    client.sign_in(comite.world.pilot)
-    few = {page: sent_by(app, client, address) for page, address in addresses.items()}
-
-    grow(session, comite, FEW, MANY - FEW)
-    many = {page: sent_by(app, client, address) for page, address in addresses.items()}
-
-    assert len(re.findall(r'id="ligne-', text(client.get(url(comite))))) == MANY
-    for page, few_statements in few.items():
-        with subtests.test(msg=page):
-            assert len(many[page]) <= len(few_statements), (
-                f"{page} sends {len(few_statements)} SQL statements with {FEW} lines and "
-                f"{len(many[page])} with {MANY}; most repeated: {most_repeated(many[page])}"
-            )

@@ -141,3 +141,23 @@ def test_a_comite_of_another_psad_is_not_found(pilot, session, comite):
     session.commit()
 
     assert pilot.get(f"/comites/{other.id}/presences").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["pilot", "partner", "reader"])
+def test_the_comites_page_shows_who_was_present_once_recorded(
+    client, session, comite, frozen_clock, role
+):
+    world = comite.world
+    client.sign_in(world.pilot)
+    before = text(client.get(f"/comites/{comite.committee.id}"))
+    client.submit(
+        url(comite), {"present": [str(world.copilot.id)], **guests(("Jean Dupont", "CAF"))}
+    )
+    client.sign_in(getattr(world, role))
+
+    page = text(client.get(f"/comites/{comite.committee.id}"))
+
+    assert "Présents" not in before
+    assert "Présents (2)" in page
+    assert "Karim Benali — Mission locale de Lille" in page
+    assert re.search(r"Jean Dupont — CAF <span[^>]*>\(invité\)</span>", page)

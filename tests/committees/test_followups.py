@@ -92,3 +92,36 @@ def test_partners_and_readers_do_not_see_the_page(client, comite, frozen_clock, 
     client.sign_in(getattr(comite.world, role))
 
     assert client.get("/comites/decisions-en-retard").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["pilot", "copilot"])
+def test_the_comites_page_links_to_the_overdue_decisions_with_their_count(
+    client, session, comite, frozen_clock, role
+):
+    november_decisions(session, comite)
+    client.sign_in(getattr(comite.world, role))
+
+    page = text(client.get("/comites"))
+
+    assert '<a href="/comites/decisions-en-retard">1 décision de comité en retard</a>' in page
+
+
+def test_without_overdue_decisions_the_comites_page_says_so(client, comite, frozen_clock):
+    client.sign_in(comite.world.pilot)
+
+    page = text(client.get("/comites"))
+
+    assert "Aucune décision de comité en retard" in page
+
+
+@pytest.mark.parametrize("role", ["partner", "reader"])
+def test_partners_and_readers_see_no_count_of_overdue_decisions(
+    client, session, comite, frozen_clock, role
+):
+    november_decisions(session, comite)
+    client.sign_in(getattr(comite.world, role))
+
+    page = text(client.get("/comites"))
+
+    assert "/comites/decisions-en-retard" not in page
+    assert "décision de comité en retard" not in page

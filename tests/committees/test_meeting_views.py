@@ -1,8 +1,8 @@
 """The meeting mode: one youth at a time (« n / total »), what matters to decide beside the
 decision form, the decision saved and the next youth shown; validation under the fields; a
 full site confirmed; a line decided by someone else meanwhile shown, not overwritten; a
-meeting not published or locked refused; only pilotes and co-pilotes of the PSAD; no more
-statements for a youth with more contacts and orientations."""
+meeting not published or locked refused; only pilotes and co-pilotes of the PSAD (the
+statements the page sends: ``test_query_counts.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,7 +30,6 @@ from tests.committees.test_decisions import DUE, decide, publish
 from tests.factories import make_psad
 from tests.followup.conftest import reference
 from tests.helpers import count, field_error, text
-from tests.test_query_counts import most_repeated, statements
 
 __all__ = ["comite", "frozen_clock"]
 
@@ -379,44 +377,3 @@ def test_a_comite_of_another_psad_and_a_line_beyond_the_agenda_are_not_found(
 
     assert pilot.get(f"/comites/{other.id}/seance/1").status_code == 404
     assert pilot.get(item_url(comite, 2)).status_code == 404
-
-
-# --- no N+1 -------------------------------------------------------------------------------------
-
-
-def grow(session: Session, comite: Comite, youth: Youth, start: int, number: int) -> None:
-    """``number`` more contacts and orientations of every status for the youth."""
-    offer = comite.offer
-    statuses = list(OrientationStatus)
-    for index in range(start, start + number):
-        add_contact(
-            session, comite, youth, datetime(2026, 11, 11, 9, tzinfo=UTC) + timedelta(hours=index),
-            reached=index % 2 == 0, outcome="no_answer" if index % 2 else "appointment",
-        )  # fmt: skip
-        programme, site = (
-            (offer.e2c, offer.e2c_site) if index % 2 else (offer.micro_lycee, offer.micro_site)
-        )
-        make_orientation(
-            session, youth.cases[0], programme, site=site if index % 3 else None,
-            status=statuses[index % len(statuses)], on=date(2026, 11, 12), by=comite.world.pilot,
-        )  # fmt: skip
-    session.commit()
-
-
-def test_the_page_sends_no_more_statements_for_more_contacts_and_orientations(
-    app: Flask, pilot, session, comite
-):
-    minor = comite.world.minor
-    previous_comite(session, comite, minor)
-    publish(session, comite, minor)
-    url = item_url(comite, 1)
-    grow(session, comite, minor, 0, 2)
-    pilot.get(url)  # what a first request alone does (caches) is not counted
-    with statements(app) as few:
-        assert pilot.get(url).status_code == 200
-
-    grow(session, comite, minor, 2, 20)
-    with statements(app) as many:
-        assert pilot.get(url).status_code == 200
-
-    assert len(many) <= len(few), (len(few), len(many), most_repeated(many))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from psad.committees.services import minutes as services
 from tests.committees.conftest import Comite
+from tests.committees.test_amendments import validated
 from tests.committees.test_minutes import NAMES, Held, held
 from tests.followup.conftest import NOW
 from tests.helpers import events, text
@@ -67,7 +68,7 @@ def test_the_workbook_has_a_title_block_and_one_row_per_youth(client, meeting: H
 
     sheet = book["Relevé"]
     assert sheet["A1"].value == "PSAD de Lille — Relevé de décisions"
-    assert sheet["A2"].value == "Comité technique du mardi 8 décembre 2026 à 14 h"
+    assert sheet["A2"].value == "Comité technique du mardi 8 décembre 2026 à 14 h 00"
     assert sheet["A4"].value.startswith("Statut : Relevé provisoire")
     assert sheet["A5"].value == "Membres présents : 3"
     assert [cell.value for cell in sheet[HEADER_ROW]] == HEADERS
@@ -117,14 +118,7 @@ def test_the_minimised_workbook_holds_no_youth_name(
     client, session: Session, meeting: Held
 ) -> None:
     world = meeting.comite.world
-    services.validate_minutes(
-        session,
-        committee=meeting.committee,
-        version=None,
-        by=world.pilot,
-        now=NOW,
-        actor=world.actor(world.pilot),
-    )
+    validated(session, meeting)
     services.amend_minutes(
         session,
         committee=meeting.committee,

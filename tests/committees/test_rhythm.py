@@ -121,13 +121,18 @@ def test_saving_the_rhythm_creates_it_and_the_next_dates_follow(
             "place": "Mission locale, salle A",
             "no_solution_weeks": "10",
             "overdue_decision_days": "5",
+            "max_proposed": "25",
         },
     )
 
     assert response.status_code == 302
     saved = session.scalars(select(CommitteeRhythm)).one()
     assert (saved.weekday, saved.week_of_month, saved.starts_at) == (3, LAST, time(9, 30))
-    assert (saved.no_solution_weeks, saved.overdue_decision_days) == (10, 5)
+    assert (saved.no_solution_weeks, saved.overdue_decision_days, saved.max_proposed) == (
+        10,
+        5,
+        25,
+    )
     page = text(client.get("/comites"))
     assert "le dernier jeudi de chaque mois à 9 h 30" in page
     assert "jeudi 31 décembre 2026 à 9 h 30" in page
@@ -139,6 +144,7 @@ def test_a_saved_rhythm_is_changed_in_place(client, session, comite: Comite):
     client.sign_in(comite.world.pilot)
     values = {"weekday": "1", "week_of_month": "2", "at": "14:00", "duration_minutes": "120"}
     values |= {"no_solution_weeks": "6", "overdue_decision_days": "7", "place": ""}
+    values |= {"max_proposed": "30"}
 
     assert client.submit("/comites/rythme", values).status_code == 302
 
@@ -158,7 +164,7 @@ def test_a_saved_rhythm_is_changed_in_place(client, session, comite: Comite):
 def test_a_bad_rhythm_says_why_under_its_field(client, world, values, field, message):
     client.sign_in(world.pilot)
     good = {"weekday": "1", "week_of_month": "2", "at": "14:00", "duration_minutes": "120"}
-    good |= {"no_solution_weeks": "8", "overdue_decision_days": "7"}
+    good |= {"no_solution_weeks": "8", "overdue_decision_days": "7", "max_proposed": "30"}
 
     response = client.submit("/comites/rythme", good | values)
 

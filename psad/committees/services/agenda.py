@@ -22,13 +22,12 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.auth.models import User
 from psad.clock import local
-from psad.committees import queries
+from psad.committees import agenda_facts, queries
 from psad.committees.models import (
     TEXT_LENGTH,
     AgendaItem,
@@ -37,7 +36,7 @@ from psad.committees.models import (
     CommitteeStatus,
 )
 from psad.committees.services.meetings import check_version, rhythm_of
-from psad.committees.services.state import CommitteeStateError, ensure_open
+from psad.committees.services.state import CommitteeStateError, ensure_open, moved_on
 from psad.followup.deadlines import add_months
 from psad.followup.models import TaskRule
 from psad.orientations.models import OrientationStatus, RefusedBy
@@ -96,7 +95,7 @@ class Context:
     no_solution_weeks: int
 
 
-# --- the facts, one question each (``psad.committees.queries``) -------------------------------
+# --- the facts, one question each (``psad.committees.agenda_facts``) --------------------------
 
 
 def _weeks(days: int) -> str:
@@ -109,25 +108,25 @@ def _adjourned(session: Session, context: Context) -> Iterator[Fact]:
     if previous is None:
         return
     held = f"ajourné au comité du {local(previous.starts_at):%d/%m/%Y}"
-    for (youth_id,) in session.execute(queries.adjourned_at(previous.id, context.psad_id)):
+    for (youth_id,) in session.execute(agenda_facts.adjourned_at(previous.id, context.psad_id)):
         yield youth_id, AgendaReason.ADJOURNED, held
 
 
 def _without_solution(session: Session, context: Context) -> Iterator[Fact]:
     opened_by = context.today - timedelta(weeks=context.no_solution_weeks)
-    query = queries.without_solution(context.psad_id, opened_by=opened_by)
+    query = agenda_facts.without_solution(context.psad_id, opened_by=opened_by)
     for youth_id, opened_on in session.execute(query):
         words = f"sans solution depuis {_weeks((context.today - opened_on).days)}"
         yield youth_id, AgendaReason.NO_SOLUTION, words
 
 
 def _unreachable(session: Session, context: Context) -> Iterator[Fact]:
-    for youth_id, failed in session.execute(queries.unreachable(context.psad_id)):
+    for youth_id, failed in session.execute(agenda_facts.unreachable(context.psad_id)):
         yield youth_id, AgendaReason.UNREACHABLE, f"{failed} tentatives sans réponse"
 
 
 def _obligation(session: Session, context: Context) -> Iterator[Fact]:
-    query = queries.obligation_due(context.psad_id, by=context.meeting_day)
+    query = agenda_facts.obligation_due(context.psad_id, by=context.meeting_day)
     for youth_id, rule, due_on in session.execute(query):
         words = f"obligation de formation : {STEP_WORDS[rule]} le {due_on:%d/%m/%Y}"
         yield youth_id, AgendaReason.OBLIGATION_DUE, words
@@ -141,7 +140,7 @@ def _orientation_ended(session: Session, context: Context) -> Iterator[Fact]:
         else add_months(context.today, -RECENT_MONTHS)
     )
     for youth_id, status, name, refused_by, day in session.execute(
-        queries.orientation_ended(context.psad_id, since=since)
+        agenda_facts.orientation_ended(context.psad_id, since=since)
     ):
         if status is OrientationStatus.REFUSED:
             who = f" {RefusedBy(refused_by).label}" if refused_by else ""
@@ -153,7 +152,9 @@ def _orientation_ended(session: Session, context: Context) -> Iterator[Fact]:
 
 
 def _stalled(session: Session, context: Context) -> Iterator[Fact]:
-    for youth_id, name, last_news in session.execute(queries.orientation_stalled(context.psad_id)):
+    for youth_id, name, last_news in session.execute(
+        agenda_facts.orientation_stalled(context.psad_id)
+    ):
         since = f" depuis le {last_news:%d/%m/%Y}" if last_news else ""
         words = f"orientation « {name or 'retirée'} » sans nouvelles{since}"
         yield youth_id, AgendaReason.ORIENTATION_STALLED, words
@@ -161,7 +162,7 @@ def _stalled(session: Session, context: Context) -> Iterator[Fact]:
 
 def _darfi(session: Session, context: Context) -> Iterator[Fact]:
     for youth_id, requested_on, interview_on in session.execute(
-        queries.darfi_without_solution(context.psad_id)
+        agenda_facts.darfi_without_solution(context.psad_id)
     ):
         asked = f"demande DARFI du {requested_on:%d/%m/%Y}"
         if interview_on is None:
@@ -197,7 +198,7 @@ def candidates(session: Session, *, committee: Committee, today: date) -> list[C
         for youth_id, reason, words in question(session, context):
             reasons = found.setdefault(youth_id, Candidate(youth_id)).reasons
             reasons.setdefault(reason, words)  # the first fact of a kind says it
-    names = queries.names_of(session, list(found))
+    names = agenda_facts.names_of(session, list(found))
     return sorted(
         found.values(),
         key=lambda c: (
@@ -216,7 +217,7 @@ def _changing(committee: Committee, expected_version: int | None) -> None:
     """Checks before any change; the change then bumps the meeting's version."""
     ensure_open(committee)
     check_version(committee, expected_version)
-    flag_modified(committee, "status")  # an UPDATE of the meeting: its version moves on
+    moved_on(committee)
 
 
 def _renumber(committee: Committee) -> None:

@@ -18,7 +18,7 @@ from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.auth.models import Membership, Role, Structure, User
 from psad.committees.models import Attendance, Committee
-from psad.committees.services.state import ensure_open
+from psad.committees.services.state import ensure_open, hold, moved_on
 from psad.errors import DomainError
 
 NAME_LENGTH = 200
@@ -124,7 +124,9 @@ def record_attendance(
 ) -> None:
     """Save who was present: the members ticked (for their structure in the PSAD) and the
     guests listed, in place of what was saved before."""
+    hold(session, committee)
     ensure_open(committee)
+    moved_on(committee)
     by_user = {member.user.id: member for member in members(session, committee.psad_id)}
     if any(user_id not in by_user for user_id in present):
         raise AttendanceInputError(NOT_A_MEMBER)

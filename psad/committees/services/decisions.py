@@ -29,7 +29,7 @@ from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.auth.models import Structure, User
 from psad.committees.models import TEXT_LENGTH, AgendaItem, Committee, Decision, DecisionKind
-from psad.committees.services.state import ensure_published
+from psad.committees.services.state import ensure_published, hold, moved_on
 from psad.errors import DomainError
 from psad.followup import services as followup
 from psad.followup.models import TaskRule
@@ -222,6 +222,7 @@ def record_decision(
 ) -> Decision:
     """Record the comité's decision for the youth of ``item`` and what it implies."""
     committee, now = item.committee, now or clock.now()
+    hold(session, committee)  # a validation at the same instant waits, or is seen
     ensure_published(committee)
     existing = existing_decision(session, item.id)
     if existing is not None:
@@ -249,6 +250,7 @@ def record_decision(
         recorded_at=now,
     )
     session.add(decision)
+    moved_on(committee)  # minutes read before this decision are not validated unseen
     try:
         session.flush()
     except IntegrityError as error:  # another member's decision, saved at the same instant

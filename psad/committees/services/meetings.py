@@ -119,6 +119,20 @@ def _detail(committee: Committee) -> str:
     return f"comité={committee.id}; type={committee.kind.value}; invitées={invited}"
 
 
+def _audit(
+    session: Session, actor: audit.Actor, action: AuditAction, committee: Committee, detail: str
+) -> None:
+    audit.record(
+        session,
+        actor,
+        action,
+        object_type="committee",
+        object_id=committee.id,
+        detail=detail,
+        psad_id=committee.psad_id,
+    )
+
+
 def plan_committee(
     session: Session,
     *,
@@ -146,15 +160,7 @@ def plan_committee(
     committee = Committee(psad=psad, kind=kind, invited=list(invited), created_by=by, **values)
     session.add(committee)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        AuditAction.COMMITTEE_CREATED,
-        object_type="committee",
-        object_id=committee.id,
-        detail=_detail(committee),
-        psad_id=psad.id,
-    )
+    _audit(session, actor, AuditAction.COMMITTEE_CREATED, committee, _detail(committee))
     return committee
 
 
@@ -190,15 +196,7 @@ def update_committee(
         setattr(committee, name, value)
     committee.invited = list(invited)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        AuditAction.COMMITTEE_UPDATED,
-        object_type="committee",
-        object_id=committee.id,
-        detail=_detail(committee),
-        psad_id=committee.psad_id,
-    )
+    _audit(session, actor, AuditAction.COMMITTEE_UPDATED, committee, _detail(committee))
 
 
 def cancel_committee(
@@ -214,14 +212,8 @@ def cancel_committee(
     check_version(committee, expected_version)
     committee.status = CommitteeStatus.CANCELLED
     session.flush()
-    audit.record(
-        session,
-        actor,
-        AuditAction.COMMITTEE_UPDATED,
-        object_type="committee",
-        object_id=committee.id,
-        detail=f"comité={committee.id}; annulé",
-        psad_id=committee.psad_id,
+    _audit(
+        session, actor, AuditAction.COMMITTEE_UPDATED, committee, f"comité={committee.id}; annulé"
     )
 
 

@@ -19,7 +19,7 @@ from psad.committees.models import (
     CommitteeStatus,
     Decision,
 )
-from psad.committees.services.state import CommitteeStateError, ensure_published
+from psad.committees.services.state import CommitteeStateError, ensure_published, hold
 from psad.errors import DomainError
 
 CHANGED_MEANWHILE = (
@@ -27,8 +27,7 @@ CHANGED_MEANWHILE = (
     "ou l'ordre du jour) : relisez-le, puis validez-le à nouveau."
 )
 NOT_VALIDATED = (
-    "Le relevé n'est pas encore validé : corrigez directement la décision dans la séance. "
-    "Un amendement sert à corriger un relevé validé."
+    "Un amendement corrige un relevé de décisions validé ; celui de ce comité ne l'est pas encore."
 )
 TEXT_REQUIRED = "Écrivez la correction apportée au relevé."
 TEXT_TOO_LONG = f"La correction tient en {TEXT_LENGTH} caractères au plus."
@@ -53,6 +52,7 @@ def validate_minutes(
     """Validate the minutes of a held meeting: it is locked from now on (``ensure_open``
     refuses every change). ``version`` is the meeting's version the pilote read (None: no
     check, for scripts): if the meeting changed since, nothing is validated."""
+    hold(session, committee)  # a decision at the same instant waits, or is seen
     ensure_published(committee)
     if version is not None and version != committee.version:
         raise CommitteeStateError(CHANGED_MEANWHILE)

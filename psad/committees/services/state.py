@@ -1,6 +1,17 @@
-"""What every part of a comité checks before changing it."""
+"""What every part of a comité checks before changing it, and how a change reaches the
+meeting.
+
+Each change of a meeting (its agenda, attendance or decisions) moves its ``version`` on
+(``moved_on``): the pilote validates the minutes they read, and a change made meanwhile stops
+the validation. The attendance, the decisions and the validation first ``hold`` the meeting's
+row for their transaction: a validation and a decision made at the same instant wait for one
+another, and the second sees what the first did (a validated meeting refuses the decision).
+"""
 
 from __future__ import annotations
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from psad.committees.models import Committee, CommitteeStatus
 from psad.errors import DomainError
@@ -32,3 +43,14 @@ def ensure_published(committee: Committee) -> None:
     ensure_open(committee)
     if committee.status is not CommitteeStatus.PUBLISHED:
         raise CommitteeStateError(NOT_PUBLISHED)
+
+
+def hold(session: Session, committee: Committee) -> None:
+    """Lock the meeting's row until the transaction ends, and read it again as it stands
+    (PostgreSQL's ``FOR UPDATE``; SQLite writes one transaction at a time anyway)."""
+    session.refresh(committee, ["status", "version"], with_for_update=True)
+
+
+def moved_on(committee: Committee) -> None:
+    """The meeting changed: its next flush writes it, which moves its version on."""
+    flag_modified(committee, "status")

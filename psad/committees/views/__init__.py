@@ -1,5 +1,5 @@
 """The comités' pages: meetings and their agenda, the meeting mode and decisions, the
-minutes, exports and calendars."""
+minutes, exports and calendars (``shared`` holds what every page module uses)."""
 
 from flask import Blueprint
 
@@ -10,4 +10,5 @@ from psad.committees.views import (  # noqa: E402,F401  (each module adds its ro
     calendar,
     meeting,
     minutes,
+    planning,
 )

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.routing import BuildError
 
 from psad import clock
 from psad.access.committees import sees_agenda, visible_items
@@ -22,16 +21,9 @@ from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.committees import forms, queries, rhythm
 from psad.committees.models import AgendaItem, Committee, CommitteeStatus
-from psad.committees.services import agenda, meetings
+from psad.committees.services import agenda, attendance, meetings
 from psad.committees.views import bp
-from psad.committees.views.planning import (
-    ROUTE,
-    Page,
-    meeting_in_psad,
-    members,
-    runners,
-    who,
-)
+from psad.committees.views.shared import ROUTE, Page, meeting_in_psad, members, runners, who
 from psad.errors import DomainError, NotFoundError
 from psad.extensions import db
 from psad.web.session import current_actor, current_viewer
@@ -41,12 +33,19 @@ NO_NAMES = "Votre rôle ne donne pas accès aux noms des jeunes : l'ordre du jou
 DRAFT = "L'ordre du jour de ce comité est en préparation : il s'imprime une fois publié."
 PRINT_VERSIONS = {"complete": "complète", "reduite": "réduite"}
 LINE = f"{ROUTE}/ordre-du-jour/<{RECORD_ID}:item_id>"
-# The pages of the other parts of a meeting, linked when they exist: (endpoint, label, runners)
+OPEN = (CommitteeStatus.DRAFT, CommitteeStatus.PUBLISHED)
+# The other pages of a meeting: (endpoint, label, for pilotes and co-pilotes only, the states
+# of the meeting where the page serves)
 OTHER_PAGES = [
-    ("committees.attendance", "Présences", True),
-    ("committees.meeting", "Mode séance", True),
-    ("committees.minutes", "Relevé de décisions", False),
-    ("committees.meeting_ics", "Ajouter à mon agenda (.ics)", False),
+    ("committees.attendance", "Présences", True, OPEN),
+    ("committees.meeting", "Mode séance", True, (CommitteeStatus.PUBLISHED,)),
+    (
+        "committees.minutes",
+        "Relevé de décisions",
+        False,
+        (CommitteeStatus.PUBLISHED, CommitteeStatus.VALIDATED),
+    ),
+    ("committees.meeting_ics", "Ajouter à mon agenda (.ics)", False, tuple(CommitteeStatus)),
 ]
 
 # --- a meeting and its agenda -----------------------------------------------------------------
@@ -68,28 +67,20 @@ def cancel(committee_id: int) -> Page:
 
 
 def _links(committee: Committee) -> list[tuple[str, str]]:
-    """The other parts' pages of this meeting that exist and that the viewer may use."""
-    viewer, links = current_viewer(), []
-    for endpoint, label, runners_only in OTHER_PAGES:
-        if endpoint not in current_app.view_functions:
-            continue
-        if runners_only and not viewer.can_run_committees:
-            continue
-        try:
-            links.append((label, url_for(endpoint, committee_id=committee.id)))
-        except BuildError:  # a route that names its id otherwise: no link rather than a 500
-            continue
-    return links
+    """The meeting's other pages that the viewer may use."""
+    runs = current_viewer().can_run_committees
+    return [
+        (label, url_for(endpoint, committee_id=committee.id))
+        for endpoint, label, runners_only, states in OTHER_PAGES
+        if (runs or not runners_only) and committee.status in states
+    ]
 
 
 def _show_page(committee: Committee, status: int = 200, problem: str | None = None) -> Page:
     session, viewer = db.session(), current_viewer()
     shown = sees_agenda(viewer, committee)
     names = shown and viewer.sees_youth
-    may_change = viewer.can_run_committees and committee.status in (
-        CommitteeStatus.DRAFT,
-        CommitteeStatus.PUBLISHED,
-    )
+    may_change = viewer.can_run_committees and committee.status in OPEN
     q = request.args.get("ajouter", "").strip() if may_change else ""
     search = queries.addable_youth(youth_scope(viewer), committee, q)
     return render_template(
@@ -101,6 +92,7 @@ def _show_page(committee: Committee, status: int = 200, problem: str | None = No
         shows_agenda=shown,
         names=names,
         lines=queries.agenda_lines(session, committee.id, visible_items(viewer)) if names else [],
+        present=attendance.attendance_of(committee),
         total=queries.agenda_size(session, committee.id),
         may_change=may_change,
         q=q,
@@ -144,9 +136,14 @@ def _item(committee: Committee, item_id: int) -> AgendaItem:
 def _added(proposal: agenda.Proposal) -> str:
     count, more = proposal.added, ""
     if proposal.left_out:
+        others = (
+            "1 autre jeune remplit"
+            if proposal.left_out == 1
+            else f"{proposal.left_out} autres jeunes remplissent"
+        )
         more = (
-            f" {proposal.left_out} autre(s) jeune(s) remplissent aussi un critère : "
-            "l'ordre du jour proposé s'arrête au nombre de lignes choisi dans le rythme."
+            f" {others} aussi un critère : l'ordre du jour proposé s'arrête au nombre de "
+            "lignes choisi dans le rythme."
         )
     if count == 0:
         return (

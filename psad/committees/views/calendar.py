@@ -6,28 +6,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from psad import clock
-from psad.access.committees import committee_scope
 from psad.auth.models import Psad, User
 from psad.committees.ics import MeetingEntry, calendar_of, summary_of
-from psad.committees.minutes import committee_of
 from psad.committees.models import Committee
 from psad.committees.services import calendar as services
 from psad.committees.views import bp
+from psad.committees.views.shared import ROUTE, meeting_in_psad, members, viewer_psad_id
 from psad.extensions import db
-from psad.web.access import requires
-from psad.web.session import current_actor, current_viewer
-from psad.web.urls import RECORD_ID
+from psad.web.session import current_actor
 
-MEMBERS_ONLY = "Les comités sont ceux d'une PSAD : leur calendrier est réservé à ses membres."
 NOT_FOUND = "Calendrier introuvable.\n"
 ICS = "text/calendar; charset=utf-8"
-
-members = requires(lambda v: v.sees_committees and v.psad_id is not None, MEMBERS_ONLY)
 
 
 def _host() -> str:
@@ -36,13 +30,7 @@ def _host() -> str:
 
 
 def _meeting_url(committee: Committee) -> str:
-    """The meeting's page; its minutes while the meeting pages are not there."""
-    endpoint = (
-        "committees.show"
-        if "committees.show" in current_app.view_functions
-        else "committees.minutes"
-    )
-    return url_for(endpoint, committee_id=committee.id, _external=True)
+    return url_for("committees.show", committee_id=committee.id, _external=True)
 
 
 def _ics(committees: list[Committee], *, name: str, download: str | None = None) -> Response:
@@ -57,15 +45,15 @@ def _ics(committees: list[Committee], *, name: str, download: str | None = None)
 
 
 def _psad() -> Psad:
-    psad = db.session.get(Psad, current_viewer().psad_id)
-    assert psad is not None  # members work in a PSAD
+    psad = db.session.get(Psad, viewer_psad_id())
+    assert psad is not None
     return psad
 
 
-@bp.get(f"/comites/<{RECORD_ID}:committee_id>.ics")
+@bp.get(f"{ROUTE}.ics")
 @members
 def meeting_ics(committee_id: int) -> Response:
-    committee = committee_of(db.session(), committee_id, committee_scope(current_viewer()))
+    committee = meeting_in_psad(committee_id)
     day = clock.local(committee.starts_at).date()
     return _ics([committee], name=summary_of(committee), download=f"comite-{day}.ics")
 

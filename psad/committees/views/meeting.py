@@ -9,14 +9,13 @@ a second one is refused (409) with the first shown, never overwritten.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from psad import clock
-from psad.access.committees import committee_scope, visible_items
+from psad.access.committees import visible_items
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.auth.models import Structure, User
@@ -27,39 +26,14 @@ from psad.committees.services import attendance as attendances
 from psad.committees.services import decisions
 from psad.committees.services.state import ensure_open, ensure_published
 from psad.committees.views import bp
-from psad.errors import DomainError, NotFoundError
+from psad.committees.views.shared import ROUTE, Page, meeting_in_psad, runners, viewer_psad_id
+from psad.errors import DomainError
 from psad.extensions import db
 from psad.followup.services.case import STALE_CASE
 from psad.orientations.services import SiteFullError
 from psad.reference.models import ReferenceKind
 from psad.reference.services import item_by_code
-from psad.web.access import requires
 from psad.web.session import current_actor, current_viewer
-from psad.web.urls import RECORD_ID
-
-RUNNERS_ONLY = "Seuls le pilote et le co-pilote de la PSAD tiennent les comités."
-NOT_FOUND = "Ce comité n'existe pas ou n'appartient pas à votre PSAD."
-ROUTE = f"/comites/<{RECORD_ID}:committee_id>"
-Page = Response | str | tuple[str, int]
-
-runners = requires(lambda viewer: viewer.can_run_committees, RUNNERS_ONLY)
-
-
-def _committee(committee_id: int) -> Committee:
-    committee = db.session.scalar(
-        select(Committee).where(Committee.id == committee_id, committee_scope(current_viewer()))
-    )
-    if committee is None:
-        raise NotFoundError(NOT_FOUND)
-    return committee
-
-
-def _meeting_home(committee: Committee) -> str:
-    """The comité's page (the agenda part's), else its attendance."""
-    if "committees.show" in current_app.view_functions:
-        return url_for("committees.show", committee_id=committee.id)
-    return url_for("committees.attendance", committee_id=committee.id)
-
 
 # --- attendance ---------------------------------------------------------------------------------
 
@@ -67,7 +41,7 @@ def _meeting_home(committee: Committee) -> str:
 @bp.route(f"{ROUTE}/presences", methods=["GET", "POST"])
 @runners
 def attendance(committee_id: int) -> Page:
-    session, committee = db.session(), _committee(committee_id)
+    session, committee = db.session(), meeting_in_psad(committee_id)
     ensure_open(committee)
     groups = attendances.member_groups(session, committee)
     saved = [(g.name, g.organisation) for g in attendances.guests_of(committee)]
@@ -113,12 +87,12 @@ def _attendance_page(
 @bp.get(f"{ROUTE}/seance", endpoint="meeting")
 @runners
 def meeting_start(committee_id: int) -> Response:
-    committee = _committee(committee_id)
+    committee = meeting_in_psad(committee_id)
     ensure_published(committee)
     agenda = meeting.agenda_of(db.session(), committee, visible_items(current_viewer()))
     if not agenda.total:
         flash("L'ordre du jour de ce comité ne compte aucun jeune.", "info")
-        return redirect(_meeting_home(committee))
+        return redirect(url_for("committees.show", committee_id=committee.id))
     return redirect(
         url_for("committees.meeting_item", committee_id=committee.id, n=agenda.first_undecided)
     )
@@ -127,7 +101,7 @@ def meeting_start(committee_id: int) -> Response:
 @bp.route(f"{ROUTE}/seance/<int(min=1, max=100000):n>", methods=["GET", "POST"])
 @runners
 def meeting_item(committee_id: int, n: int) -> Page:
-    session, committee = db.session(), _committee(committee_id)
+    session, committee = db.session(), meeting_in_psad(committee_id)
     ensure_published(committee)
     agenda = meeting.agenda_of(session, committee, visible_items(current_viewer()))
     item = agenda.at(n) or abort(404)
@@ -153,7 +127,7 @@ def meeting_item(committee_id: int, n: int) -> Page:
 def _after(agenda: meeting.Agenda, n: int) -> str:
     if n < agenda.total:
         return url_for("committees.meeting_item", committee_id=agenda.committee.id, n=n + 1)
-    return _meeting_home(agenda.committee)
+    return url_for("committees.show", committee_id=agenda.committee.id)
 
 
 def _decision_form(
@@ -247,23 +221,24 @@ def _item_page(
 ) -> tuple[str, int]:
     session, today, item = db.session(), clock.today(), agenda.at(n)
     assert item is not None
+    decided = item.decision
+    page = render_template(
+        "committees/meeting.html",
+        agenda=agenda, committee=agenda.committee, n=n, item=item, form=form,
+        facts=meeting.youth_facts(session, item=item, today=today),
+        problem=problem, full=full or bool(form and form.confirm_full.data),
+        decided=meeting.view_of(session, decided, agenda.committee) if decided else None,
+        title=decisions.committee_title(agenda.committee),
+        present=len(attendances.attendance_of(agenda.committee)),
+        after_last=url_for("committees.show", committee_id=agenda.committee.id),
+    )  # fmt: skip
     if audited:  # what the page shows of the youth is a read of their file
         audit.record(
             session, current_actor(), AuditAction.YOUTH_VIEWED, object_type="youth",
             object_id=item.youth_id, detail=f"comité={agenda.committee.id}",
         )  # fmt: skip
-        session.commit()
-    facts = meeting.youth_facts(session, item=item, today=today)
-    decided = item.decision
-    return render_template(
-        "committees/meeting.html",
-        agenda=agenda, committee=agenda.committee, n=n, item=item, facts=facts, form=form,
-        problem=problem, full=full or bool(form and form.confirm_full.data),
-        decided=meeting.view_of(session, decided, agenda.committee) if decided else None,
-        title=decisions.committee_title(agenda.committee),
-        present=len(attendances.attendance_of(agenda.committee)),
-        after_last=_meeting_home(agenda.committee),
-    ), status  # fmt: skip
+        session.commit()  # after the page is made: a commit expires what it read
+    return page, status
 
 
 # --- the decisions' tasks overdue ----------------------------------------------------------------
@@ -273,8 +248,7 @@ def _item_page(
 @runners
 def overdue() -> str:
     session, today = db.session(), clock.today()
-    psad_id = current_viewer().psad_id
-    assert psad_id is not None  # pilotes and co-pilotes work in a PSAD
+    psad_id = viewer_psad_id()
     days = followups.overdue_days(session, psad_id)
     rows = followups.overdue_decision_tasks(session, psad_id, today, days)
     return render_template("committees/overdue.html", rows=rows, days=days, today=today)

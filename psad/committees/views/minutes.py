@@ -13,40 +13,34 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from psad import clock
-from psad.access.committees import committee_scope, visible_items
+from psad.access.committees import visible_items
 from psad.committees.export import export_minutes, record_export
-from psad.committees.minutes import Minutes, Version, committee_of, minutes_of
+from psad.committees.minutes import Minutes, Version, minutes_of
 from psad.committees.minutes_forms import WHOLE, AmendForm, ValidateForm
 from psad.committees.models import AgendaItem, Committee, CommitteeStatus, Decision
 from psad.committees.services import minutes as services
 from psad.committees.services.state import CommitteeStateError
 from psad.committees.views import bp
+from psad.committees.views.shared import (
+    ROUTE,
+    Page,
+    meeting_in_psad,
+    members,
+    pilot,
+    who,
+    with_names,
+)
 from psad.errors import DomainError
 from psad.extensions import db
-from psad.followup.views.case import _who  # who acts, when, from where: as the follow-up
-from psad.web.access import requires
 from psad.web.session import current_actor, current_viewer
-from psad.web.urls import RECORD_ID
 
-ROUTE = f"/comites/<{RECORD_ID}:committee_id>"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MEMBERS_ONLY = "Les comités sont ceux d'une PSAD : leur relevé est réservé à ses membres."
-NAMES_ONLY = (
-    "L'export et l'impression du relevé donnent une ligne par jeune : ils sont réservés aux "
-    "membres qui suivent des jeunes. La page du relevé vous en donne les chiffres."
-)
-PILOT_ONLY = "Seul le pilote de la PSAD valide et amende le relevé de décisions."
 NOT_PUBLISHED = "Le relevé de décisions existe une fois l'ordre du jour du comité publié."
-Page = Response | tuple[str, int]
-
-members = requires(lambda v: v.sees_committees and v.psad_id is not None, MEMBERS_ONLY)
-with_names = requires(lambda v: v.sees_youth and v.psad_id is not None, NAMES_ONLY)
-pilot = requires(lambda v: v.can_validate_minutes, PILOT_ONLY)
 
 
 def _held(committee_id: int) -> Committee:
     """A meeting of the viewer's PSAD whose agenda is published (404, or 409 before)."""
-    committee = committee_of(db.session(), committee_id, committee_scope(current_viewer()))
+    committee = meeting_in_psad(committee_id)
     if not committee.is_published:
         raise CommitteeStateError(NOT_PUBLISHED)
     return committee
@@ -122,7 +116,7 @@ def validate(committee_id: int) -> Page:
     form = ValidateForm()
     try:
         services.validate_minutes(
-            db.session(), committee=committee, version=form.read_version(), **_who()
+            db.session(), committee=committee, version=form.read_version(), now=clock.now(), **who()
         )
         db.session.commit()
     except (DomainError, StaleDataError) as error:
@@ -152,7 +146,8 @@ def amend(committee_id: int) -> Page:
             committee=committee,
             text=form.text.data or "",
             decision=decision,
-            **_who(),
+            now=clock.now(),
+            **who(),
         )
         db.session.commit()
     except DomainError as error:

@@ -1,6 +1,5 @@
 """The PSAD's meetings: the list of meetings to come and past with the dates its rhythm
-proposes, plan or change a meeting, and the rhythm itself; the helpers every comité page
-shares (who may see, who may run, the meeting in the viewer's PSAD).
+proposes, plan or change a meeting, and the rhythm itself.
 
 Every member of the PSAD sees its meetings (a reader too: dates and counts, no names);
 pilotes and co-pilotes plan them and set the rhythm.
@@ -12,55 +11,36 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.wrappers import Response
 
 from psad import clock
 from psad.access.committees import committee_scope
 from psad.auth.models import Psad
-from psad.committees import forms, queries, rhythm
+from psad.committees import followups, forms, queries, rhythm
 from psad.committees.models import Committee, CommitteeKind, CommitteeRhythm, CommitteeStatus
 from psad.committees.services import meetings
 from psad.committees.services.state import ensure_open
 from psad.committees.views import bp
+from psad.committees.views.shared import (
+    ROUTE,
+    Page,
+    meeting_in_psad,
+    members,
+    runners,
+    viewer_psad_id,
+    who,
+)
 from psad.errors import DomainError
 from psad.extensions import db
-from psad.web.access import requires
 from psad.web.session import current_actor, current_viewer
-from psad.web.urls import RECORD_ID, requested_page
+from psad.web.urls import requested_page
 
-MEMBERS_ONLY = "Les comités sont ceux d'une PSAD : ils sont réservés à ses membres."
-RUNNERS_ONLY = (
-    "Seuls le pilote et le co-pilote planifient les comités et préparent leur ordre du jour."
-)
 PAST_PER_PAGE = 20
-ROUTE = f"/comites/<{RECORD_ID}:committee_id>"
-Page = Response | tuple[str, int]
-
-members = requires(lambda v: v.sees_committees and v.psad_id is not None, MEMBERS_ONLY)
-runners = requires(lambda v: v.can_run_committees and v.psad_id is not None, RUNNERS_ONLY)
 
 
 @bp.app_template_filter("committee_when")
 def _committee_when(moment: Any) -> str:
     return rhythm.when_fr(moment) if moment else ""
-
-
-def _psad_id() -> int:
-    psad_id = current_viewer().psad_id
-    assert psad_id is not None  # the decorators let members of a PSAD only
-    return psad_id
-
-
-def meeting_in_psad(committee_id: int) -> Committee:
-    """The meeting, if it is one of the viewer's PSAD (404 otherwise)."""
-    return queries.committee_in(db.session(), committee_id, committee_scope(current_viewer()))
-
-
-def who() -> dict[str, Any]:
-    """Who acts, for the services."""
-    return {"by": current_user._get_current_object(), "actor": current_actor()}
 
 
 # --- the meetings -----------------------------------------------------------------------------
@@ -78,7 +58,7 @@ def index() -> str:
         .offset((page - 1) * PAST_PER_PAGE)
         .limit(PAST_PER_PAGE + 1)
     ).all()
-    the_rhythm = meetings.rhythm_of(session, _psad_id())
+    the_rhythm = meetings.rhythm_of(session, viewer_psad_id())
     return render_template(
         "committees/index.html",
         upcoming=upcoming,
@@ -87,6 +67,11 @@ def index() -> str:
         has_more=len(past) > PAST_PER_PAGE,
         rhythm_text=rhythm.describe(the_rhythm),
         proposed=_proposed(the_rhythm, today, [row[0] for row in upcoming]),
+        overdue=(
+            followups.overdue_count(session, viewer_psad_id(), today)
+            if viewer.can_run_committees
+            else None
+        ),
     )
 
 
@@ -149,7 +134,7 @@ def _prefilled_day() -> date | None:
 @bp.route("/comites/nouveau", methods=["GET", "POST"])
 @runners
 def new() -> Page:
-    session, psad_id = db.session(), _psad_id()
+    session, psad_id = db.session(), viewer_psad_id()
     form = forms.MeetingForm()
     structures = _invitations(form, psad_id, [])
     if not form.is_submitted():
@@ -216,7 +201,7 @@ def _fill(form: forms.EditMeetingForm, committee: Committee) -> None:
 @bp.route("/comites/rythme", methods=["GET", "POST"], endpoint="rhythm")
 @runners
 def rhythm_page() -> Page:
-    session, psad_id = db.session(), _psad_id()
+    session, psad_id = db.session(), viewer_psad_id()
     current = meetings.rhythm_of(session, psad_id)
     form = forms.RhythmForm(obj=None if request.method == "POST" else current)
     if not form.is_submitted():
