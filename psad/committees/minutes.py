@@ -171,7 +171,13 @@ def minutes_of(
         rows=rows,
         counts=_counts(session, committee),
         total=len(committee.items),
-        amendments=_amendments(session, committee, about, shows_youth),
+        amendments=_amendments(
+            session,
+            committee,
+            about,
+            shows_youth,
+            with_text=shows_youth and version is Version.FULL,
+        ),
     )
 
 
@@ -242,7 +248,8 @@ def _row(
         structure=decision.acting_structure.name if decision and decision.acting_structure else "",
         person=decision.acting_user.full_name if decision and decision.acting_user else "",
         due_on=decision.due_on if decision else None,
-        comment=(decision.comment or "") if decision else "",
+        # Free text may name the youth or their family: the version for circulation omits it
+        comment=(decision.comment or "") if decision and version is Version.FULL else "",
     )
 
 
@@ -277,10 +284,16 @@ def _counts(session: Session, committee: Committee) -> list[tuple[str, int]]:
 
 
 def _amendments(
-    session: Session, committee: Committee, about: dict[int, str], shows_youth: bool
+    session: Session,
+    committee: Committee,
+    about: dict[int, str],
+    shows_youth: bool,
+    *,
+    with_text: bool,
 ) -> list[AmendmentRow]:
     """The amendments the viewer may read: about the minutes as a whole, or about a row they
-    see. A reader gets their date and author, not their text."""
+    see. A reader, and the version for circulation, get their date and author, not their
+    text (free text)."""
     shown = []
     amendments = session.scalars(
         select(Amendment)
@@ -296,7 +309,7 @@ def _amendments(
             AmendmentRow(
                 at=local(amendment.created_at),
                 author=amendment.author.full_name if amendment.author else "",
-                text=amendment.text if shows_youth else "",
+                text=amendment.text if with_text else "",
                 about=about.get(amendment.decision_id or 0, ""),
             )
         )

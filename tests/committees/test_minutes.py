@@ -158,6 +158,7 @@ def test_minimised_minutes_show_initials_and_birth_year_never_a_name(client, mee
     assert "14/03/2009" not in page
     for name in NAMES:
         assert name not in page
+    assert "Rencontre avec la famille" not in page  # free text stays in the full version
 
 
 def test_a_reader_sees_the_decisions_counted_and_no_youth(client, meeting: Held) -> None:

@@ -138,7 +138,7 @@ def test_the_minimised_workbook_holds_no_youth_name(
     for name in NAMES:
         assert name not in everything
     assert list(book["Amendements"].iter_rows(min_row=2, values_only=True)) == [
-        (datetime(2026, 12, 7, 10, 0), "Claire Martin", "É. L.", "Échéance reportée.")
+        (datetime(2026, 12, 7, 10, 0), "Claire Martin", "É. L.", None)  # free text: full only
     ]
 
 
