@@ -53,6 +53,76 @@ class WebSettings:
     session_max_hours: int = 12
     secure_cookies: bool = True
     max_upload_mb: int = 20
+    # The app's public address (``https://psad.example.org``): links in e-mails are built
+    # from it, never from a request.
+    base_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.base_url is not None:
+            if not self.base_url.startswith(("https://", "http://")):
+                raise ConfigError(
+                    "Configuration : [web] base_url doit commencer par https:// ou http:// "
+                    f"(reçu « {self.base_url} »)."
+                )
+            object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+
+
+MAIL_SECURITIES = ("none", "starttls", "tls")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """The SMTP server. Without a host, e-mail is off: the app runs, reminders stay in-app."""
+
+    host: str | None = None
+    port: int = 587
+    security: str = "starttls"  # none, starttls or tls (implicit TLS, port 465)
+    username: str | None = None
+    password: str | None = None
+    sender: str = "psad@localhost"
+    # A CA file to trust besides the system's (a relay with a private certificate).
+    ca_file: str | None = None
+    timeout_seconds: int = 30
+    # Delivery is retried with back-off (1, 2, 4... minutes, at most 6 hours apart); after
+    # this many attempts the message is marked failed and listed for administrators.
+    max_attempts: int = 10
+
+    def __post_init__(self) -> None:
+        if self.security not in MAIL_SECURITIES:
+            raise ConfigError(
+                "Configuration : [mail] security doit valoir none, starttls ou tls "
+                f"(reçu « {self.security} »)."
+            )
+        if (self.username is None) != (self.password is None):
+            raise ConfigError(
+                "Configuration : [mail] username et password vont ensemble (l'un est donné "
+                "sans l'autre)."
+            )
+
+    @property
+    def enabled(self) -> bool:
+        return self.host is not None
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """When the daily reminders run, and the default thresholds (a PSAD may change them)."""
+
+    hour: int = 7
+    minute: int = 0
+    list_not_contacted_days: int = 30
+    no_contact_days: int = 45
+    darfi_notice_days: int = 3
+    obligation_notice_days: int = 7
+    majority_notice_days: int = 30
+    committee_notice_days: int = 7
+
+    def __post_init__(self) -> None:
+        if self.hour > 23 or self.minute > 59:
+            raise ConfigError(
+                f"Configuration : [reminders] hour et minute forment une heure (reçu "
+                f"{self.hour}:{self.minute:02d})."
+            )
 
 
 @dataclass(frozen=True)
@@ -94,6 +164,8 @@ class Settings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     imports: ImportSettings = field(default_factory=ImportSettings)
     data: DataSettings = field(default_factory=DataSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
     instance_path: Path = field(default=PROJECT_ROOT / "instance")
 
     @property
@@ -128,6 +200,8 @@ SECTIONS: dict[str, type] = {
     "auth": AuthSettings,
     "imports": ImportSettings,
     "data": DataSettings,
+    "mail": MailSettings,
+    "reminders": ReminderSettings,
 }
 
 

@@ -22,6 +22,8 @@ import psad.duplicates.models  # isort: skip
 import psad.followup.liststate  # isort: skip  (its flush hook keeps the lists' copy)
 import psad.lists.models  # isort: skip
 import psad.orientations.models  # isort: skip
+import psad.outbox.models  # isort: skip
+import psad.reminders.models  # isort: skip
 import psad.transfers.models  # noqa: F401  # isort: skip
 
 __all__ = [

@@ -103,6 +103,17 @@ class Viewer:
         return self.role is Role.PILOT
 
     @property
+    def can_set_reminder_rules(self) -> bool:
+        """Change the PSAD's reminder thresholds and whether digests give initials:
+        administrators, and the pilote for their PSAD."""
+        return self.is_admin or self.role is Role.PILOT
+
+    @property
+    def sees_outbox(self) -> bool:
+        """Whether e-mail is on, the messages waiting and the failures: administrators."""
+        return self.is_admin
+
+    @property
     def can_read_audit(self) -> bool:
         return self.is_admin or self.role is Role.PILOT
 

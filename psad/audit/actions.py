@@ -72,6 +72,10 @@ class AuditAction(enum.StrEnum):
     MINUTES_AMENDED = "committee.minutes_amended"
     MINUTES_EXPORTED = "committee.minutes_exported"
     CALENDAR_TOKEN_CHANGED = "committee.calendar_token"
+    REMINDER_RULES_CHANGED = "reminders.rules"
+    DIGEST_PREFERENCE_CHANGED = "reminders.digest_preference"
+    REMINDERS_RUN = "reminders.run"
+    OUTBOX_RETRIED = "outbox.retried"
 
     @property
     def label(self) -> str:
@@ -155,6 +159,10 @@ ACTION_LABELS = {
     AuditAction.MINUTES_AMENDED: "Relevé de décisions amendé",
     AuditAction.MINUTES_EXPORTED: "Relevé de décisions exporté ou imprimé",
     AuditAction.CALENDAR_TOKEN_CHANGED: "Adresse d'agenda créée ou révoquée",
+    AuditAction.REMINDER_RULES_CHANGED: "Règles des rappels modifiées",
+    AuditAction.DIGEST_PREFERENCE_CHANGED: "Fréquence du récapitulatif par courriel modifiée",
+    AuditAction.REMINDERS_RUN: "Calcul des rappels du jour",
+    AuditAction.OUTBOX_RETRIED: "Nouvel essai d'envoi d'un courriel",
 }
 
 

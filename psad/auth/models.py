@@ -123,6 +123,25 @@ class Structure(Base):
     __table_args__ = (UniqueConstraint("psad_id", "name"),)
 
 
+class DigestFrequency(enum.StrEnum):
+    """How often a user receives the reminders' digest by e-mail (« Mon compte »)."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"  # on Mondays
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return DIGEST_FREQUENCY_LABELS[self]
+
+
+DIGEST_FREQUENCY_LABELS = {
+    DigestFrequency.DAILY: "Chaque jour",
+    DigestFrequency.WEEKLY: "Chaque semaine (le lundi)",
+    DigestFrequency.NONE: "Jamais (rappels dans l'application seulement)",
+}
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -135,6 +154,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     password_changed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    digest_frequency: Mapped[DigestFrequency] = mapped_column(
+        enum_column(DigestFrequency), default=DigestFrequency.DAILY, server_default="daily"
+    )
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"

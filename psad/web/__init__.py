@@ -18,7 +18,9 @@ def register(app: Flask) -> None:
     from psad.imports.views import bp as imports_bp
     from psad.lists.views import bp as lists_bp
     from psad.orientations.views import bp as orientations_bp
+    from psad.outbox.views import bp as outbox_bp
     from psad.reference.views import bp as reference_bp
+    from psad.reminders.views import bp as reminders_bp
     from psad.transfers.views import bp as transfers_bp
     from psad.web.home import bp as home_bp
     from psad.youth.views import bp as youth_bp
@@ -37,6 +39,8 @@ def register(app: Flask) -> None:
         transfers_bp,
         orientations_bp,
         committees_bp,
+        reminders_bp,
+        outbox_bp,
     ):
         app.register_blueprint(blueprint)
     requestlog.init(app)
