@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import Flask
 
 from psad.config import Settings, load_settings, shipped
 from psad.extensions import bootstrap, csrf, db, login_manager, migrate
+
+log = logging.getLogger(__name__)
+NO_BASE_URL = (
+    "L'envoi de courriels est activé ([mail] host) mais l'adresse publique de l'application "
+    "n'est pas configurée : les liens des courriels ne peuvent pas être construits. "
+    "Indiquez [web] base_url ou PSAD_WEB_BASE_URL (par exemple https://psad.example.org)."
+)
 
 
 def build_app(settings: Settings | None = None) -> Flask:
@@ -19,6 +27,8 @@ def build_app(settings: Settings | None = None) -> Flask:
     )
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     app.extensions["psad_settings"] = settings
+    if settings.mail.enabled and settings.web.base_url is None:
+        log.warning(NO_BASE_URL)
     app.config.update(
         SECRET_KEY=settings.web.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,

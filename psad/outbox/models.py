@@ -59,9 +59,7 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[OutboxState] = mapped_column(
-        enum_column(OutboxState), default=OutboxState.QUEUED
-    )
+    state: Mapped[OutboxState] = mapped_column(enum_column(OutboxState), default=OutboxState.QUEUED)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
