@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 from flask_migrate.cli import db as migrate_db_group
+from sqlalchemy import select
 
 from psad import create_app
 from psad.audit.services import Actor
@@ -17,6 +20,9 @@ from psad.errors import ConfigError, DomainError
 from psad.extensions import db
 from psad.imports.cli import import_command
 from psad.orientations.cli import communes_group, programmes_group
+
+if TYPE_CHECKING:
+    from psad.reminders.run import RunReport
 
 CLI_ACTOR = Actor(user_id=None, psad_id=None, ip_address="cli")
 
@@ -92,7 +98,10 @@ def serve(host: str | None, port: int | None, scheduler: bool) -> None:
         from psad.scheduler import start_background
 
         start_background(app)
-        click.echo("Tâches planifiées démarrées (dossier de dépôt, nettoyage).")
+        click.echo(
+            "Tâches planifiées démarrées (dossier de dépôt, nettoyage, rappels à "
+            f"{settings.reminders.hour} h {settings.reminders.minute:02d}, envoi des courriels)."
+        )
     waitress_serve(
         app,
         host=host,
@@ -112,6 +121,83 @@ def scheduler_command() -> None:
     _log_to_stderr()
     click.echo("Tâches planifiées en cours (Ctrl+C pour arrêter).")
     run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+# E-mail on without [web] base_url: the application says so when it starts, whatever the
+# command (psad.app.NO_BASE_URL, logged on stderr), so the commands do not repeat it.
+MAIL_OFF = "Envoi de courriels désactivé ([mail] host) : rappels dans l'application seulement."
+
+
+@cli.group("reminders", help="Rappels : ce qui est dû, dans l'application et par courriel.")
+def reminders_group() -> None:
+    pass
+
+
+@reminders_group.command(
+    "run", help="Calcule les rappels du jour, les enregistre et envoie les courriels."
+)
+@click.option(
+    "--today",
+    "day",
+    default=None,
+    metavar="AAAA-MM-JJ",
+    help="Le jour des rappels (défaut : aujourd'hui, heure de Paris).",
+)
+@click.option("--dry-run", is_flag=True, help="Compte sans rien enregistrer ni envoyer.")
+@with_appcontext
+def reminders_run(day: str | None, dry_run: bool) -> None:
+    from datetime import date
+
+    from psad import clock
+    from psad.reminders.jobs import remind
+
+    if day is None:
+        today = clock.today()
+    else:
+        try:
+            today = date.fromisoformat(day)
+        except ValueError:
+            click.echo(
+                f"Erreur : date « {day} » invalide pour --today : attendu AAAA-MM-JJ "
+                "(par exemple 2026-12-07).",
+                err=True,
+            )
+            sys.exit(2)
+    settings = current_app.extensions["psad_settings"]
+    report = remind(current_app._get_current_object(), today, dry_run=dry_run)  # type: ignore[attr-defined]
+    for line in describe_run(report, mail_enabled=settings.mail.enabled):
+        click.echo(line)
+
+
+def describe_run(report: RunReport, *, mail_enabled: bool) -> list[str]:
+    """The command's French lines: reminders per kind, people told, e-mails."""
+    from psad.committees.rhythm import long_date_fr
+
+    lines = []
+    if report.dry_run:
+        lines.append("Simulation (--dry-run) : rien n'est enregistré ni envoyé.")
+    lines.append(f"Rappels du {long_date_fr(report.today)} :")
+    for kind, number in report.reminders.items():
+        lines.append(f"  {kind.label} : {plural(number, 'rappel')}")
+    if not report.reminders:
+        lines.append("  Aucun nouveau rappel.")
+    lines.append(f"Personnes prévenues : {report.users}")
+    if not mail_enabled:
+        lines.append(MAIL_OFF)
+    elif report.dry_run:
+        lines.append(f"Courriels qui seraient envoyés : {report.emails_queued}")
+    else:
+        lines.append(
+            f"Courriels : {report.emails_queued} mis en file d'attente, "
+            f"{plural(report.emails_sent, 'envoyé')}, {report.emails_retrying} à réessayer, "
+            f"{report.emails_failed} en échec."
+        )
+    return lines
+
+
+def plural(number: int, word: str) -> str:
+    """« 1 rappel », « 3 rappels » (and « 0 envoyé », as French says it)."""
+    return f"{number} {word}" if number <= 1 else f"{number} {word}s"
 
 
 @cli.command("inbox", help="Importe maintenant les fichiers du dossier de dépôt.")
@@ -251,6 +337,8 @@ def demo(youth_count: int) -> None:
 
     created = load_demo(db.session(), today=clock.today(), youth_count=youth_count)
     db.session.commit()
+    if created:
+        _demo_reminders(clock.today())
     click.echo(
         "PSAD DEMO "
         + (
@@ -264,6 +352,28 @@ def demo(youth_count: int) -> None:
         click.echo(f"  {label:<26} {email:<28} mot de passe : {password}")
     email, password = NEIGHBOUR_LOGIN
     click.echo(f"  {'Pilote de la PSAD voisine':<26} {email:<28} mot de passe : {password}")
+
+
+def _demo_reminders(today: date) -> None:
+    """Yesterday's and today's reminders of the new demo (notifications in the app)."""
+    from psad import demo_reminders
+    from psad.auth.models import Psad, User
+    from psad.demo import DEMO_CODE, DEMO_USERS
+    from psad.reminders.jobs import links_of, path_for
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    session = db.session()
+    psad = session.scalars(select(Psad).where(Psad.code == DEMO_CODE)).one()
+    partner = session.scalars(select(User).where(User.email == DEMO_USERS[2][0])).one()
+    with links_of(app):
+        demo_reminders.populate(
+            session,
+            psad=psad,
+            partner=partner,
+            settings=app.extensions["psad_settings"],
+            today=today,
+            link_for=path_for,
+        )
 
 
 @cli.command("purge-throttles", hidden=True)

@@ -1,8 +1,16 @@
-"""Scheduled work (drop folder, clean-up, later the reminders), run by APScheduler.
+"""Scheduled work (drop folder, clean-up, reminders, e-mail delivery), run by APScheduler.
 
 Several processes may start a scheduler (each ``psad serve``, or a ``psad scheduler``
 process): a lease row in the database makes sure only one of them runs the jobs; the others
 stay idle and take over when the lease expires.
+
+The reminders run daily at ``[reminders] hour:minute`` (Paris). A run is idempotent (a second
+one the same day tells nobody twice), so a late run is always safe: a firing the process could
+not honour on time (busy, suspended) still runs up to ``REMINDERS_GRACE`` late, once
+(``coalesce``); and a process that becomes the leader after today's time (started late, or
+taking over from a leader that died before it) runs today's reminders at once, which makes up
+for a day whose firing nobody was there to see (APScheduler's jobs live in memory: a process
+down at 07:00 never learns it missed 07:00).
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -27,6 +35,7 @@ from psad.extensions import db
 log = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"
 LEASE_SECONDS = 90
+REMINDERS_GRACE = 12 * 3600  # seconds: a firing at 07:00 missed by a busy process runs until 19:00
 
 
 class SchedulerLease(Base):
@@ -65,12 +74,18 @@ class LeasedJobs:
         self.app = app
         self.holder = uuid.uuid4().hex
         self.leader = False
+        # Called when this process becomes the leader (at start, or taking over).
+        self.on_lead: list[Callable[[], None]] = []
 
     def renew(self) -> None:
+        was_leader = self.leader
         with self.app.app_context():
             session = db.session()
             self.leader = take_lease(session, self.holder, clock.now())
             session.commit()
+        if self.leader and not was_leader:
+            for callback in self.on_lead:
+                callback()
 
     def guarded(self, name: str, job: Callable[[Flask], object]) -> Callable[[], None]:
         def run() -> None:
@@ -90,6 +105,8 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     from psad.followup.jobs import sync_obligations
     from psad.imports.jobs import process_inbox, purge_uploads
     from psad.orientations.jobs import flag_stalled_orientations
+    from psad.outbox.jobs import deliver_outbox
+    from psad.reminders.jobs import send_reminders
 
     settings = app.extensions["psad_settings"]
     jobs = LeasedJobs(app)
@@ -106,6 +123,21 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
                       hour=2, minute=20, id="stalled_orientations")  # fmt: skip
     scheduler.add_job(jobs.guarded("duplicates", refresh_duplicates), "interval", minutes=10,
                       id="duplicates")  # fmt: skip
+    reminders = settings.reminders
+    remind = jobs.guarded("reminders", send_reminders)
+    scheduler.add_job(remind, "cron", hour=reminders.hour, minute=reminders.minute,
+                      id="reminders", misfire_grace_time=REMINDERS_GRACE,
+                      coalesce=True)  # fmt: skip
+    scheduler.add_job(jobs.guarded("outbox", deliver_outbox), "interval", minutes=1, id="outbox",
+                      coalesce=True, next_run_time=clock.now() + timedelta(seconds=10))  # fmt: skip
+
+    def catch_up() -> None:
+        """Leading after today's time: today's reminders now (nothing twice if they ran)."""
+        if clock.local(clock.now()).time() >= time(reminders.hour, reminders.minute):
+            scheduler.add_job(remind, id="reminders_catch_up", replace_existing=True,
+                              misfire_grace_time=REMINDERS_GRACE)  # fmt: skip
+
+    jobs.on_lead.append(catch_up)
     return jobs
 
 

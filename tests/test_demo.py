@@ -87,3 +87,41 @@ def test_the_demo_has_past_comites_with_minutes_and_a_next_one_proposed(session)
         Task.rule == "committee_decision", Task.done_at.is_(None), Task.due_on < TODAY
     )
     assert (session.scalar(overdue) or 0) >= 1
+
+
+def test_the_demo_has_reminders_read_and_unread(app, session):
+    from psad import demo_reminders
+    from psad.auth.models import DigestFrequency, Psad, User
+    from psad.demo import DEMO_USERS
+    from psad.reminders.jobs import links_of, path_for
+    from psad.reminders.models import Notification, ReminderRules
+
+    assert load_demo(session, today=TODAY, youth_count=120)
+    session.commit()
+    psad = session.scalars(select(Psad).where(Psad.code == "DEMO")).one()
+    pilot, copilot, partner = (
+        session.scalars(select(User).where(User.email == DEMO_USERS[i][0])).one() for i in range(3)
+    )
+
+    with links_of(app):
+        report = demo_reminders.populate(
+            session,
+            psad=psad,
+            partner=partner,
+            settings=app.extensions["psad_settings"],
+            today=TODAY,
+            link_for=path_for,
+        )
+
+    def told(user: User, **where: object) -> list[Notification]:
+        return list(session.scalars(select(Notification).filter_by(user_id=user.id, **where)))
+
+    assert report.notifications > 0
+    for user in (pilot, copilot):
+        today = told(user, day=TODAY)
+        assert today and all(n.read_at is None for n in today)
+        assert all(n.read_at is not None for n in told(user, day=date(2026, 12, 6)))
+        assert all(n.link.startswith("/") for n in today)
+    assert partner.digest_frequency is DigestFrequency.WEEKLY
+    rules = session.get(ReminderRules, psad.id)
+    assert rules is not None and rules.no_contact_days == 40

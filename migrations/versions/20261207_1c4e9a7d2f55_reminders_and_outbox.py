@@ -32,7 +32,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['psad_id'], ['psads.id'], name=op.f('fk_notifications_psad_id_psads')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
-    sa.UniqueConstraint('user_id', 'day', 'kind', 'subject_id', name=op.f('uq_notifications_user_id_day_kind_subject_id'))
+    sa.UniqueConstraint('user_id', 'psad_id', 'day', 'kind', 'subject_id', name=op.f('uq_notifications_user_id_psad_id_day_kind_subject_id'))
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_unread', ['user_id', 'read_at'], unique=False)

@@ -28,6 +28,7 @@ from psad.followup.deadlines import (
 from psad.followup.models import DarfiRequest, ObligationStep, Task, TaskRule
 from psad.followup.queries import TaskBucket, bucket_of
 from psad.followup.services import obligation_of
+from psad.followup.tasklist import TaskArgs
 from psad.youth.forms import FREE_TEXT_WARNING
 from psad.youth.models import Case, Sex, Youth
 
@@ -268,9 +269,14 @@ def my_task_groups(
     user_id: int,
     structure_id: int | None,
     today: date,
+    args: TaskArgs | None = None,
+    manages: bool = False,
 ) -> list[TaskGroup]:
-    """The viewer's open tasks on youth they may see: overdue, today, this week, later."""
-    query = queries.my_open_tasks(scope, user_id=user_id, structure_id=structure_id).options(
+    """The viewer's open tasks on youth they may see (those ``args`` ask for): overdue,
+    today, this week, later."""
+    args = args or TaskArgs()
+    whose = args.whose(user_id=user_id, structure_id=structure_id, manages=manages)
+    query = queries.open_tasks(scope, whose, args.due()).options(
         joinedload(Task.case).joinedload(Case.youth),
         joinedload(Task.assignee_user),
         joinedload(Task.assignee_structure),

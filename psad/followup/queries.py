@@ -335,13 +335,9 @@ def bucket_of(due_on: date, today: date) -> TaskBucket:
     return TaskBucket.LATER
 
 
-def my_open_tasks(
-    scope: ColumnElement[bool], *, user_id: int, structure_id: int | None
-) -> Select[Task]:
-    """Open tasks for the user or their structure, on youth they may see, by due date."""
-    mine = Task.assignee_user_id == user_id
-    if structure_id is not None:
-        mine = or_(mine, Task.assignee_structure_id == structure_id)
+def open_tasks(scope: ColumnElement[bool], *conditions: ColumnElement[bool]) -> Select[Task]:
+    """Open tasks of open cases, on youth of ``scope``, meeting ``conditions`` (on ``Task``
+    and ``Youth``), by due date."""
     # The scope may ask about the youth's cases (a partner's): the task's own case is an
     # alias, so that the scope's subquery is not correlated to it.
     task_case = aliased(Case)
@@ -349,9 +345,19 @@ def my_open_tasks(
         select(Task)
         .join(task_case, Task.case_id == task_case.id)
         .join(Youth, task_case.youth_id == Youth.id)
-        .where(Task.done_at.is_(None), mine, scope)
+        .where(Task.done_at.is_(None), task_case.status == CaseStatus.OPEN, scope, *conditions)
         .order_by(Task.due_on, Task.id)
     )
+
+
+def my_open_tasks(
+    scope: ColumnElement[bool], *, user_id: int, structure_id: int | None
+) -> Select[Task]:
+    """Open tasks for the user or their structure, on youth they may see, by due date."""
+    mine = Task.assignee_user_id == user_id
+    if structure_id is not None:
+        mine = or_(mine, Task.assignee_structure_id == structure_id)
+    return open_tasks(scope, mine)
 
 
 def count_overdue(

@@ -51,8 +51,9 @@ from psad.followup.queries import (
     tab_counts_in_one_pass,
     years_before,
 )
+from psad.followup.recipients import youth_routed_to
 from psad.followup.services.tasks import obligation_of, recorded_steps
-from psad.imports.models import Listing
+from psad.imports.models import ImportBatch, Listing
 from psad.youth.models import Case, CaseSource, CaseStage, CaseStatus, ListState, Youth
 from psad.youth.queries import search_youth
 
@@ -88,6 +89,7 @@ MINOR, ADULT = "mineur", "majeur"
 YES = "1"
 E = TypeVar("E", bound=enum.Enum)
 MAX_DAYS = 3650
+MAX_AGE = 99
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,10 @@ class ListArgs:
     no_contact_days: int | None = None
     overdue_tasks: bool = False
     missing: bool = False
+    listed_days: int | None = None  # on a list imported this many days ago or more
+    majority_days: int | None = None  # an open case, 18 within this many days
+    min_age: int | None = None  # an open case, at least this age today
+    recipient: int | None = None  # a user: the youth whose reminders go to them
     sort: Sort = Sort.NAME
     descending: bool = False
 
@@ -135,6 +141,10 @@ class ListArgs:
             no_contact_days=_days(args.get("sans_contact")),
             overdue_tasks=_ticked(args.get("taches_en_retard")),
             missing=_ticked(args.get("absent")),
+            listed_days=_days(args.get("liste_depuis")),
+            majority_days=_days(args.get("majorite")),
+            min_age=_age(args.get("age_min")),
+            recipient=_record_id(args.get("destinataire")),
             sort=_member(Sort, sort_text.removeprefix("-")) or Sort.NAME,
             descending=sort_text.startswith("-"),
         )
@@ -184,6 +194,10 @@ class ListArgs:
             "etablissement": self.school_uai,
             "commune": self.commune,
             "sans_contact": self.no_contact_days,
+            "liste_depuis": self.listed_days,
+            "majorite": self.majority_days,
+            "age_min": self.min_age,
+            "destinataire": self.recipient,
         }
         return {
             **{key: str(value) for key, value in values.items() if value is not None},
@@ -223,6 +237,13 @@ def _days(value: str | None) -> int | None:
         return None
     number = int(value)
     return number if 1 <= number <= MAX_DAYS else None
+
+
+def _age(value: str | None) -> int | None:
+    if value is None or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_AGE else None
 
 
 def searched(scope: ColumnElement[bool], q: str) -> ColumnElement[bool]:
@@ -275,7 +296,21 @@ def filter_condition(args: ListArgs, today: date) -> ColumnElement[bool]:
         conditions.append(Youth.next_task_due_on < today)
     if args.missing:
         conditions.append(missing_from_latest_list())
+    if args.listed_days is not None:
+        conditions.append(listed_days_ago(today - timedelta(days=args.listed_days)))
+    if args.majority_days is not None:
+        conditions.append(adult_within(today, args.majority_days))
+    if args.min_age is not None:
+        conditions.append(aged_at_least(today, args.min_age))
+    if args.recipient is not None:
+        conditions.append(youth_routed_to(args.recipient))
     return and_(true(), *conditions)
+
+
+def list_condition(args: ListArgs, today: date) -> ColumnElement[bool]:
+    """The youth of the list of ``args`` (its tab and filters; not the search) as one
+    condition on ``Youth`` and ``current_case`` (joined when ``reads_current_case``)."""
+    return and_(tab_condition(args.tab, today), filter_condition(args, today))
 
 
 def stage_condition(stage: CaseStage) -> ColumnElement[bool]:
@@ -313,6 +348,36 @@ def no_contact_since(day: date) -> ColumnElement[bool]:
             and_(Youth.last_contact_at.is_(None), current_case.opened_on < day),
         ),
     )
+
+
+def listed_days_ago(day: date) -> ColumnElement[bool]:
+    """On a list imported on ``day`` or before (Paris dates), with the current case opened on
+    ``day`` or before: a case the list brought, or older (not one opened since, by another
+    list or a signalement, whose days start again)."""
+    until = datetime.combine(day + timedelta(days=1), time.min, tzinfo=clock.PARIS)
+    return and_(
+        current_case.opened_on <= day,
+        exists().where(
+            Listing.youth_id == Youth.id,
+            Listing.batch_id == ImportBatch.id,
+            ImportBatch.imported_at < until,
+        ),
+    )
+
+
+def adult_within(today: date, days: int) -> ColumnElement[bool]:
+    """An open case of a minor who turns 18 from tomorrow to ``days`` days from today (the
+    end of the obligation de formation)."""
+    return and_(
+        Youth.list_state.in_(OPEN_STATES),
+        Youth.birth_date > years_before(today, 18),
+        Youth.birth_date <= years_before(today + timedelta(days=days), 18),
+    )
+
+
+def aged_at_least(today: date, years: int) -> ColumnElement[bool]:
+    """An open case of a youth aged ``years`` or more today."""
+    return and_(Youth.list_state.in_(OPEN_STATES), Youth.birth_date <= years_before(today, years))
 
 
 SORT_COLUMNS: dict[Sort, Any] = {
@@ -380,8 +445,14 @@ def _uses_current_case(args: ListArgs) -> bool:
         or args.obligation_due
         or args.source
         or args.no_contact_days
+        or args.listed_days
         or args.sort is Sort.OPENED
     )
+
+
+def reads_current_case(args: ListArgs) -> bool:
+    """Whether ``list_condition(args, ...)`` reads ``current_case`` (an outer join then)."""
+    return _uses_current_case(args)
 
 
 def counts(

@@ -96,7 +96,7 @@ class Notification(Base):
     read_at: Mapped[datetime | None]
 
     __table_args__ = (
-        UniqueConstraint("user_id", "day", "kind", "subject_id"),
+        UniqueConstraint("user_id", "psad_id", "day", "kind", "subject_id"),
         # The header's counter: a user's unread notifications.
         Index("ix_notifications_unread", "user_id", "read_at"),
     )

@@ -294,6 +294,7 @@ class SearchForm(FrenchForm):
 
 UAI_FORMAT = "Un UAI s'écrit avec 7 chiffres et une lettre (ex. 0590001A)."
 DAYS_RANGE = "Indiquez un nombre de jours entre 1 et 3650."
+AGE_RANGE = "Indiquez un âge entre 1 et 99 ans."
 
 
 def _stripped(value: str | None) -> str | None:
@@ -327,6 +328,22 @@ class ListFilterForm(SearchForm):
         "Sans contact depuis plus de (jours)",
         validators=[Optional(), NumberRange(min=1, max=3650, message=DAYS_RANGE)],
     )
+    liste_depuis = IntegerField(
+        "Sur une liste importée il y a au moins (jours)",
+        validators=[Optional(), NumberRange(min=1, max=3650, message=DAYS_RANGE)],
+        description="Dossier ouvert depuis au moins autant de jours.",
+    )
+    majorite = IntegerField(
+        "Majeurs dans les (jours)",
+        validators=[Optional(), NumberRange(min=1, max=3650, message=DAYS_RANGE)],
+        description="Mineurs au dossier ouvert qui auront 18 ans d'ici là.",
+    )
+    age_min = IntegerField(
+        "Âgés d'au moins (ans)",
+        validators=[Optional(), NumberRange(min=1, max=99, message=AGE_RANGE)],
+        description="Dossier ouvert.",
+    )
+    destinataire = _optional_choice("Rappels adressés à")
     # ticked, a box sends « 1 », as the list's own links write it
     of = BooleanField("Obligation de formation : étape à faire", render_kw={"value": "1"})
     darfi = BooleanField("DARFI en attente d'entretien", render_kw={"value": "1"})

@@ -88,6 +88,7 @@ def _fill_filter_choices(form: ListFilterForm, psad_id: int | None) -> None:
     form.structure.choices = [*everyone, (worklist.NONE, "Aucune")] + [
         (str(structure.id), structure.name) for structure in structures
     ]
+    form.destinataire.choices = everyone + [(str(user.id), user.full_name) for user in users]
     form.age.choices = [*everyone, (worklist.MINOR, "Mineurs"), (worklist.ADULT, "Majeurs")]
     batches = list(session.scalars(psad_batches(psad_id).limit(RECENT_LISTS))) if psad_id else []
     asked = worklist.ListArgs.from_args(request.args).batch

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -15,6 +15,7 @@ from psad.followup import panels, queries, services
 from psad.followup.legal_forms import date_of
 from psad.followup.models import Task
 from psad.followup.task_forms import BACK_TO_MY_TASKS, CompleteTaskForm, TaskForm
+from psad.followup.tasklist import TaskArgs
 from psad.followup.views import bp
 from psad.web.access import requires
 from psad.web.session import current_actor, current_viewer, viewer_or_none
@@ -91,16 +92,24 @@ def complete_task(task_id: int) -> Response:
 @bp.get("/taches")
 @follows
 def my_tasks() -> str:
-    viewer = current_viewer()
+    """The viewer's open tasks, grouped by due date; filtered as its URL says (the links of
+    the reminders: a rule, due dates, the tasks the reminders tell of)."""
+    viewer, args = current_viewer(), TaskArgs.from_args(request.args)
     groups = panels.my_task_groups(
         db.session(),
         youth_scope(viewer),
         user_id=viewer.user_id,
         structure_id=viewer.structure_id,
         today=clock.today(),
+        args=args,
+        manages=viewer.can_manage_cases,
     )
     return render_template(
-        "followup/my_tasks.html", groups=groups, free_text_warning=FREE_TEXT_WARNING
+        "followup/my_tasks.html",
+        groups=groups,
+        args=args,
+        total=sum(len(group.rows) for group in groups),
+        free_text_warning=FREE_TEXT_WARNING,
     )
 
 
