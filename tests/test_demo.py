@@ -94,7 +94,7 @@ def test_the_demo_has_reminders_read_and_unread(app, session):
     from psad.auth.models import DigestFrequency, Psad, User
     from psad.demo import DEMO_USERS
     from psad.reminders.jobs import links_of, path_for
-    from psad.reminders.models import Notification, ReminderRules
+    from psad.reminders.models import Notification, ReminderKind, ReminderRules
 
     assert load_demo(session, today=TODAY, youth_count=120)
     session.commit()
@@ -122,6 +122,7 @@ def test_the_demo_has_reminders_read_and_unread(app, session):
         assert today and all(n.read_at is None for n in today)
         assert all(n.read_at is not None for n in told(user, day=date(2026, 12, 6)))
         assert all(n.link.startswith("/") for n in today)
+    assert told(pilot, kind=ReminderKind.LIST_NOT_CONTACTED, day=TODAY)
     assert partner.digest_frequency is DigestFrequency.WEEKLY
     rules = session.get(ReminderRules, psad.id)
     assert rules is not None and rules.no_contact_days == 40
