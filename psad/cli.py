@@ -146,8 +146,6 @@ def reminders_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Compte sans rien enregistrer ni envoyer.")
 @with_appcontext
 def reminders_run(day: str | None, dry_run: bool) -> None:
-    from datetime import date
-
     from psad import clock
     from psad.reminders.jobs import remind
 

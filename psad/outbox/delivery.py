@@ -73,11 +73,8 @@ def deliver_due(
             if outgoing is None:
                 continue
             try:
-                connection.send(
-                    build_message(outgoing, sender=mail.sender, now=now),
-                    sender=mail.sender,
-                    recipient=outgoing.recipient,
-                )
+                message = build_message(outgoing, sender=mail.sender, now=now)
+                connection.send(message, sender=mail.sender, recipient=outgoing.recipient)
             except SmtpFailure as failure:
                 gave_up = _record_failure(session, outgoing.id, failure, now, mail.max_attempts)
                 session.commit()

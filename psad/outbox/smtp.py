@@ -48,12 +48,25 @@ class SmtpFailure(Exception):
         self.connection_lost = connection_lost
 
 
+UNWRITABLE = (
+    "Courriel impossible à écrire : l'adresse du destinataire ou de l'expéditeur "
+    "([mail] sender) contient un retour à la ligne."
+)
+
+
 def build_message(outgoing: Outgoing, *, sender: str, now: datetime) -> EmailMessage:
-    """The e-mail: text, and the HTML alternative when there is one; marked automatic."""
+    """The e-mail: text, and the HTML alternative when there is one; marked automatic.
+
+    The subject is one line whatever it holds (a PSAD's name cannot add a header); an address
+    with a line break makes a permanent ``SmtpFailure``.
+    """
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = outgoing.recipient
-    message["Subject"] = outgoing.subject
+    try:
+        message["From"] = sender
+        message["To"] = outgoing.recipient
+    except ValueError as error:
+        raise SmtpFailure(UNWRITABLE, permanent=True, connection_lost=False) from error
+    message["Subject"] = " ".join(outgoing.subject.split())
     message["Date"] = format_datetime(clock.local(now))
     message["Message-ID"] = make_msgid(idstring=f"psad{outgoing.id}", domain=_domain(sender))
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies

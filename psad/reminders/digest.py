@@ -22,11 +22,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from psad.committees.rhythm import long_date_fr
 from psad.config import shipped
 from psad.reminders.models import ReminderKind
-from psad.reminders.rules import Due
+from psad.reminders.rules import KIND_ORDER, Due
 
-LinkFor = Callable[[str, dict[str, str]], str]
+LinkFor = Callable[[str, dict[str, str]], str]  # (endpoint, its arguments) -> the app's path
 ACCOUNT_ENDPOINT = "reminders.account"  # « Mon compte » : the digest's frequency
-KIND_ORDER = {kind: position for position, kind in enumerate(ReminderKind)}
 
 
 @dataclass(frozen=True)

@@ -224,7 +224,8 @@ def _committee_dues(
 ) -> list[Due]:
     """The comités (any kind, not cancelled) starting from tomorrow to the PSAD's number of
     days ahead (Paris dates), for the members of the invited structures (the pilotes and
-    co-pilotes when no one is invited), with the number of youth on the agenda."""
+    co-pilotes when no member of an invited structure may receive reminders, or none is
+    invited), with the number of youth on the agenda."""
     start = at_paris_time(today + timedelta(days=1), MIDNIGHT)
     windows = [
         and_(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
@@ -34,12 +34,11 @@ from psad.config import Settings
 from psad.outbox.delivery import deliver_due
 from psad.outbox.models import OutboxMessage, OutboxPurpose
 from psad.outbox.services import enqueue
-from psad.reminders.digest import compose_digest
+from psad.reminders.digest import LinkFor, compose_digest
 from psad.reminders.models import Notification, ReminderKind
 from psad.reminders.rules import Due, due_items
 
 log = logging.getLogger(__name__)
-LinkFor = Callable[[str, dict[str, str]], str]
 MONDAY = 0
 RUN_ACTOR = Actor(user_id=None, psad_id=None)
 

@@ -298,3 +298,31 @@ def test_a_connection_the_server_closed_meanwhile_is_opened_again(session, smtp_
     assert report == DeliveryReport(sent=3)
     assert len(smtp_server.wait_for(3)) == 3
     assert smtp_server.connections == 2
+
+
+# --- a message that cannot be written as an e-mail --------------------------------------
+
+
+def test_a_subject_with_a_line_break_cannot_add_a_header(session, smtp_server):
+    queue(session, subject="PSAD de Lille\r\nBcc: espion@ailleurs.example")
+
+    report = deliver_due(session, mail_settings(smtp_server), NOW)
+
+    assert report == DeliveryReport(sent=1)
+    [mail] = smtp_server.wait_for(1)
+    assert mail.recipients == [RECIPIENT]
+    assert mail.header("Bcc") is None
+    assert mail.subject == "PSAD de Lille Bcc: espion@ailleurs.example"
+
+
+def test_a_message_that_cannot_be_built_fails_and_the_others_go(session, smtp_server):
+    broken = queue(session, key="digest:1:2026-12-07", recipient="a@psad.example\r\nBcc: x@y.z")
+    queue(session, key="digest:2:2026-12-07")
+
+    report = deliver_due(session, mail_settings(smtp_server), NOW)
+
+    assert report == DeliveryReport(sent=1, failed=1)
+    assert [mail.recipients for mail in smtp_server.wait_for(1)] == [[RECIPIENT]]
+    stored = reloaded(session, broken)
+    assert stored.state is OutboxState.FAILED
+    assert stored.last_error is not None and "adresse" in stored.last_error

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -31,6 +31,7 @@ NO_LONGER_MEMBER = (
 def list_notifications() -> str:
     user: User = current_user
     page = inbox.notification_page(db.session(), user_id=user.id, page=requested_page())
+    g.unread_notifications = page.unread  # the header's counter says the same, uncounted
     today = clock.today()
     psad_names = {m.psad_id: m.psad.name for m in user.memberships}
     return render_template(
@@ -42,7 +43,7 @@ def list_notifications() -> str:
     )
 
 
-@bp.route(f"/notifications/<{RECORD_ID}:notification_id>/ouvrir", methods=["GET", "POST"])
+@bp.get(f"/notifications/<{RECORD_ID}:notification_id>/ouvrir")
 @login_required
 def open_notification(notification_id: int) -> Response:
     """Read, then the list it comes from, in the notification's PSAD."""
@@ -82,11 +83,14 @@ def mark_all_read() -> Response:
 
 
 def unread_notification_count() -> int:
-    """The header's counter: the signed-in member's unread notifications (one indexed count)."""
+    """The header's counter: the signed-in member's unread notifications (one indexed count,
+    none when the page counted them already)."""
     viewer = viewer_or_none()
     if viewer is None or viewer.psad_id is None:
         return 0
-    return inbox.unread_count(db.session(), user_id=viewer.user_id)
+    if "unread_notifications" not in g:
+        g.unread_notifications = inbox.unread_count(db.session(), user_id=viewer.user_id)
+    return int(g.unread_notifications)
 
 
 @bp.app_context_processor
