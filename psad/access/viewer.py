@@ -103,6 +103,18 @@ class Viewer:
         return self.role is Role.PILOT
 
     @property
+    def sees_dashboard(self) -> bool:
+        """The PSAD's bilan and dashboard, with links to the youth behind each figure:
+        pilotes and co-pilotes."""
+        return self.role in (Role.PILOT, Role.COPILOT)
+
+    @property
+    def sees_regional_view(self) -> bool:
+        """The PSADs' figures side by side, no personal data, small counts masked: readers
+        (the PSADs they are members of) and administrators (every PSAD)."""
+        return self.is_admin or self.role is Role.READER
+
+    @property
     def can_set_reminder_rules(self) -> bool:
         """Change the PSAD's reminder thresholds and whether digests give initials:
         administrators, and the pilote for their PSAD."""

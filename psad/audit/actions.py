@@ -76,6 +76,8 @@ class AuditAction(enum.StrEnum):
     DIGEST_PREFERENCE_CHANGED = "reminders.digest_preference"
     REMINDERS_RUN = "reminders.run"
     OUTBOX_RETRIED = "outbox.retried"
+    BILAN_EXPORTED = "bilan.exported"
+    BILAN_YOUTH_LISTED = "bilan.youth_listed"
 
     @property
     def label(self) -> str:
@@ -163,6 +165,8 @@ ACTION_LABELS = {
     AuditAction.DIGEST_PREFERENCE_CHANGED: "Fréquence du récapitulatif par courriel modifiée",
     AuditAction.REMINDERS_RUN: "Calcul des rappels du jour",
     AuditAction.OUTBOX_RETRIED: "Nouvel essai d'envoi d'un courriel",
+    AuditAction.BILAN_EXPORTED: "Export du bilan d'activité",
+    AuditAction.BILAN_YOUTH_LISTED: "Liste des jeunes derrière un chiffre du bilan",
 }
 
 

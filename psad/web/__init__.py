@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     from psad.outbox.views import bp as outbox_bp
     from psad.reference.views import bp as reference_bp
     from psad.reminders.views import bp as reminders_bp
+    from psad.reports.views import bp as reports_bp
     from psad.transfers.views import bp as transfers_bp
     from psad.web.home import bp as home_bp
     from psad.youth.views import bp as youth_bp
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
         committees_bp,
         reminders_bp,
         outbox_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
     requestlog.init(app)

@@ -1,0 +1,3 @@
+"""TODO(helper): see the brief."""
+
+from psad.reports.views import bp  # noqa: F401
