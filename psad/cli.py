@@ -20,6 +20,7 @@ from psad.errors import ConfigError, DomainError
 from psad.extensions import db
 from psad.imports.cli import import_command
 from psad.orientations.cli import communes_group, programmes_group
+from psad.reports.cli import bilan_command
 
 if TYPE_CHECKING:
     from psad.reminders.run import RunReport
@@ -43,6 +44,7 @@ cli.add_command(migrate_db_group, "db")
 cli.add_command(import_command, "import")
 cli.add_command(programmes_group)
 cli.add_command(communes_group)
+cli.add_command(bilan_command)
 
 
 def fail(message: str) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from psad.auth.models import Psad
 from psad.committees.models import Decision, DecisionKind
 from psad.followup.models import Contact, DarfiRequest, Task, TaskRule
-from psad.followup.queries import no_solution
+from psad.followup.queries import effective, no_solution
 from psad.followup.services.tasks import RULE_OF_STEP
 from psad.orientations.models import TAKING_A_PLACE, Orientation, OrientationStatus, Programme
 from psad.youth.models import Case, CaseStage, CaseStatus, ListState, Youth
@@ -52,12 +52,6 @@ def without_solution(psad_id: int, *, opened_by: date) -> Select[Any]:
     )
 
 
-def _effective(contact: type[Contact]) -> ColumnElement[bool]:
-    """No correction replaced the contact (« annule et remplace »)."""
-    correction = aliased(Contact)
-    return not_(exists().where(correction.replaces_id == contact.id))
-
-
 def failed_in_a_row() -> Any:
     """How many effective attempts of the case failed since the youth was last reached (a
     correlated count on ``Case``)."""
@@ -65,7 +59,7 @@ def failed_in_a_row() -> Any:
     reached_later = exists().where(
         reached.case_id == attempt.case_id,
         reached.reached.is_(True),
-        _effective(reached),
+        effective(reached),
         or_(
             reached.occurred_at > attempt.occurred_at,
             and_(reached.occurred_at == attempt.occurred_at, reached.id > attempt.id),
@@ -76,7 +70,7 @@ def failed_in_a_row() -> Any:
         .where(
             attempt.case_id == Case.id,
             attempt.reached.is_(False),
-            _effective(attempt),
+            effective(attempt),
             not_(reached_later),
         )
         .correlate(Case)

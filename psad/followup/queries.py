@@ -62,7 +62,7 @@ def _open_case(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     return exists().where(Case.youth_id == Youth.id, Case.status == CaseStatus.OPEN, *conditions)
 
 
-def _effective(contact: type[Contact]) -> ColumnElement[bool]:
+def effective(contact: type[Contact]) -> ColumnElement[bool]:
     """The contact was not replaced by a correction."""
     correction = aliased(Contact)
     return not_(exists().where(correction.replaces_id == contact.id))
@@ -87,12 +87,12 @@ def latest_contact_is(wanted: ColumnElement[bool], contact: type[Contact]) -> Co
     later = aliased(Contact)
     return exists().where(
         contact.case_id == Case.id,
-        _effective(contact),
+        effective(contact),
         wanted,
         not_(
             exists().where(
                 later.case_id == contact.case_id,
-                _effective(later),
+                effective(later),
                 or_(
                     later.occurred_at > contact.occurred_at,
                     and_(later.occurred_at == contact.occurred_at, later.id > contact.id),
