@@ -21,6 +21,8 @@ from psad.auth.models import Psad
 from psad.auth.services import psad_by_code
 from psad.extensions import db
 from psad.reports.figures import Period
+from psad.reports.forms import MAX_PERIOD_YEARS, too_long
+from psad.youth.forms import EARLIEST_DATE, LATEST_DATE
 
 DATE_HINT = "attendu AAAA-MM-JJ (par exemple 2025-09-01)"
 
@@ -43,8 +45,17 @@ def read_period(start: str | None, end: str | None, today: date) -> Period:
             days.append(date.fromisoformat(text or ""))
         except ValueError:
             _stop(f"date « {text} » invalide pour {option} : {DATE_HINT}.", 2)
+    for option, day in zip(("--from", "--to"), days, strict=True):
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            _stop(
+                f"date {day:%d/%m/%Y} hors limites pour {option} : elle doit être comprise "
+                f"entre le {EARLIEST_DATE:%d/%m/%Y} et le {LATEST_DATE:%d/%m/%Y}.",
+                2,
+            )
     if days[1] < days[0]:
         _stop(f"la date de fin ({end}) est antérieure à la date de début ({start}).", 2)
+    if too_long(days[0], days[1]):
+        _stop(f"la période du {start} au {end} dépasse {MAX_PERIOD_YEARS} ans.", 2)
     return Period(days[0], days[1])
 
 

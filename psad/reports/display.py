@@ -1,16 +1,16 @@
-"""The bilan as the pages show it: French numbers, the evolution from the period before, the
-charts, theme by theme (computed here, so that templates only show values).
+"""The bilan's figures as people read them: French numbers, the evolution from the period
+before, and the lines of a figure (one, or one per category of a breakdown) beside the
+period before.
 
-No Flask: the dashboard and the regional view build on it.
+No Flask, no pygal: the dashboard (``psad.reports.sections``), the regional view and the
+workbook build on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from psad.reports import charts
-from psad.reports.figures import Bilan, Computed, Indicator, Result, Theme, Unit, Value
+from psad.reports.figures import Computed, Indicator, Unit, Value
 
 NARROW_SPACE = "\u202f"
 MINUS = "\u2212"
@@ -80,62 +80,6 @@ class Line:
         return format_evolution(self.current.number, self.previous.number, self.unit)
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One indicator on the dashboard: its lines (one for a single figure, one per
-    category for a breakdown) and, for a breakdown, its chart."""
-
-    indicator: Indicator
-    lines: list[Line]
-    chart: str | None = None  # the chart's data: URI
-
-    @property
-    def linked(self) -> bool:
-        """Whether each figure leads to the youth behind it."""
-        return self.indicator.youth is not None
-
-
-@dataclass
-class Section:
-    theme: Theme
-    figures: list[Figure] = field(default_factory=list)  # single figures, one table
-    breakdowns: list[Figure] = field(default_factory=list)  # one chart and table each
-    chart: str | None = None  # the single figures counted in youth, when there are several
-
-    @property
-    def empty(self) -> bool:
-        return not self.figures and not self.breakdowns
-
-
-@dataclass(frozen=True)
-class PeriodNames:
-    current: str
-    previous: str
-
-
-def sections(bilan: Bilan, names: PeriodNames) -> list[Section]:
-    """Every theme, in order, with its figures and charts."""
-    shown = []
-    for theme, results in bilan.by_theme().items():
-        section = Section(theme)
-        for result in results:
-            figure = _figure(result, names)
-            (section.breakdowns if figure.indicator.breakdown else section.figures).append(figure)
-        youth = [f for f in section.figures if f.indicator.unit is Unit.YOUTH]
-        if len(youth) > 1:
-            section.chart = _chart(theme.label, [f.lines[0] for f in youth], names)
-        shown.append(section)
-    return shown
-
-
-def _figure(result: Result, names: PeriodNames) -> Figure:
-    indicator = result.indicator
-    lines = breakdown_lines(indicator, result.current, result.previous)
-    if not indicator.breakdown:
-        return Figure(indicator, lines)
-    return Figure(indicator, lines, _chart(indicator.label, lines, names) if lines else None)
-
-
 def breakdown_lines(indicator: Indicator, current: Computed, previous: Computed) -> list[Line]:
     """A single figure's line, or a breakdown's: the current period's categories in their
     order, then those only the period before had."""
@@ -160,15 +104,3 @@ def breakdown_lines(indicator: Indicator, current: Computed, previous: Computed)
         Line(r.key, r.label, empty, r.value, unit) for r in before.values() if r.key not in known
     ]
     return lines
-
-
-def _chart(title: str, lines: Sequence[Line], names: PeriodNames) -> str:
-    svg = charts.bar_chart(
-        title,
-        [line.label for line in lines],
-        [
-            (names.current, [line.current.number for line in lines]),
-            (names.previous, [line.previous.number for line in lines]),
-        ],
-    )
-    return charts.data_uri(svg)

@@ -4,9 +4,13 @@ The regional view sets the PSADs side by side (one column each, then the total) 
 indicator; a breakdown adds one line per category. Every count under ``THRESHOLD`` is shown
 « < 5 » (0 included). A masked cell must not be found back by subtraction: in a line or a
 column of counts holding exactly one masked cell, the smallest cell still shown is masked too
-(complementary suppression), until no line or column has a single masked cell. A median or a
-share is not added up: it is masked when the number of youth it is computed on is under
-``THRESHOLD``.
+(complementary suppression), until no line or column has a single masked cell. The total
+counts a youth followed by two PSADs once: when it differs from the sum of the PSADs by less
+than ``THRESHOLD`` (a youth or two moved between them), the difference would single them
+out, and the total is masked (then a PSAD's cell beside it). A median or a share is not
+added up: it is masked when the number of youth it is computed on is under ``THRESHOLD``; a
+share also when the youth on either side of it number under ``THRESHOLD`` (80 % of 5
+interviews on time names the one late).
 
 Pure functions on ``Value`` and ``Row``: no database, no Flask.
 """
@@ -47,18 +51,32 @@ class Line:
 
 def too_small(value: Value, unit: Unit) -> bool:
     """A count under the threshold (0 and an unknown count included); a median or a share
-    computed on fewer youth than the threshold (or on an unknown number of them)."""
+    computed on fewer youth than the threshold (or on an unknown number of them); a share
+    whose youth counted, or not counted, are fewer than the threshold."""
     if unit in ADDITIVE:
         return value.number is None or value.number < THRESHOLD
-    return value.base is None or value.base < THRESHOLD
+    if value.base is None or value.base < THRESHOLD:
+        return True
+    if unit is Unit.PERCENT:
+        if value.number is None:
+            return True
+        inside = round(value.number * value.base / 100)
+        return min(inside, value.base - inside) < THRESHOLD
+    return False
 
 
-def mask_table(table: Sequence[Sequence[Value]], unit: Unit) -> list[list[Cell]]:
+def mask_table(
+    table: Sequence[Sequence[Value]], unit: Unit, *, total_last: bool = False
+) -> list[list[Cell]]:
     """Mask a table of values (lines × columns, every line as long): small values, then, for
-    counts, the complementary cells, line by line and column by column until it holds."""
+    counts, the totals (``total_last``: each line's last cell) that differ from the sum of
+    the line by a small count, then the complementary cells, line by line and column by
+    column until it holds."""
     masked = [[too_small(value, unit) for value in line] for line in table]
     if unit in ADDITIVE:
         numbers = [[value.number or 0 for value in line] for line in table]
+        if total_last:
+            _mask_revealing_totals(numbers, masked)
         _suppress(numbers, masked)
     return [
         [Cell(value, hidden) for value, hidden in zip(line, hidden_line, strict=True)]
@@ -66,9 +84,20 @@ def mask_table(table: Sequence[Sequence[Value]], unit: Unit) -> list[list[Cell]]
     ]
 
 
-def mask_line(values: Sequence[Value], unit: Unit) -> list[Cell]:
-    """One line of values (the PSADs, then their total)."""
-    return mask_table([values], unit)[0]
+def mask_line(values: Sequence[Value], unit: Unit, *, total_last: bool = False) -> list[Cell]:
+    """One line of values (the PSADs, then, ``total_last``, their total)."""
+    return mask_table([values], unit, total_last=total_last)[0]
+
+
+def _mask_revealing_totals(numbers: list[list[int | float]], masked: list[list[bool]]) -> None:
+    """In place: a line shown whole whose total is not the sum of the other cells, by less
+    than the threshold, has its total masked (the difference counts youth too)."""
+    for line, hidden in zip(numbers, masked, strict=True):
+        if len(line) < 2 or any(hidden):
+            continue
+        gap = sum(line[:-1]) - line[-1]
+        if gap and abs(gap) < THRESHOLD:
+            hidden[-1] = True
 
 
 def _suppress(numbers: list[list[int | float]], masked: list[list[bool]]) -> None:
@@ -95,14 +124,14 @@ def regional_lines(unit: Unit, columns: Sequence[Computed], *, label: str) -> li
     order of the first column that has each category; a category a PSAD lacks counts 0."""
     if not any(isinstance(column, list) for column in columns):
         values = [column if isinstance(column, Value) else Value(None) for column in columns]
-        return [Line(None, label, mask_line(values, unit))]
+        return [Line(None, label, mask_line(values, unit, total_last=True))]
     rows = [column if isinstance(column, list) else [] for column in columns]
     labels: dict[str, str] = {}
     for column in rows:
         for row in column:
             labels.setdefault(row.key, row.label)
     table = [[_value_of(column, key, unit) for column in rows] for key in labels]
-    masked = mask_table(table, unit) if table else []
+    masked = mask_table(table, unit, total_last=True) if table else []
     return [Line(key, labels[key], cells) for key, cells in zip(labels, masked, strict=True)]
 
 

@@ -51,19 +51,34 @@ class ShownTheme:
     indicators: list[ShownIndicator]
 
 
-def regional_table(session: Session, psad_ids: list[int], period: Period) -> list[ShownTheme]:
+Figures = dict[Theme, list[tuple[Indicator, list[masking.Line]]]]
+
+
+def regional_figures(session: Session, psad_ids: list[int], period: Period) -> Figures:
     """Every indicator for each PSAD, then for them all together (a youth counts once in
-    the total even when two PSADs followed them), masked for readers."""
+    the total even when two PSADs followed them), masked for readers, theme by theme."""
     scopes = [Scope((psad_id,), period) for psad_id in psad_ids]
     scopes.append(Scope(tuple(sorted(psad_ids)), period))
-    themes: dict[Theme, list[ShownIndicator]] = {theme: [] for theme in Theme}
+    figures: Figures = {theme: [] for theme in Theme}
     for indicator in REGISTRY.values():
         columns = [indicator.compute(session, scope) for scope in scopes]
         lines = masking.regional_lines(indicator.unit, columns, label=indicator.label)
-        themes[indicator.theme].append(
-            ShownIndicator(indicator, [_shown(line, indicator) for line in lines])
+        figures[indicator.theme].append((indicator, lines))
+    return figures
+
+
+def regional_table(session: Session, psad_ids: list[int], period: Period) -> list[ShownTheme]:
+    """``regional_figures`` as the page shows them: each cell's text, « < 5 » if masked."""
+    return [
+        ShownTheme(
+            theme,
+            [
+                ShownIndicator(indicator, [_shown(line, indicator) for line in lines])
+                for indicator, lines in shown
+            ],
         )
-    return [ShownTheme(theme, shown) for theme, shown in themes.items()]
+        for theme, shown in regional_figures(session, psad_ids, period).items()
+    ]
 
 
 def _shown(line: masking.Line, indicator: Indicator) -> ShownLine:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from psad.auth.models import Psad
 from psad.reports import masking
-from psad.reports.figures import Indicator, Period, Scope, Theme, Unit
-from psad.reports.indicators import REGISTRY
+from psad.reports.figures import Indicator, Period, Theme, Unit
+from psad.reports.regional import regional_figures
 from psad.reports.workbook import (
     BLOCK_FILL,
     BOLD,
@@ -48,20 +48,6 @@ HEADER_ROW = 4
 LABEL_WIDTH = 52
 UNIT_WIDTH = 16
 PSAD_WIDTH = 16
-
-Figures = dict[Theme, list[tuple[Indicator, list[masking.Line]]]]
-
-
-def regional_figures(session: Session, psad_ids: list[int], period: Period) -> Figures:
-    """Every indicator for each PSAD, then for them all together, masked."""
-    scopes = [Scope((psad_id,), period) for psad_id in psad_ids]
-    scopes.append(Scope(tuple(sorted(psad_ids)), period))
-    figures: Figures = {theme: [] for theme in Theme}
-    for indicator in REGISTRY.values():
-        columns = [indicator.compute(session, scope) for scope in scopes]
-        lines = masking.regional_lines(indicator.unit, columns, label=indicator.label)
-        figures[indicator.theme].append((indicator, lines))
-    return figures
 
 
 def regional_workbook_bytes(

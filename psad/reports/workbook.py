@@ -30,7 +30,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from psad.clock import local
-from psad.reports.figures import Bilan, Computed, Indicator, Period, Result, Theme, Unit, Value
+from psad.reports.display import Line, breakdown_lines
+from psad.reports.figures import Bilan, Indicator, Period, Result, Theme, Unit
 from psad.xlsx import FORMULA_TRIGGERS
 
 TITLE = "Bilan d'activité"
@@ -330,32 +331,6 @@ def _write_chapter(sheet: Worksheet, bilan: Bilan, theme: Theme, results: list[R
     if not results:
         put(sheet, row, 1, "Aucun indicateur dans ce chapitre.")
     print_setup(sheet, CHART_COLUMNS[-1], max(sheet.max_row, row - 1), f"1:{HEADER_ROW}")
-
-
-@dataclass(frozen=True)
-class Line:
-    label: str
-    current: Value
-    previous: Value
-
-
-def breakdown_lines(indicator: Indicator, current: Computed, previous: Computed) -> list[Line]:
-    """A single figure's line, or a breakdown's: the period's categories in their order, then
-    those only the period before had (counted 0 where a period lacks a category).
-
-    The dashboard's ``psad.reports.display.breakdown_lines`` does the same; it is not used
-    here, as it would bring pygal (and its import hook) into the command line."""
-    if not isinstance(current, list) and not isinstance(previous, list):
-        return [Line(indicator.label, current, previous)]
-    now = current if isinstance(current, list) else []
-    before = {row.key: row for row in (previous if isinstance(previous, list) else [])}
-    empty = Value(0, 0) if indicator.unit in (Unit.YOUTH, Unit.COUNT) else Value(None, 0)
-    lines = [
-        Line(row.label, row.value, before[row.key].value if row.key in before else empty)
-        for row in now
-    ]
-    known = {row.key for row in now}
-    return lines + [Line(r.label, empty, r.value) for r in before.values() if r.key not in known]
 
 
 def _line(sheet: Worksheet, row: int, unit: Unit, line: Line, indent: int = 0) -> None:

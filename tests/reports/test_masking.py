@@ -32,9 +32,10 @@ def test_an_unknown_count_is_masked():
     ("value", "masked"),
     [(Value(12, 4), True), (Value(12, 5), False), (Value(12, None), True), (Value(None, 0), True)],
 )
-def test_a_median_or_share_is_masked_on_its_base_not_its_number(value, masked):
+def test_a_median_is_masked_on_its_base_not_its_number(value, masked):
     assert too_small(value, Unit.DAYS) is masked
-    assert too_small(value, Unit.PERCENT) is masked
+    if masked:  # a share on too few youth is masked too (its own sides: the test below)
+        assert too_small(value, Unit.PERCENT)
 
 
 def test_a_share_of_3_percent_on_200_youth_is_shown():
@@ -135,3 +136,13 @@ def test_regional_lines_of_a_breakdown_count_a_missing_category_as_zero():
 
 def test_the_mask_reads_less_than_five():
     assert MASKED == "< 5"
+
+
+def test_a_share_that_names_the_few_on_either_side_is_masked() -> None:
+    from psad.reports.figures import Unit, Value
+    from psad.reports.masking import too_small
+
+    assert too_small(Value(80.0, 5), Unit.PERCENT)  # one late interview out of five
+    assert too_small(Value(10.0, 30), Unit.PERCENT)  # three on time out of thirty
+    assert not too_small(Value(50.0, 20), Unit.PERCENT)  # ten and ten
+    assert not too_small(Value(12.5, 8), Unit.DAYS)  # a median of eight youth

@@ -14,10 +14,11 @@ from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.extensions import db
 from psad.reports.bilan import compute_bilan
-from psad.reports.display import PeriodNames, breakdown_lines, sections
+from psad.reports.display import breakdown_lines
 from psad.reports.figures import Indicator, Period, Scope
 from psad.reports.forms import PeriodForm
 from psad.reports.indicators import REGISTRY
+from psad.reports.sections import PeriodNames, sections
 from psad.reports.views import bp
 from psad.schoolyear import school_year_of
 from psad.web.access import requires
@@ -32,10 +33,12 @@ MAX_KEY = 200  # characters of a breakdown's key read from the URL
 sees_dashboard = requires(lambda v: v.sees_dashboard, NOT_ALLOWED)
 
 
-def period_form(today: date) -> tuple[PeriodForm, Period, bool]:
+def period_form(
+    today: date, kind: type[PeriodForm] = PeriodForm
+) -> tuple[PeriodForm, Period, bool]:
     """The period asked for in the URL; the current school year (and the form's errors
     under their fields) when it cannot be read."""
-    form = PeriodForm(request.args)
+    form = kind(request.args)
     form.offer_years(today)
     valid = form.validate()
     period = form.period(today)

@@ -13,6 +13,7 @@ from psad.auth.models import Psad
 from psad.extensions import db
 from psad.reports.bilan import compute_bilan
 from psad.reports.figures import Period
+from psad.reports.forms import PeriodForm, SchoolYearForm
 from psad.reports.regional import visible_psads
 from psad.reports.regional_workbook import regional_workbook_bytes
 from psad.reports.views import bp
@@ -33,9 +34,12 @@ NO_PSAD = "Aucune PSAD à présenter : vous n'êtes lecteur d'aucune PSAD active
 @requires(lambda v: v.sees_dashboard or v.sees_regional_view, NOT_ALLOWED)
 def export() -> Response:
     """The workbook of the period in the URL (``du`` and ``au``, or ``annee``; the current
-    school year without them); 422 with the reason for a period that cannot be read."""
+    school year without them; readers: ``annee`` only); 422 with the reason for a period
+    that cannot be read."""
     session, viewer, now = db.session(), current_viewer(), clock.now()
-    form, period, valid = period_form(clock.today())
+    # Readers get the regional workbook: a school year only (``SchoolYearForm``).
+    kind_of_form = PeriodForm if viewer.sees_dashboard else SchoolYearForm
+    form, period, valid = period_form(clock.today(), kind_of_form)
     if not valid:
         abort(422, description=" ".join(e for errors in form.errors.values() for e in errors))
     if viewer.sees_dashboard:

@@ -7,6 +7,7 @@ from flask import render_template
 
 from psad import clock
 from psad.extensions import db
+from psad.reports.forms import SchoolYearForm
 from psad.reports.regional import regional_table, visible_psads
 from psad.reports.views import bp
 from psad.reports.views.dashboard import period_form
@@ -20,7 +21,7 @@ NOT_ALLOWED = "La vue régionale est réservée aux lecteurs et aux administrate
 @requires(lambda v: v.sees_regional_view, NOT_ALLOWED)
 def regional() -> str | tuple[str, int]:
     session, viewer = db.session(), current_viewer()
-    form, period, valid = period_form(clock.today())
+    form, period, valid = period_form(clock.today(), SchoolYearForm)
     psads = visible_psads(session, user_id=viewer.user_id, is_admin=viewer.is_admin)
     themes = regional_table(session, [p.id for p in psads], period) if psads else []
     body = render_template(
