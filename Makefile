@@ -5,7 +5,7 @@ PYTHON ?= python3
 PSAD := $(VENV)/bin/psad
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench bench-floor bench-pages clean
+.PHONY: run test install lint bench bench-floor bench-pages bench-bilan clean
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure_system.sh python
@@ -39,6 +39,11 @@ bench-floor: install
 
 bench-pages: install
 	bash scripts/bench.sh pages
+
+# The bilan and the dashboard at 100,000 youth, on SQLite and on a throw-away PostgreSQL
+# (bench/bilan_bench.py starts its own unless PSAD_BENCH_PG_URL names a server).
+bench-bilan: install
+	$(VENV)/bin/python bench/bilan_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

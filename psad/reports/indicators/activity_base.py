@@ -24,7 +24,7 @@ from psad.orientations.models import Orientation
 from psad.reference.models import ReferenceItem, ReferenceKind
 from psad.reports.figures import Scope
 from psad.reports.indicators.activity_sql import day_diff
-from psad.reports.indicators.common import instant_in, local_date
+from psad.reports.indicators.common import bounds, instant_in, local_date
 from psad.reports.indicators.funnel_facts import listed
 from psad.youth.models import Case
 
@@ -68,38 +68,51 @@ def outcome_is(code: str) -> ColumnElement[bool]:
 
 
 def contacts(scope: Scope) -> Select[*tuple[Any, ...]]:
-    """(youth_id, day) of every effective contact of the scope's cases."""
+    """(youth_id, day) of every effective contact of the scope's cases from the period's
+    first day on (the events below are measured from a day in the period: earlier ones
+    never count, and leaving them out spares computing their Paris day)."""
     return (
         select(Case.youth_id.label("youth_id"), local_date(Contact.occurred_at).label("day"))
         .join(Case, Contact.case_id == Case.id)
-        .where(in_scope_case(scope), effective(Contact))
+        .where(
+            in_scope_case(scope),
+            Contact.occurred_at >= bounds(scope.period)[0],
+            effective(Contact),
+        )
     )
 
 
 def interviews(scope: Scope) -> Subquery:
-    """(youth_id, day) of every interview of the scope's cases."""
+    """(youth_id, day) of every interview of the scope's cases from the period's first day."""
     on_site = contacts(scope).where(Contact.reached.is_(True), _channel(IN_PERSON))
     darfi = (
         select(Case.youth_id.label("youth_id"), DarfiRequest.interview_on.label("day"))
         .join(Case, DarfiRequest.case_id == Case.id)
-        .where(in_scope_case(scope), DarfiRequest.interview_on.is_not(None))
+        .where(in_scope_case(scope), DarfiRequest.interview_on >= scope.period.start)
     )
     obligation = (
         select(Case.youth_id.label("youth_id"), ObligationStepRecord.done_on.label("day"))
         .join(Case, ObligationStepRecord.case_id == Case.id)
-        .where(in_scope_case(scope), ObligationStepRecord.step == ObligationStep.INTERVIEW)
+        .where(
+            in_scope_case(scope),
+            ObligationStepRecord.step == ObligationStep.INTERVIEW,
+            ObligationStepRecord.done_on >= scope.period.start,
+        )
     )
     return union_all(on_site, darfi, obligation).subquery("interviews")
 
 
 def solutions(scope: Scope) -> Subquery:
-    """(youth_id, day) of every solution started in the scope's cases."""
+    """(youth_id, day) of every solution started in the scope's cases from the period's
+    first day."""
     case_solution = select(Case.youth_id.label("youth_id"), Case.solution_since.label("day")).where(
-        in_scope_case(scope), Case.solution_id.is_not(None), Case.solution_since.is_not(None)
+        in_scope_case(scope),
+        Case.solution_id.is_not(None),
+        Case.solution_since >= scope.period.start,
     )
     started = select(
         Orientation.youth_id.label("youth_id"), Orientation.started_on.label("day")
-    ).where(Orientation.psad_id.in_(scope.psad_ids), Orientation.started_on.is_not(None))
+    ).where(Orientation.psad_id.in_(scope.psad_ids), Orientation.started_on >= scope.period.start)
     return union_all(case_solution, started).subquery("solutions")
 
 

@@ -81,16 +81,41 @@ def _local_date_pg(element: local_date, compiler: SQLCompiler, **kw: Any) -> str
     return f"CAST(timezone('Europe/Paris', {column}) AS DATE)"
 
 
-@compiles(local_date, "sqlite")
-def _local_date_sqlite(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
+# The years whose summer time bounds are written out in the SQLite expression (a year's
+# comparison costs far less than computing its last Sundays for every row); other years
+# fall back to the computed rule.
+SUMMER_YEARS = range(2040, 1995, -1)
+
+
+def _last_sunday(year: int, month: int) -> date:
+    last = date(year, month, 31)
+    return last - timedelta(days=(last.weekday() + 1) % 7)
+
+
+def _summer_case(column: str) -> str:
+    """For SQLite: the Paris offset of an instant stored in UTC (« YYYY-MM-DD HH:MM:SS... »),
+    by its year: summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
+    last Sunday of October."""
+    years = " ".join(
+        f"WHEN '{year}' THEN CASE WHEN {column} >= '{_last_sunday(year, 3)} 01:00:00' "
+        f"AND {column} < '{_last_sunday(year, 10)} 01:00:00' THEN '+2 hours' "
+        "ELSE '+1 hours' END"
+        for year in SUMMER_YEARS
+    )
     year = f"strftime('%Y', {column})"
     summer_from = f"datetime(date({year} || '-03-25', 'weekday 0'), '+1 hours')"
     summer_to = f"datetime(date({year} || '-10-25', 'weekday 0'), '+1 hours')"
-    return (
-        f"date({column}, CASE WHEN datetime({column}) >= {summer_from} "
-        f"AND datetime({column}) < {summer_to} THEN '+2 hours' ELSE '+1 hours' END)"
+    computed = (
+        f"CASE WHEN datetime({column}) >= {summer_from} "
+        f"AND datetime({column}) < {summer_to} THEN '+2 hours' ELSE '+1 hours' END"
     )
+    return f"CASE substr({column}, 1, 4) {years} ELSE {computed} END"
+
+
+@compiles(local_date, "sqlite")
+def _local_date_sqlite(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"date({column}, {_summer_case(column)})"
 
 
 def _day_number(day: Any) -> ColumnElement[int]:
