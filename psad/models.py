@@ -24,6 +24,7 @@ import psad.lists.models  # isort: skip
 import psad.orientations.models  # isort: skip
 import psad.outbox.models  # isort: skip
 import psad.reminders.models  # isort: skip
+import psad.reports.snapshots  # isort: skip
 import psad.transfers.models  # noqa: F401  # isort: skip
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""Scheduled work (drop folder, clean-up, reminders, e-mail delivery), run by APScheduler.
+"""Scheduled work (drop folder, clean-up, reminders, e-mail delivery, stored bilans), run by
+APScheduler.
 
 Several processes may start a scheduler (each ``psad serve``, or a ``psad scheduler``
 process): a lease row in the database makes sure only one of them runs the jobs; the others
@@ -107,6 +108,7 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     from psad.orientations.jobs import flag_stalled_orientations
     from psad.outbox.jobs import deliver_outbox
     from psad.reminders.jobs import send_reminders
+    from psad.reports.jobs import refresh_bilans
 
     settings = app.extensions["psad_settings"]
     jobs = LeasedJobs(app)
@@ -121,6 +123,8 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     scheduler.add_job(jobs.guarded("obligations", sync_obligations), "cron", hour=2, id="of")
     scheduler.add_job(jobs.guarded("stalled_orientations", flag_stalled_orientations), "cron",
                       hour=2, minute=20, id="stalled_orientations")  # fmt: skip
+    scheduler.add_job(jobs.guarded("bilans", refresh_bilans), "cron", hour=4, id="bilans",
+                      misfire_grace_time=REMINDERS_GRACE, coalesce=True)  # fmt: skip
     scheduler.add_job(jobs.guarded("duplicates", refresh_duplicates), "interval", minutes=10,
                       id="duplicates")  # fmt: skip
     reminders = settings.reminders

@@ -78,6 +78,7 @@ class AuditAction(enum.StrEnum):
     OUTBOX_RETRIED = "outbox.retried"
     BILAN_EXPORTED = "bilan.exported"
     BILAN_YOUTH_LISTED = "bilan.youth_listed"
+    BILAN_RECOMPUTED = "bilan.recomputed"
 
     @property
     def label(self) -> str:
@@ -167,6 +168,7 @@ ACTION_LABELS = {
     AuditAction.OUTBOX_RETRIED: "Nouvel essai d'envoi d'un courriel",
     AuditAction.BILAN_EXPORTED: "Export du bilan d'activité",
     AuditAction.BILAN_YOUTH_LISTED: "Liste des jeunes derrière un chiffre du bilan",
+    AuditAction.BILAN_RECOMPUTED: "Bilan d'activité recalculé",
 }
 
 

@@ -53,7 +53,13 @@ def region(session: Session, psad: Psad, pilot: User) -> User:
 
 
 def test_the_pilote_reads_the_bilan_follows_a_figure_and_downloads_it(
-    page: Page, live_server: LiveServer, psad: Psad, pilot: User, region: User, tmp_path: Path
+    page: Page,
+    live_server: LiveServer,
+    session: Session,
+    psad: Psad,
+    pilot: User,
+    region: User,
+    tmp_path: Path,
 ) -> None:
     log_in(page, pilot.email)
     page.get_by_role("link", name="Bilan", exact=True).click()
@@ -96,6 +102,17 @@ def test_the_pilote_reads_the_bilan_follows_a_figure_and_downloads_it(
         if isinstance(cell.value, int) and not isinstance(cell.value, bool)
     ]
     assert 7 in numbers
+
+    # The figures are stored: a youth signalé now shows after « Recalculer maintenant »
+    late = make_youth(session, psad, last_name="Morel", first_name="Lina")
+    assert late.open_case is not None
+    late.open_case.opened_on = clock.today()
+    session.commit()
+    page.get_by_role("link", name="Bilan", exact=True).click()
+    expect(page.locator("#bilan-calcul")).to_contain_text("Chiffres calculés le")
+    expect(page.locator("#indicateur-listed")).to_contain_text("7")
+    page.get_by_role("button", name="Recalculer maintenant").click()
+    expect(page.locator("#indicateur-listed")).to_contain_text("8")
 
 
 def test_a_reader_sees_the_psads_side_by_side_without_names_and_small_counts_masked(

@@ -4,21 +4,23 @@ definition, the charts with their tables; and the youth behind a figure."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from psad import clock
 from psad.access.youth import youth_scope
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
 from psad.extensions import db
-from psad.reports.bilan import compute_bilan
 from psad.reports.display import breakdown_lines
 from psad.reports.figures import Indicator, Period, Scope
 from psad.reports.forms import PeriodForm
 from psad.reports.indicators import REGISTRY
 from psad.reports.sections import PeriodNames, sections
+from psad.reports.snapshots import store, stored_bilan
 from psad.reports.views import bp
 from psad.schoolyear import school_year_of
 from psad.web.access import requires
@@ -51,7 +53,8 @@ def period_form(
 def dashboard() -> str | tuple[str, int]:
     viewer, today = current_viewer(), clock.today()
     form, period, valid = period_form(today)
-    bilan = compute_bilan(db.session(), [viewer.psad_id or 0], period, produced_at=clock.now())
+    bilan = stored_bilan(db.session(), [viewer.psad_id or 0], period, now=clock.now())
+    db.session.commit()
     names = PeriodNames(period.label, bilan.previous.period.label)
     body = render_template(
         "reports/dashboard.html",
@@ -62,6 +65,26 @@ def dashboard() -> str | tuple[str, int]:
         query=form.query(period),
     )
     return body if valid else (body, 422)
+
+
+@bp.post("/bilan/recalculer")
+@sees_dashboard
+def recompute() -> Response:
+    """« Recalculer »: the figures of the period in the form computed again now."""
+    session, viewer, today = db.session(), current_viewer(), clock.today()
+    form, period, valid = period_form(today)
+    if not valid:
+        abort(422, description=" ".join(e for errors in form.errors.values() for e in errors))
+    store(session, [viewer.psad_id or 0], period, now=clock.now())
+    audit.record(
+        session,
+        current_actor(),
+        AuditAction.BILAN_RECOMPUTED,
+        detail=f"du={period.start} au={period.end}",
+    )
+    session.commit()
+    back: dict[str, Any] = dict(form.query(period))
+    return redirect(url_for("reports.dashboard", **back))
 
 
 @bp.get("/bilan/jeunes")

@@ -8,7 +8,7 @@ from flask import render_template
 from psad import clock
 from psad.extensions import db
 from psad.reports.forms import SchoolYearForm
-from psad.reports.regional import regional_table, visible_psads
+from psad.reports.regional import regional_table, stored, visible_psads
 from psad.reports.views import bp
 from psad.reports.views.dashboard import period_form
 from psad.web.access import requires
@@ -23,7 +23,9 @@ def regional() -> str | tuple[str, int]:
     session, viewer = db.session(), current_viewer()
     form, period, valid = period_form(clock.today(), SchoolYearForm)
     psads = visible_psads(session, user_id=viewer.user_id, is_admin=viewer.is_admin)
-    themes = regional_table(session, [p.id for p in psads], period) if psads else []
+    now = clock.now()
+    themes = regional_table(session, [p.id for p in psads], period, stored(now)) if psads else []
+    session.commit()  # the bilans computed for the page, stored
     body = render_template(
         "reports/regional.html", form=form, period=period, psads=psads, themes=themes
     )
