@@ -126,6 +126,69 @@ class ReminderSettings:
 
 
 @dataclass(frozen=True)
+class SmsSettings:
+    """The SMS gateway (one HTTP API for the installation; each PSAD switches SMS on). Without
+    a URL, SMS is not offered."""
+
+    url: str | None = None  # https://... the gateway's endpoint receiving one SMS as JSON
+    username: str | None = None  # HTTP Basic, with password
+    password: str | None = None
+    api_key: str | None = None  # or « Authorization: Bearer <api_key> »
+    sender: str = "PSAD"  # the sender name shown (11 letters or digits at most)
+    timeout_seconds: int = 10
+    max_attempts: int = 10
+    # The shared secret the gateway sends (header X-PSAD-Secret) with the SMS it receives
+    # (« STOP »), on POST /sms/entrant. None: no inbound SMS.
+    inbound_secret: str | None = None
+    # Appended to every SMS: how to stop (an operator's number for STOP, if any).
+    stop_notice: str = "STOP : répondez STOP"
+
+    def __post_init__(self) -> None:
+        if (self.username is None) != (self.password is None):
+            raise ConfigError(
+                "Configuration : [sms] username et password vont ensemble (l'un est donné "
+                "sans l'autre)."
+            )
+        if self.url is not None and not self.url.startswith(("https://", "http://")):
+            raise ConfigError(
+                f"Configuration : [sms] url doit commencer par https:// (reçu « {self.url} »)."
+            )
+        if not (1 <= len(self.sender) <= 11 and self.sender.isalnum()):
+            raise ConfigError(
+                "Configuration : [sms] sender compte de 1 à 11 lettres ou chiffres "
+                f"(reçu « {self.sender} »)."
+            )
+
+    @property
+    def enabled(self) -> bool:
+        return self.url is not None
+
+
+@dataclass(frozen=True)
+class MessagesSettings:
+    """Messages to youth and the public reply page."""
+
+    max_recipients: int = 50  # youth written to at once from a list
+    link_days: int = 30  # a personal link's life
+    reply_hits_per_address: int = 30  # reply page requests per client address per 10 minutes
+    reply_wrong_tokens_per_address: int = 10  # wrong links per address before 15 minutes' lock
+    answers_per_link: int = 5
+    reminder_hour: int = 10  # the automatic reminders' daily run (Paris)
+
+    def __post_init__(self) -> None:
+        if self.reminder_hour > 23:
+            raise ConfigError(
+                f"Configuration : [messages] reminder_hour est une heure de 0 à 23 "
+                f"(reçu {self.reminder_hour})."
+            )
+        if min(self.max_recipients, self.link_days, self.answers_per_link) < 1:
+            raise ConfigError(
+                "Configuration : [messages] max_recipients, link_days et answers_per_link "
+                "valent au moins 1."
+            )
+
+
+@dataclass(frozen=True)
 class DatabaseSettings:
     url: str = "sqlite:///psad.sqlite"
     echo: bool = False
@@ -166,6 +229,8 @@ class Settings:
     data: DataSettings = field(default_factory=DataSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    sms: SmsSettings = field(default_factory=SmsSettings)
+    messages: MessagesSettings = field(default_factory=MessagesSettings)
     instance_path: Path = field(default=PROJECT_ROOT / "instance")
 
     @property
@@ -202,6 +267,8 @@ SECTIONS: dict[str, type] = {
     "data": DataSettings,
     "mail": MailSettings,
     "reminders": ReminderSettings,
+    "sms": SmsSettings,
+    "messages": MessagesSettings,
 }
 
 

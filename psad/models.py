@@ -21,6 +21,7 @@ import psad.committees.models  # isort: skip
 import psad.duplicates.models  # isort: skip
 import psad.followup.liststate  # isort: skip  (its flush hook keeps the lists' copy)
 import psad.lists.models  # isort: skip
+import psad.messages.models  # isort: skip
 import psad.orientations.models  # isort: skip
 import psad.outbox.models  # isort: skip
 import psad.reminders.models  # isort: skip

@@ -121,6 +121,18 @@ class Viewer:
         return self.is_admin or self.role is Role.PILOT
 
     @property
+    def can_message_youth(self) -> bool:
+        """Write to youth (e-mail, SMS) from their file or a selection of the list, and lift
+        or record their opposition to being contacted: pilotes and co-pilotes."""
+        return self.role in (Role.PILOT, Role.COPILOT)
+
+    @property
+    def can_manage_message_templates(self) -> bool:
+        """The PSAD's message templates and messaging settings (SMS on, automatic
+        reminder): administrators, and the pilote for their PSAD."""
+        return self.is_admin or self.role is Role.PILOT
+
+    @property
     def sees_outbox(self) -> bool:
         """Whether e-mail is on, the messages waiting and the failures: administrators."""
         return self.is_admin

@@ -79,6 +79,22 @@ class AuditAction(enum.StrEnum):
     BILAN_EXPORTED = "bilan.exported"
     BILAN_YOUTH_LISTED = "bilan.youth_listed"
     BILAN_RECOMPUTED = "bilan.recomputed"
+    MESSAGE_SENT = "message.sent"
+    MESSAGES_SENT = "message.bulk_sent"
+    MESSAGE_PREVIEWED = "message.previewed"
+    MESSAGE_TEMPLATE_SAVED = "message.template_saved"
+    MESSAGING_SETTINGS_CHANGED = "messaging.settings"
+    REPLY_VIEWED = "reply.viewed"
+    REPLY_REFUSED = "reply.refused"
+    REPLY_THROTTLED = "reply.throttled"
+    REPLY_ANSWERED = "reply.answered"
+    REPLY_REVIEWED = "reply.reviewed"
+    CONTACT_BLOCKED = "contact.blocked"
+    CONTACT_UNBLOCKED = "contact.unblocked"
+    AUTO_REMINDERS_SUSPENDED = "auto_reminders.suspended"
+    AUTO_REMINDERS_RESUMED = "auto_reminders.resumed"
+    AUTO_REMINDERS_RUN = "auto_reminders.run"
+    SMS_RECEIVED = "sms.received"
 
     @property
     def label(self) -> str:
@@ -169,6 +185,22 @@ ACTION_LABELS = {
     AuditAction.BILAN_EXPORTED: "Export du bilan d'activité",
     AuditAction.BILAN_YOUTH_LISTED: "Liste des jeunes derrière un chiffre du bilan",
     AuditAction.BILAN_RECOMPUTED: "Bilan d'activité recalculé",
+    AuditAction.MESSAGE_SENT: "Message envoyé à un jeune",
+    AuditAction.MESSAGES_SENT: "Messages envoyés à une sélection de jeunes",
+    AuditAction.MESSAGE_PREVIEWED: "Aperçu d'un message pour un jeune",
+    AuditAction.MESSAGE_TEMPLATE_SAVED: "Modèle de message enregistré",
+    AuditAction.MESSAGING_SETTINGS_CHANGED: "Réglages des messages modifiés",
+    AuditAction.REPLY_VIEWED: "Page de réponse ouverte par un jeune",
+    AuditAction.REPLY_REFUSED: "Lien de réponse invalide ou expiré",
+    AuditAction.REPLY_THROTTLED: "Page de réponse : trop de demandes",
+    AuditAction.REPLY_ANSWERED: "Réponse d'un jeune",
+    AuditAction.REPLY_REVIEWED: "Réponse d'un jeune confirmée ou écartée",
+    AuditAction.CONTACT_BLOCKED: "Opposition au contact (STOP)",
+    AuditAction.CONTACT_UNBLOCKED: "Opposition au contact levée",
+    AuditAction.AUTO_REMINDERS_SUSPENDED: "Relances automatiques suspendues",
+    AuditAction.AUTO_REMINDERS_RESUMED: "Relances automatiques reprises",
+    AuditAction.AUTO_REMINDERS_RUN: "Relances automatiques envoyées",
+    AuditAction.SMS_RECEIVED: "SMS reçu",
 }
 
 

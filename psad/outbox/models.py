@@ -17,6 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from psad import clock
 from psad.db import Base, enum_column
 
+LINK_TOKEN_MARK = "{jeton}"  # where a body's personal link takes ``secret`` when sent
+
 
 class OutboxState(enum.StrEnum):
     QUEUED = "queued"  # waiting for its first or next attempt (``next_attempt_at``)
@@ -39,26 +41,53 @@ OUTBOX_STATE_LABELS = {
 
 class OutboxPurpose(enum.StrEnum):
     DIGEST = "digest"  # the reminders' digest of one user for one day
+    MESSAGE = "message"  # a message a person sent to a youth (psad.messages)
+    MESSAGE_REMINDER = "message_reminder"  # the automatic reminder of such a message
 
     @property
     def label(self) -> str:
-        return {OutboxPurpose.DIGEST: "Récapitulatif des rappels"}[self]
+        return {
+            OutboxPurpose.DIGEST: "Récapitulatif des rappels",
+            OutboxPurpose.MESSAGE: "Message à un jeune",
+            OutboxPurpose.MESSAGE_REMINDER: "Relance automatique d'un jeune",
+        }[self]
+
+    @property
+    def to_youth(self) -> bool:
+        """Whether the recipient is a youth (administrators see the address masked)."""
+        return self is not OutboxPurpose.DIGEST
+
+
+class OutboxChannel(enum.StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+    @property
+    def label(self) -> str:
+        return {OutboxChannel.EMAIL: "Courriel", OutboxChannel.SMS: "SMS"}[self]
 
 
 class OutboxMessage(Base):
-    """One e-mail to one address. Its body is stored as sent (a digest names no youth)."""
+    """One e-mail to one address, or one SMS to one number. Its body is stored as sent,
+    except a personal link's token: the body holds ``LINK_TOKEN_MARK`` where it goes, and
+    ``secret`` the token until the message is sent (then None)."""
 
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
     purpose: Mapped[OutboxPurpose] = mapped_column(enum_column(OutboxPurpose))
+    channel: Mapped[OutboxChannel] = mapped_column(
+        enum_column(OutboxChannel), default=OutboxChannel.EMAIL, server_default="email"
+    )
     psad_id: Mapped[int | None] = mapped_column(ForeignKey("psads.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))  # "" for an SMS
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    secret: Mapped[str | None] = mapped_column(String(64))  # a reply link's token, until sent
+    reply_to: Mapped[str | None] = mapped_column(String(254))  # the PSAD's address
     state: Mapped[OutboxState] = mapped_column(enum_column(OutboxState), default=OutboxState.QUEUED)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     attempts: Mapped[int] = mapped_column(default=0)

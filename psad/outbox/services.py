@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from psad.audit.actions import AuditAction
 from psad.audit.services import Actor, record
 from psad.errors import DomainError, NotFoundError
-from psad.outbox.models import OutboxMessage, OutboxPurpose, OutboxState
+from psad.outbox.models import OutboxChannel, OutboxMessage, OutboxPurpose, OutboxState
 
 
 class MessageNotRetryableError(DomainError):
@@ -37,6 +37,9 @@ def enqueue(
     psad_id: int | None,
     user_id: int | None,
     now: datetime,
+    channel: OutboxChannel = OutboxChannel.EMAIL,
+    secret: str | None = None,
+    reply_to: str | None = None,
 ) -> OutboxMessage | None:
     """Add the message unless a row with this key exists (then None).
 
@@ -48,6 +51,9 @@ def enqueue(
     message = OutboxMessage(
         key=key,
         purpose=purpose,
+        channel=channel,
+        secret=secret,
+        reply_to=reply_to,
         recipient=recipient,
         subject=subject,
         body_text=body_text,

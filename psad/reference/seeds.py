@@ -35,6 +35,7 @@ SEEDS: dict[ReferenceKind, list[tuple[str, str]]] = {
         ("letter", "Courrier"),
         ("home_visit", "Visite à domicile"),
         ("in_person", "Entretien sur place"),
+        ("online_reply", "Réponse en ligne (lien personnel)"),
     ],
     ReferenceKind.CONTACT_OUTCOME: [
         ("reached", "Joint"),
@@ -45,6 +46,8 @@ SEEDS: dict[ReferenceKind, list[tuple[str, str]]] = {
         ("appointment", "Rendez-vous pris"),
         ("already_followed", "Déjà accompagné par la mission locale et/ou un partenaire"),
         ("call_back_asked", "Rappel demandé par le jeune"),
+        ("message_sent", "Message envoyé"),
+        ("solution_declared", "Solution déclarée par le jeune"),
     ],
     # Needs (the guide's « identifier les besoins et les attentes »): no health item.
     ReferenceKind.OBSTACLE: [
