@@ -226,6 +226,7 @@ def psad_group() -> None:
 @with_appcontext
 def psad_create(code: str, name: str, territory: str | None) -> None:
     from psad.auth.services import create_psad
+    from psad.messages.defaults import ensure_default_templates
     from psad.orientations.communes import ensure_communes
     from psad.orientations.seeds import ensure_catalogue
     from psad.reference.services import ensure_seeded
@@ -235,6 +236,7 @@ def psad_create(code: str, name: str, territory: str | None) -> None:
         ensure_seeded(db.session())
         ensure_catalogue(db.session())
         ensure_communes(db.session())
+        ensure_default_templates(db.session(), psad.id)
     except DomainError as error:
         db.session.rollback()
         fail(error.message)
@@ -339,6 +341,7 @@ def demo(youth_count: int) -> None:
     db.session.commit()
     if created:
         _demo_reminders(clock.today())
+        _demo_messages()
     click.echo(
         "PSAD DEMO "
         + (
@@ -374,6 +377,22 @@ def _demo_reminders(today: date) -> None:
             today=today,
             link_for=path_for,
         )
+
+
+def _demo_messages() -> None:
+    """Messages sent to youth of the new demo three days ago, and their answers."""
+    from psad import clock, demo_messages
+    from psad.auth.models import Psad, User
+    from psad.demo import DEMO_CODE, DEMO_USERS
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    session = db.session()
+    psad = session.scalars(select(Psad).where(Psad.code == DEMO_CODE)).one()
+    copilot = session.scalars(select(User).where(User.email == DEMO_USERS[1][0])).one()
+    demo_messages.populate(
+        session, psad=psad, copilot=copilot, settings=app.extensions["psad_settings"],
+        now=clock.now(),
+    )  # fmt: skip
 
 
 @cli.command("purge-throttles", hidden=True)

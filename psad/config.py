@@ -153,9 +153,9 @@ class SmsSettings:
             raise ConfigError(
                 f"Configuration : [sms] url doit commencer par https:// (reçu « {self.url} »)."
             )
-        if not (1 <= len(self.sender) <= 11 and self.sender.isalnum()):
+        if not (1 <= len(self.sender) <= 11 and self.sender.isascii() and self.sender.isalnum()):
             raise ConfigError(
-                "Configuration : [sms] sender compte de 1 à 11 lettres ou chiffres "
+                "Configuration : [sms] sender compte de 1 à 11 lettres sans accent ou chiffres "
                 f"(reçu « {self.sender} »)."
             )
 

@@ -12,6 +12,10 @@ not honour on time (busy, suspended) still runs up to ``REMINDERS_GRACE`` late, 
 taking over from a leader that died before it) runs today's reminders at once, which makes up
 for a day whose firing nobody was there to see (APScheduler's jobs live in memory: a process
 down at 07:00 never learns it missed 07:00).
+
+The automatic reminders of messages to youth run daily at ``[messages] reminder_hour``
+(Paris), with the same grace and coalescing (a run sends no message twice); a missed day is
+made up by the next run.
 """
 
 from __future__ import annotations
@@ -105,6 +109,7 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     from psad.duplicates.jobs import refresh_duplicates
     from psad.followup.jobs import sync_obligations
     from psad.imports.jobs import process_inbox, purge_uploads
+    from psad.messages.jobs import send_auto_reminders
     from psad.orientations.jobs import flag_stalled_orientations
     from psad.outbox.jobs import deliver_outbox
     from psad.reminders.jobs import send_reminders
@@ -132,6 +137,9 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     scheduler.add_job(remind, "cron", hour=reminders.hour, minute=reminders.minute,
                       id="reminders", misfire_grace_time=REMINDERS_GRACE,
                       coalesce=True)  # fmt: skip
+    scheduler.add_job(jobs.guarded("message_reminders", send_auto_reminders), "cron",
+                      hour=settings.messages.reminder_hour, id="message_reminders",
+                      misfire_grace_time=REMINDERS_GRACE, coalesce=True)  # fmt: skip
     scheduler.add_job(jobs.guarded("outbox", deliver_outbox), "interval", minutes=1, id="outbox",
                       coalesce=True, next_run_time=clock.now() + timedelta(seconds=10))  # fmt: skip
 

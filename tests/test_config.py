@@ -189,6 +189,91 @@ def test_unreadable_toml_is_reported_with_the_file_name(config_file):
     assert str(path) in str(error.value)
 
 
+# --- [sms] and [messages] -------------------------------------------------------------
+
+
+def test_sms_is_off_without_a_url(config_file):
+    settings = load_settings(config_file(f'[web]\nsecret_key = "{KEY}"\n'), environ={})
+
+    assert not settings.sms.enabled
+    assert settings.sms.sender == "PSAD"
+    assert settings.messages.link_days == 30 and settings.messages.max_recipients == 50
+
+
+def test_sms_gateway_is_read_from_the_file_and_the_environment(config_file):
+    path = config_file(
+        f'[web]\nsecret_key = "{KEY}"\n[sms]\nurl = "https://sms.example.org/api/send"\n'
+        'sender = "PSADLille"\n'
+    )
+
+    settings = load_settings(path, environ={"PSAD_SMS_API_KEY": "k-0123456789"})
+
+    assert settings.sms.enabled
+    assert (settings.sms.url, settings.sms.sender, settings.sms.api_key) == (
+        "https://sms.example.org/api/send",
+        "PSADLille",
+        "k-0123456789",
+    )
+
+
+def test_sms_username_without_password_is_refused(config_file):
+    path = config_file(
+        f'[web]\nsecret_key = "{KEY}"\n[sms]\nurl = "https://sms.example.org"\nusername = "psad"\n'
+    )
+
+    with pytest.raises(ConfigError) as error:
+        load_settings(path, environ={})
+
+    assert str(error.value) == (
+        "Configuration : [sms] username et password vont ensemble (l'un est donné sans l'autre)."
+    )
+
+
+def test_sms_url_must_be_http(config_file):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[sms]\nurl = "sms.example.org/api"\n')
+
+    with pytest.raises(ConfigError) as error:
+        load_settings(path, environ={})
+
+    assert str(error.value) == (
+        "Configuration : [sms] url doit commencer par https:// (reçu « sms.example.org/api »)."
+    )
+
+
+@pytest.mark.parametrize("sender", ["PSAD de Lille", "PSAD-Lille", "PSADdeLille59"])
+def test_sms_sender_is_eleven_letters_or_digits_at_most(config_file, sender):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[sms]\nsender = "{sender}"\n')
+
+    with pytest.raises(ConfigError, match=re.escape("[sms] sender compte de 1 à 11")):
+        load_settings(path, environ={})
+
+
+def test_sms_timeout_must_be_a_number(config_file):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n')
+
+    with pytest.raises(ConfigError, match=re.escape("[sms] timeout_seconds")):
+        load_settings(path, environ={"PSAD_SMS_TIMEOUT_SECONDS": "dix"})
+
+
+def test_messages_reminder_hour_is_an_hour_of_the_day(config_file):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[messages]\nreminder_hour = 24\n')
+
+    with pytest.raises(ConfigError) as error:
+        load_settings(path, environ={})
+
+    assert str(error.value) == (
+        "Configuration : [messages] reminder_hour est une heure de 0 à 23 (reçu 24)."
+    )
+
+
+@pytest.mark.parametrize("key", ["max_recipients", "link_days", "answers_per_link"])
+def test_messages_counts_are_at_least_one(config_file, key):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[messages]\n{key} = 0\n')
+
+    with pytest.raises(ConfigError, match=re.escape("valent au moins 1")):
+        load_settings(path, environ={})
+
+
 def test_psad_config_variable_chooses_the_file(tmp_path):
     path = tmp_path / "elsewhere.toml"
     path.write_text(f'[web]\nsecret_key = "{KEY}"\nport = 7000\n', encoding="utf-8")

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -69,6 +69,7 @@ def _toolbar() -> dict[str, object]:
         "bulk_actions": list(BulkAction),
         "bulk_max": services.MAX_FILES,
         "bulk_max_text": f"{services.MAX_FILES:,}".replace(",", "\u202f"),
+        "message_max": current_app.extensions["psad_settings"].messages.max_recipients,
     }
 
 
@@ -215,10 +216,23 @@ def bulk() -> Page:
 
 
 def _selection(form: forms.SelectionForm, args: ListArgs) -> list[int]:
+    return selected_ids(form, args, most=services.MAX_FILES)
+
+
+BULK_TOO_MANY = (
+    "Une action groupée porte sur {most} dossiers au plus ; cette sélection en compte "
+    "{total}. Affinez le filtre."
+)
+
+
+def selected_ids(
+    form: forms.SelectionForm, args: ListArgs, *, most: int, too_many: str = BULK_TOO_MANY
+) -> list[int]:
     """The ids of the youth selected that the viewer sees: every youth of the list's filter
     (« tous »), or the rows checked (re-checked against the viewer's scope only, so that a
-    youth who changed tab since the list was shown stays selected)."""
-    session, scope, most = db.session(), youth_scope(current_viewer()), services.MAX_FILES
+    youth who changed tab since the list was shown stays selected). More than ``most``:
+    ``DomainError`` with ``too_many`` (« {most} », « {total} » filled in)."""
+    session, scope = db.session(), youth_scope(current_viewer())
     if form.tous.data:
         listed = ordered(scope, args, clock.today())
         ids = queries.listed_ids(session, listed, limit=most + 1)
@@ -228,15 +242,16 @@ def _selection(form: forms.SelectionForm, args: ListArgs) -> list[int]:
         total = len(checked)
         ids = [] if total > most else [y.id for y in _youth(checked)]
     if total > most:
-        raise DomainError(
-            f"Une action groupée porte sur {most:,} dossiers au plus ; cette sélection en "
-            f"compte {total:,}. Affinez le filtre.".replace(",", "\u202f")
-        )
+        raise DomainError(too_many.format(most=_number(most), total=_number(total)))
     if not ids:
         raise DomainError(
             "Cochez au moins un jeune de la liste, ou « Tous les résultats du filtre »."
         )
     return ids
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def _youth(ids: Sequence[int]) -> list[Youth]:

@@ -130,6 +130,7 @@ def resume_auto_reminders(session: Session, *, youth: Youth, actor: Actor) -> No
     if row is None:
         return
     session.delete(row)
+    session.flush()  # a second call in this transaction finds nothing to resume
     record(
         session,
         actor,

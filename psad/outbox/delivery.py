@@ -1,35 +1,53 @@
 """Delivering the outbox: each due message claimed, sent, and its outcome recorded.
 
-Several schedulers may run ``deliver_due`` at once: a message is claimed by one UPDATE
-guarded by what was seen (state, attempts, still due), so only one of them gets it, and the
-claim is committed before the server is contacted. A claim older than ``STALE_CLAIM`` is a
-delivery that died (process killed mid-send): the message is due again.
+E-mail goes to the SMTP server (``deliver_due``), SMS to the gateway (``deliver_due_sms``);
+each picks only the rows of its channel, so one can be on and the other off.
+
+Several schedulers may run a delivery at once: a message is claimed by one UPDATE guarded by
+what was seen (state, attempts, still due), so only one of them gets it, and the claim is
+committed before the server is contacted. A claim older than ``STALE_CLAIM`` is a delivery
+that died (process killed mid-send): the message is due again.
 
 Failures are retried with back-off (1, 2, 4... minutes after the attempt, at most
-``MAX_BACKOFF``); after ``[mail] max_attempts`` attempts, or a refusal for good (5xx), the
-message is failed and listed for the administrators. Logs name message ids and counts, never
-an address or a body.
+``MAX_BACKOFF``); after ``max_attempts`` attempts (``[mail]`` or ``[sms]``), or a refusal for
+good, the message is failed and listed for the administrators. A personal link's token
+(``secret``) goes into the body as it leaves, and is forgotten once the message is sent. Logs
+name message ids and counts, never an address, a number or a body.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from psad.config import MailSettings
-from psad.outbox.models import OutboxMessage, OutboxState
-from psad.outbox.smtp import Outgoing, SmtpConnection, SmtpFailure, build_message
+from psad.config import MailSettings, SmsSettings
+from psad.outbox.failures import DeliveryFailure
+from psad.outbox.models import (
+    LINK_TOKEN_MARK,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxPurpose,
+    OutboxState,
+)
+from psad.outbox.sms import OutgoingSms, SmsGateway
+from psad.outbox.smtp import Outgoing, SmtpConnection, build_message, with_secret
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
 INTERRUPTED = "Envoi interrompu à chaque essai (le processus s'est arrêté pendant l'envoi)."
+LINK_GONE = (
+    "Le lien personnel de ce message n'existe plus (expiré avant l'envoi) : écrivez de "
+    "nouveau au jeune."
+)
 _ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
+_NUMBER = re.compile(r"\+\d{8,15}")  # an E.164 number
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,41 @@ class _Seen:
     attempts: int
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """What delivery needs of an outbox row (read in the claim's transaction)."""
+
+    id: int
+    purpose: OutboxPurpose
+    recipient: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    secret: str | None
+    reply_to: str | None
+
+    @property
+    def link_gone(self) -> bool:
+        """A message to a youth whose link's token was purged (expired) before it left."""
+        return self.secret is None and self.purpose.to_youth and LINK_TOKEN_MARK in self.body_text
+
+    def as_email(self) -> Outgoing:
+        return Outgoing(
+            id=self.id,
+            recipient=self.recipient,
+            subject=self.subject,
+            body_text=self.body_text,
+            body_html=self.body_html,
+            secret=self.secret,
+            reply_to=self.reply_to,
+        )
+
+    def as_sms(self) -> OutgoingSms:
+        return OutgoingSms(
+            id=self.id, to=self.recipient, text=with_secret(self.body_text, self.secret)
+        )
+
+
 def backoff(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed attempt: 1, 2, 4... minutes, at most 6 hours."""
     return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 20)), MAX_BACKOFF)
@@ -54,8 +107,8 @@ def backoff(attempts: int) -> timedelta:
 def deliver_due(
     session: Session, mail: MailSettings, now: datetime, *, limit: int = 200
 ) -> DeliveryReport:
-    """Send the queued messages due at ``now``, each claimed atomically (two schedulers never
-    send one message twice), committing after each message; back-off on failure.
+    """Send the e-mails due at ``now``, each claimed atomically (two schedulers never send
+    one message twice), committing after each message; back-off on failure.
 
     E-mail off (no ``[mail] host``): nothing is touched. When the server cannot be reached,
     the run stops after recording that attempt (the other messages wait for the next run
@@ -63,34 +116,71 @@ def deliver_due(
     """
     if not mail.enabled:
         return DeliveryReport()
-    due = _due(session, now, limit)
+    with SmtpConnection(mail) as connection:
+
+        def send(claimed: Claimed) -> None:
+            message = build_message(claimed.as_email(), sender=mail.sender, now=now)
+            connection.send(message, sender=mail.sender, recipient=claimed.recipient)
+
+        return _deliver(session, OutboxChannel.EMAIL, now, limit, mail.max_attempts, send)
+
+
+def deliver_due_sms(
+    session: Session, sms: SmsSettings, gateway: SmsGateway, now: datetime, *, limit: int = 200
+) -> DeliveryReport:
+    """Send the SMS due at ``now`` through ``gateway``, as ``deliver_due`` sends e-mail (same
+    claim, back-off and ``[sms] max_attempts``). SMS off (no ``[sms] url``): nothing is
+    touched. A gateway that cannot be reached, refuses the credentials or is overloaded
+    stops the run."""
+    if not sms.enabled:
+        return DeliveryReport()
+
+    def send(claimed: Claimed) -> None:
+        gateway_id = gateway.send(claimed.as_sms(), sender=sms.sender)
+        if gateway_id is not None:
+            log.info("outbox message %s taken by the SMS gateway as %s", claimed.id, gateway_id)
+
+    return _deliver(session, OutboxChannel.SMS, now, limit, sms.max_attempts, send)
+
+
+def _deliver(
+    session: Session,
+    channel: OutboxChannel,
+    now: datetime,
+    limit: int,
+    max_attempts: int,
+    send: Callable[[Claimed], None],
+) -> DeliveryReport:
+    due = _due(session, channel, now, limit)
     session.commit()  # end the read: each claim is a transaction of its own
     sent = retrying = failed = 0
-    with SmtpConnection(mail) as connection:
-        for seen in due:
-            outgoing = _claim(session, seen, now, mail.max_attempts)
+    for seen in due:
+        claimed = _claim(session, seen, now, max_attempts)
+        session.commit()
+        if claimed is None:
+            continue
+        try:
+            if claimed.link_gone:
+                raise DeliveryFailure(LINK_GONE, permanent=True, connection_lost=False)
+            send(claimed)
+        except DeliveryFailure as failure:
+            gave_up = _record_failure(session, claimed.id, failure, now, max_attempts)
             session.commit()
-            if outgoing is None:
-                continue
-            try:
-                message = build_message(outgoing, sender=mail.sender, now=now)
-                connection.send(message, sender=mail.sender, recipient=outgoing.recipient)
-            except SmtpFailure as failure:
-                gave_up = _record_failure(session, outgoing.id, failure, now, mail.max_attempts)
-                session.commit()
-                if gave_up:
-                    failed += 1
-                else:
-                    retrying += 1
-                if failure.connection_lost:
-                    break
-                continue
-            _record_sent(session, outgoing.id, now)
-            session.commit()
-            sent += 1
-            log.info("outbox message %s sent", outgoing.id)
+            if gave_up:
+                failed += 1
+            else:
+                retrying += 1
+            if failure.connection_lost:
+                break
+            continue
+        _record_sent(session, claimed.id, now)
+        session.commit()
+        sent += 1
+        log.info("outbox message %s sent (%s)", claimed.id, channel.value)
     if sent or retrying or failed:
-        log.info("outbox: %s sent, %s to retry, %s failed", sent, retrying, failed)
+        log.info(
+            "outbox %s: %s sent, %s to retry, %s failed", channel.value, sent, retrying, failed
+        )
     return DeliveryReport(sent=sent, retrying=retrying, failed=failed)
 
 
@@ -104,17 +194,17 @@ def _due_condition(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _due(session: Session, now: datetime, limit: int) -> list[_Seen]:
+def _due(session: Session, channel: OutboxChannel, now: datetime, limit: int) -> list[_Seen]:
     rows = session.execute(
         select(OutboxMessage.id, OutboxMessage.state, OutboxMessage.attempts)
-        .where(_due_condition(now))
+        .where(OutboxMessage.channel == channel, _due_condition(now))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     ).all()
     return [_Seen(id=row.id, state=row.state, attempts=row.attempts) for row in rows]
 
 
-def _claim(session: Session, seen: _Seen, now: datetime, max_attempts: int) -> Outgoing | None:
+def _claim(session: Session, seen: _Seen, now: datetime, max_attempts: int) -> Claimed | None:
     """Take the message for this run, or None when another run took it (or it is not due)."""
     guard = (
         OutboxMessage.id == seen.id,
@@ -143,18 +233,24 @@ def _claim(session: Session, seen: _Seen, now: datetime, max_attempts: int) -> O
     row = session.execute(
         select(
             OutboxMessage.id,
+            OutboxMessage.purpose,
             OutboxMessage.recipient,
             OutboxMessage.subject,
             OutboxMessage.body_text,
             OutboxMessage.body_html,
+            OutboxMessage.secret,
+            OutboxMessage.reply_to,
         ).where(OutboxMessage.id == seen.id)
     ).one()
-    return Outgoing(
+    return Claimed(
         id=row.id,
+        purpose=row.purpose,
         recipient=row.recipient,
         subject=row.subject,
         body_text=row.body_text,
         body_html=row.body_html,
+        secret=row.secret,
+        reply_to=row.reply_to,
     )
 
 
@@ -162,13 +258,13 @@ def _record_sent(session: Session, message_id: int, now: datetime) -> None:
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.SENDING)
-        .values(state=OutboxState.SENT, sent_at=now)
+        .values(state=OutboxState.SENT, sent_at=now, secret=None)
         .execution_options(synchronize_session=False)
     )
 
 
 def _record_failure(
-    session: Session, message_id: int, failure: SmtpFailure, now: datetime, max_attempts: int
+    session: Session, message_id: int, failure: DeliveryFailure, now: datetime, max_attempts: int
 ) -> bool:
     """Queue the message again after its back-off, or fail it; True when it failed."""
     attempts = session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id))
@@ -191,6 +287,6 @@ def _record_failure(
         message_id,
         attempts,
         "given up" if gave_up else "will retry",
-        _ADDRESS.sub("<adresse>", failure.reason),
+        _NUMBER.sub("<numéro>", _ADDRESS.sub("<adresse>", failure.reason)),
     )
     return gave_up

@@ -139,7 +139,7 @@ def retry(session: Session, *, message_id: int, actor: Actor, now: datetime) -> 
     """
     message = session.get(OutboxMessage, message_id)
     if message is None:
-        raise NotFoundError("Ce courriel n'existe pas.")
+        raise NotFoundError("Ce message n'existe pas.")
     before = (message.state, message.attempts)
     result = session.execute(
         update(OutboxMessage)
@@ -152,7 +152,7 @@ def retry(session: Session, *, message_id: int, actor: Actor, now: datetime) -> 
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise MessageNotRetryableError(
-            "Ce courriel n'est ni en échec ni en attente d'un nouvel essai : "
+            "Ce message n'est ni en échec ni en attente d'un nouvel essai : "
             "il n'y a rien à renvoyer."
         )
     record(

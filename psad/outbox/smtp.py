@@ -19,8 +19,8 @@ from types import TracebackType
 
 from psad import clock
 from psad.config import MailSettings
-
-REASON_LENGTH = 500  # OutboxMessage.last_error
+from psad.outbox.failures import DeliveryFailure
+from psad.outbox.models import LINK_TOKEN_MARK
 
 
 @dataclass(frozen=True)
@@ -32,25 +32,21 @@ class Outgoing:
     subject: str
     body_text: str
     body_html: str | None
+    secret: str | None = None  # a personal link's token, in place of LINK_TOKEN_MARK
+    reply_to: str | None = None  # where the youth's answer by e-mail goes (the PSAD)
 
 
-class SmtpFailure(Exception):
-    """A message not delivered: ``reason`` in French, ``permanent`` when retrying is useless.
+class SmtpFailure(DeliveryFailure):
+    """An e-mail not delivered: ``reason`` in French, ``permanent`` when retrying is useless.
 
     ``connection_lost``: the connection cannot be used for the next message (and a server
     that cannot be reached will not answer the next one either).
     """
 
-    def __init__(self, reason: str, *, permanent: bool = False, connection_lost: bool = True):
-        super().__init__(reason)
-        self.reason = reason[:REASON_LENGTH]
-        self.permanent = permanent
-        self.connection_lost = connection_lost
-
 
 UNWRITABLE = (
-    "Courriel impossible à écrire : l'adresse du destinataire ou de l'expéditeur "
-    "([mail] sender) contient un retour à la ligne."
+    "Courriel impossible à écrire : l'adresse du destinataire, de l'expéditeur "
+    "([mail] sender) ou de réponse contient un retour à la ligne."
 )
 
 
@@ -58,12 +54,15 @@ def build_message(outgoing: Outgoing, *, sender: str, now: datetime) -> EmailMes
     """The e-mail: text, and the HTML alternative when there is one; marked automatic.
 
     The subject is one line whatever it holds (a PSAD's name cannot add a header); an address
-    with a line break makes a permanent ``SmtpFailure``.
+    with a line break makes a permanent ``SmtpFailure``. A personal link's token goes in the
+    bodies here, at the last moment (the row holds it only until the message is sent).
     """
     message = EmailMessage()
     try:
         message["From"] = sender
         message["To"] = outgoing.recipient
+        if outgoing.reply_to:
+            message["Reply-To"] = outgoing.reply_to
     except ValueError as error:
         raise SmtpFailure(UNWRITABLE, permanent=True, connection_lost=False) from error
     message["Subject"] = " ".join(outgoing.subject.split())
@@ -71,10 +70,15 @@ def build_message(outgoing: Outgoing, *, sender: str, now: datetime) -> EmailMes
     message["Message-ID"] = make_msgid(idstring=f"psad{outgoing.id}", domain=_domain(sender))
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
     message["X-Auto-Response-Suppress"] = "All"
-    message.set_content(outgoing.body_text)
+    message.set_content(with_secret(outgoing.body_text, outgoing.secret))
     if outgoing.body_html is not None:
-        message.add_alternative(outgoing.body_html, subtype="html")
+        message.add_alternative(with_secret(outgoing.body_html, outgoing.secret), subtype="html")
     return message
+
+
+def with_secret(body: str, secret: str | None) -> str:
+    """The body with the personal link's token where the mark is (unchanged without one)."""
+    return body if secret is None else body.replace(LINK_TOKEN_MARK, secret)
 
 
 def _domain(sender: str) -> str:

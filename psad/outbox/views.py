@@ -1,7 +1,12 @@
-"""The administrators' page of e-mail: on or off, what waits, what failed, « Réessayer »."""
+"""The administrators' page of e-mail and SMS: on or off, what waits, what failed, « Réessayer ».
+
+Administrators see no youth's data: the address or number of a message to a youth is shown
+masked (« j•••@e•••.fr », « 06 •• •• •• 78 »); a digest's recipient (a user) is shown.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,8 +16,10 @@ from werkzeug.wrappers import Response
 from psad import clock
 from psad.config import MailSettings, Settings
 from psad.extensions import db
+from psad.messages.phones import mask_phone
 from psad.outbox import services
-from psad.outbox.models import OutboxMessage, OutboxState
+from psad.outbox.models import OutboxChannel, OutboxMessage, OutboxState
+from psad.outbox.sms import gateway_of
 from psad.web.access import ADMIN_ONLY, requires
 from psad.web.session import current_actor
 from psad.web.urls import RECORD_ID, requested_page
@@ -33,14 +40,44 @@ class TroubleRow:
     """One line of the failures table, its words chosen here rather than in the template."""
 
     message: OutboxMessage
+    recipient: str  # masked when it is a youth's
+    reason: str  # the last error, a youth's address in it masked
     status: str
     next_attempt_at: datetime | None
 
 
 def _row(message: OutboxMessage) -> TroubleRow:
+    recipient = shown_recipient(message)
+    reason = message.last_error or ""
+    if message.purpose.to_youth:  # a server's refusal may quote the address
+        reason = _ADDRESS.sub(lambda found: mask_email(found[0]), reason)
     if message.state is OutboxState.FAILED:
-        return TroubleRow(message, "Abandonné", None)
-    return TroubleRow(message, "Nouvel essai prévu", message.next_attempt_at)
+        return TroubleRow(message, recipient, reason, "Abandonné", None)
+    return TroubleRow(message, recipient, reason, "Nouvel essai prévu", message.next_attempt_at)
+
+
+def shown_recipient(message: OutboxMessage) -> str:
+    """The recipient as an administrator may see it: a youth's address or number masked."""
+    if not message.purpose.to_youth:
+        return message.recipient
+    if message.channel is OutboxChannel.SMS:
+        return mask_phone(message.recipient) or MASK
+    return mask_email(message.recipient)
+
+
+MASK = "•••"
+_ADDRESS = re.compile(r"[^\s<>\"'():;,]+@[^\s<>\"'():;,]+")
+
+
+def mask_email(address: str) -> str:
+    """« j•••@e•••.fr »: the first letter of the name and of the domain, and its ending."""
+    name, at, domain = address.rpartition("@")
+    if not at:
+        return MASK
+    host, dot, ending = domain.rpartition(".")
+    if not dot:
+        host, ending = domain, ""
+    return f"{name[:1]}{MASK}@{host[:1]}{MASK}{dot}{ending}"
 
 
 def _server(mail: MailSettings) -> str:
@@ -55,10 +92,13 @@ def index() -> str:
     page = db.paginate(
         services.troubles_query(), page=requested_page(), per_page=PER_PAGE, error_out=False
     )
+    gateway = gateway_of(settings.sms)
     return render_template(
         "outbox/index.html",
         mail=settings.mail,
         server=_server(settings.mail) if settings.mail.enabled else None,
+        sms=settings.sms,
+        gateway=None if gateway is None else gateway.where,
         base_url=settings.web.base_url,
         counts=services.state_counts(session),
         retrying=services.retrying_count(session),
@@ -72,13 +112,16 @@ def index() -> str:
 @sees_outbox
 def retry(message_id: int) -> Response:
     try:
-        services.retry(db.session(), message_id=message_id, actor=current_actor(), now=clock.now())
+        message = services.retry(
+            db.session(), message_id=message_id, actor=current_actor(), now=clock.now()
+        )
     except services.MessageNotRetryableError as error:
         flash(error.message, "warning")
         return redirect(url_for("outbox.index"))
     db.session.commit()
+    what = "Le SMS" if message.channel is OutboxChannel.SMS else "Le courriel"
     flash(
-        "Le courriel est remis dans la file d'envoi : il partira au prochain passage "
+        f"{what} est remis dans la file d'envoi : il partira au prochain passage "
         "(toutes les minutes).",
         "success",
     )

@@ -17,6 +17,8 @@ def register(app: Flask) -> None:
     from psad.followup.views import bp as followup_bp
     from psad.imports.views import bp as imports_bp
     from psad.lists.views import bp as lists_bp
+    from psad.messages.public_views import bp as reply_bp
+    from psad.messages.views import bp as messages_bp
     from psad.orientations.views import bp as orientations_bp
     from psad.outbox.views import bp as outbox_bp
     from psad.reference.views import bp as reference_bp
@@ -41,6 +43,8 @@ def register(app: Flask) -> None:
         orientations_bp,
         committees_bp,
         reminders_bp,
+        messages_bp,
+        reply_bp,
         outbox_bp,
         reports_bp,
     ):

@@ -23,6 +23,10 @@ from psad.followup import page, panels, worklist
 from psad.followup.timeline import Entry
 from psad.imports.models import ImportBatch
 from psad.imports.queries import psad_batches, youth_listings
+from psad.messages import panel as messages_panel
+from psad.messages import timeline as message_timeline
+from psad.messages.queries import list_marks
+from psad.messages.services import settings_of as messaging_settings
 from psad.orientations import file as orientation_file
 from psad.orientations import timeline as orientation_timeline
 from psad.orientations import vacancies
@@ -70,7 +74,15 @@ def index() -> str | tuple[str, int]:
         first_page=listed.page == 1,
         today=today,
     )
-    return render_template("youth/index.html", page=listed, work=work, today=today, **context)
+    message_marks = list_marks(session, [y.id for y in [*work.priorities, *listed.items]])
+    return render_template(
+        "youth/index.html",
+        page=listed,
+        work=work,
+        message_marks=message_marks,
+        today=today,
+        **context,
+    )
 
 
 def _fill_filter_choices(form: ListFilterForm, psad_id: int | None) -> None:
@@ -142,6 +154,12 @@ def _file_page(youth: Youth) -> dict[str, object]:
             may_orient=viewer.can_orient,
         ),
         "vacancy_matches": vacancies.matches_for(session, youth=youth, today=today),
+        "messages_panel": messages_panel.file_panel(
+            session,
+            youth=youth,
+            viewer=viewer,
+            settings=messaging_settings(session, youth.psad_id),
+        ),
         "darfi_requested": cast("page.Summary", followed["summary"]).darfi is not None,
         **panels.tasks_and_legal_context(session, youth=youth, viewer=viewer, today=today),
         **worklist.walk_context(
@@ -155,10 +173,14 @@ def _file_page(youth: Youth) -> dict[str, object]:
 
 
 def _merged_timeline(session: Session, youth: Youth, entries: object) -> list[Entry]:
-    """The follow-up's timeline with the orientations' steps and the comités' decisions,
-    newest first."""
+    """The follow-up's timeline with the orientations' steps, the comités' decisions and the
+    messages (a message's or an answer's entry stands in for the contact it made), newest
+    first."""
+    followed = message_timeline.replacing(
+        cast("list[Entry]", entries), message_timeline.entries(session, youth)
+    )
     merged = [
-        *cast("list[Entry]", entries),
+        *followed,
         *orientation_timeline.entries(session, youth),
         *committee_timeline.entries(session, youth),
     ]

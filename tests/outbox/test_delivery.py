@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from psad.config import MailSettings
-from psad.outbox.delivery import DeliveryReport, backoff, deliver_due
+from psad.outbox.delivery import LINK_GONE, DeliveryReport, backoff, deliver_due
 from psad.outbox.models import OutboxMessage, OutboxPurpose, OutboxState
 from psad.outbox.services import enqueue
 from tests.helpers import count
@@ -18,8 +18,11 @@ from tests.outbox.conftest import (
     RECIPIENT,
     SUBJECT,
     TEXT,
+    TOKEN,
+    YOUTH_ADDRESS,
     mail_settings,
     queue,
+    queue_email_to_youth,
     reloaded,
 )
 
@@ -46,6 +49,61 @@ def test_a_queued_message_arrives_with_its_subject_text_and_html(session, smtp_s
     assert mail.header("Date") == "Mon, 07 Dec 2026 07:00:00 +0100"
     stored = reloaded(session, message)
     assert (stored.state, stored.sent_at, stored.attempts) == (OutboxState.SENT, NOW, 1)
+
+
+def test_a_message_to_a_youth_carries_the_link_and_the_psad_reply_to(session, smtp_server):
+    message = queue_email_to_youth(session)
+
+    deliver_due(session, mail_settings(smtp_server), NOW)
+
+    [mail] = smtp_server.wait_for(1)
+    assert mail.recipients == [YOUTH_ADDRESS]
+    assert mail.header("Reply-To") == "psad-lille@ac-lille.example"
+    link = f"https://psad.example.org/r/{TOKEN}"
+    assert mail.text == f"Bonjour Léa,\n\nRépondre : {link}\n"
+    assert mail.html is not None and f'<a href="{link}">{link}</a>' in mail.html
+    stored = reloaded(session, message)
+    assert (stored.state, stored.secret) == (OutboxState.SENT, None)
+    assert "{jeton}" in stored.body_text and TOKEN not in stored.body_text
+
+
+def test_a_message_without_reply_to_has_no_such_header(session, smtp_server):
+    queue(session)
+
+    deliver_due(session, mail_settings(smtp_server), NOW)
+
+    [mail] = smtp_server.wait_for(1)
+    assert mail.header("Reply-To") is None
+
+
+def test_a_token_is_kept_while_the_message_waits_for_another_attempt(session, smtp_server):
+    message = queue_email_to_youth(session)
+    smtp_server.refuse(451)
+
+    deliver_due(session, mail_settings(smtp_server), NOW)
+
+    stored = reloaded(session, message)
+    assert (stored.state, stored.secret) == (OutboxState.QUEUED, TOKEN)
+
+
+def test_a_message_whose_link_expired_before_it_left_is_not_sent(session, smtp_server):
+    message = queue_email_to_youth(session, secret=None)
+
+    report = deliver_due(session, mail_settings(smtp_server), NOW)
+
+    assert report == DeliveryReport(failed=1)
+    assert smtp_server.messages == []
+    assert reloaded(session, message).last_error == LINK_GONE
+
+
+def test_a_digest_needs_no_token(session, smtp_server):
+    queue(session, body_text="Les accolades {jeton} d'un digest restent telles quelles.\n")
+
+    report = deliver_due(session, mail_settings(smtp_server), NOW)
+
+    assert report == DeliveryReport(sent=1)
+    [mail] = smtp_server.wait_for(1)
+    assert "{jeton}" in mail.text
 
 
 def test_a_message_without_html_is_plain_text(session, smtp_server):

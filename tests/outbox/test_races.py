@@ -16,11 +16,12 @@ from flask import Flask
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
-from psad.outbox.delivery import DeliveryReport, deliver_due
+from psad.outbox.delivery import DeliveryReport, deliver_due, deliver_due_sms
 from psad.outbox.models import OutboxMessage, OutboxPurpose, OutboxState
 from psad.outbox.services import enqueue
+from psad.outbox.sms import HttpSmsGateway
 from tests.helpers import count
-from tests.outbox.conftest import NOW, mail_settings, queue
+from tests.outbox.conftest import NOW, mail_settings, queue, queue_sms, sms_settings
 
 pytestmark = pytest.mark.committed
 
@@ -71,6 +72,27 @@ def test_two_schedulers_at_once_send_each_message_once(session, engine, smtp_ser
     assert sum(r.sent for r in reports) == 30
     assert all(r.sent > 0 for r in reports), "the two runs did not overlap"
     received = Counter(m.recipients[0] for m in smtp_server.wait_for(30))
+    assert len(received) == 30 and set(received.values()) == {1}
+    assert count(session, OutboxMessage, OutboxMessage.state == OutboxState.SENT) == 30
+
+
+def test_two_schedulers_at_once_send_each_sms_once(session, engine, sms_server):
+    for number in range(30):
+        queue_sms(session, key=f"message:n1:{number}:sms", recipient=f"+336123456{number:02d}")
+    session.commit()
+    sms_server.delay_seconds = 0.02  # both runs are busy at the same time
+    sms = sms_settings(sms_server)
+
+    def scheduler() -> DeliveryReport:
+        with Session(engine) as own:
+            return deliver_due_sms(own, sms, HttpSmsGateway(sms), NOW)
+
+    reports = in_threads(scheduler, scheduler)
+
+    assert all(isinstance(r, DeliveryReport) for r in reports), reports
+    assert sum(r.sent for r in reports) == 30
+    assert all(r.sent > 0 for r in reports), "the two runs did not overlap"
+    received = Counter(m.to for m in sms_server.wait_for(30))
     assert len(received) == 30 and set(received.values()) == {1}
     assert count(session, OutboxMessage, OutboxMessage.state == OutboxState.SENT) == 30
 

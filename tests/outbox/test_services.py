@@ -10,7 +10,7 @@ from psad.audit.actions import AuditAction
 from psad.audit.services import Actor
 from psad.errors import NotFoundError
 from psad.outbox.delivery import deliver_due
-from psad.outbox.models import OutboxMessage, OutboxState
+from psad.outbox.models import OutboxChannel, OutboxMessage, OutboxState
 from psad.outbox.services import (
     MessageNotRetryableError,
     failures,
@@ -21,7 +21,15 @@ from psad.outbox.services import (
     waiting_count,
 )
 from tests.helpers import events
-from tests.outbox.conftest import NOW, mail_settings, queue, reloaded
+from tests.outbox.conftest import (
+    NOW,
+    TOKEN,
+    mail_settings,
+    queue,
+    queue_email_to_youth,
+    queue_sms,
+    reloaded,
+)
 
 LATER = NOW + timedelta(hours=2)
 
@@ -40,6 +48,29 @@ def test_enqueue_stores_the_message_due_now(session):
     stored = reloaded(session, message)
     assert (stored.state, stored.attempts) == (OutboxState.QUEUED, 0)
     assert stored.next_attempt_at == stored.created_at == NOW
+
+
+def test_enqueue_stores_the_channel_the_token_and_the_reply_address(session):
+    message = queue_email_to_youth(session)
+    sms = queue_sms(session)
+
+    stored, stored_sms = reloaded(session, message), reloaded(session, sms)
+    assert (stored.channel, stored.secret, stored.reply_to) == (
+        OutboxChannel.EMAIL,
+        TOKEN,
+        "psad-lille@ac-lille.example",
+    )
+    assert (stored_sms.channel, stored_sms.subject, stored_sms.reply_to) == (
+        OutboxChannel.SMS,
+        "",
+        None,
+    )
+
+
+def test_a_digest_is_an_email_without_token(session):
+    stored = reloaded(session, queue(session))
+
+    assert (stored.channel, stored.secret, stored.reply_to) == (OutboxChannel.EMAIL, None, None)
 
 
 def test_counts_per_state_and_waiting(session):

@@ -15,9 +15,26 @@ from psad.outbox.models import OutboxState
 from psad.outbox.views import PER_PAGE
 from tests.factories import make_user
 from tests.helpers import events, text, with_settings
-from tests.outbox.conftest import NOW, RECIPIENT, mail_settings, queue, reloaded
+from tests.outbox.conftest import (
+    NOW,
+    RECIPIENT,
+    YOUTH_ADDRESS,
+    mail_settings,
+    queue,
+    queue_email_to_youth,
+    queue_sms,
+    reloaded,
+)
 
 PAGE = "/admin/courriels"
+SMS_OFF = (
+    "L'envoi de SMS est désactivé : aucune passerelle n'est configurée ([sms] url / PSAD_SMS_URL)."
+)
+GATEWAY = {
+    "url": "https://sms.example.org:8443/api/send?compte=Cl3-dans-l-url",
+    "api_key": "Cl3-API-tres-secrete",
+    "sender": "PSADLille",
+}
 OFF = (
     "L'envoi de courriels est désactivé : aucun serveur SMTP n'est configuré ([mail] host / "
     "PSAD_MAIL_HOST). Les rappels restent visibles dans l'application."
@@ -56,7 +73,7 @@ def test_an_administrator_sees_the_page(client, admin):
     response = client.get(PAGE)
 
     assert response.status_code == 200
-    assert "<h1>Courriels</h1>" in text(response)
+    assert "<h1>Courriels et SMS</h1>" in text(response)
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -189,7 +206,7 @@ def test_retry_requeues_the_message_and_it_goes_out(client, session, admin, smtp
     assert (stored.state, stored.attempts) == (OutboxState.QUEUED, 0)
     [event] = events(session, AuditAction.OUTBOX_RETRIED.value)
     assert (event.user_id, event.object_id) == (admin.id, message.id)
-    assert "Aucun courriel en échec" in text(response)
+    assert "Aucun message en échec" in text(response)
 
     report = deliver_due(session, mail_settings(smtp_server), clock.now())
 
@@ -245,3 +262,72 @@ def test_the_failures_are_paginated(client, session, admin):
 
     assert "u050@psad.example" in first and "u000@psad.example" not in first
     assert "u000@psad.example" in second and "Page 2 sur 2" in second
+
+
+# --- SMS, and the youth's addresses and numbers ----------------------------------------
+
+
+def test_the_page_says_when_sms_is_off(client, admin):
+    client.sign_in(admin)
+
+    assert SMS_OFF in text(client.get(PAGE))
+
+
+@with_settings(sms=GATEWAY)
+def test_the_page_shows_the_gateway_never_its_key_nor_its_path(client, admin):
+    client.sign_in(admin)
+
+    page = text(client.get(PAGE))
+
+    assert (
+        "L'envoi de SMS est activé : passerelle sms.example.org:8443, expéditeur « PSADLille », "
+        "authentification par clé d'API." in page
+    )
+    assert "Cl3" not in page and "/api/send" not in page
+    assert SMS_OFF not in page
+    assert NO_BASE_URL in page  # the SMS' links need the public address too
+
+
+def test_messages_to_youth_are_listed_masked_with_their_channel(client, session, admin):
+    for message in (
+        queue_sms(session),
+        queue_email_to_youth(session),
+        queue(session, key="digest:1:2026-12-07"),
+    ):
+        message.state = OutboxState.FAILED
+        message.last_error = "Refusé"
+    session.commit()
+    client.sign_in(admin)
+
+    page = text(client.get(PAGE))
+
+    assert '<th scope="col">Canal</th>' in page
+    assert "<td>Message à un jeune</td><td>SMS</td><td>06 •• •• •• 78</td>" in page
+    assert "<td>Message à un jeune</td><td>Courriel</td><td>l•••@e•••.fr</td>" in page
+    assert f"<td>Récapitulatif des rappels</td><td>Courriel</td><td>{RECIPIENT}</td>" in page
+    assert "612345678" not in page and "12 34 56" not in page
+    assert "lea.dupont" not in page and "example.fr" not in page
+
+
+def test_a_youth_address_quoted_by_the_server_is_masked(client, session, admin, smtp_server):
+    queue_email_to_youth(session)
+    smtp_server.refuse(550, f"5.1.1 <{YOUTH_ADDRESS}>: Recipient address rejected")
+    deliver_due(session, mail_settings(smtp_server), NOW)
+    client.sign_in(admin)
+
+    page = text(client.get(PAGE))
+
+    assert "550 5.1.1 <l•••@e•••.fr>: Recipient address rejected" in page
+    assert "lea.dupont" not in page
+
+
+def test_retry_of_an_sms_says_so(client, session, admin):
+    message = queue_sms(session)
+    message.state = OutboxState.FAILED
+    session.commit()
+    client.sign_in(admin)
+
+    response = client.submit(f"{PAGE}/{message.id}/reessayer", follow_redirects=True)
+
+    assert "Le SMS est remis dans la file d'envoi" in text(response)
+    assert reloaded(session, message).state is OutboxState.QUEUED

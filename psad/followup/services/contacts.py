@@ -102,13 +102,14 @@ def record_contact(
     *,
     case: Case,
     data: ContactData,
-    by: User,
+    by: User | None,
     actor: audit.Actor,
     now: datetime,
     call_back_on: date | None = None,
 ) -> ContactResult:
     """Log an attempt or an interview. Reaching the youth closes the call-backs; a failed
-    attempt schedules one (``call_back_on``); N failures in a row offer « injoignable »."""
+    attempt schedules one (``call_back_on``); N failures in a row offer « injoignable ».
+    ``by`` None: no one wrote it (an automatic reminder, the youth's answer online)."""
     if not case.is_open:
         raise DomainError("Ce dossier est clos : rouvrez-le pour enregistrer un contact.")
     _not_in_future(data, now)
@@ -137,7 +138,12 @@ def _not_in_future(data: ContactData, now: datetime) -> None:
 
 
 def _contact(
-    case: Case, data: ContactData, by: User, *, now: datetime, replaces: Contact | None = None
+    case: Case,
+    data: ContactData,
+    by: User | None,
+    *,
+    now: datetime,
+    replaces: Contact | None = None,
 ) -> Contact:
     return Contact(
         case=case,

@@ -1,0 +1,47 @@
+"""Which number takes an SMS, and a number shown masked on the public reply page."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from psad.messages.phones import mask_phone, takes_sms
+from psad.messages.services import sms_number_of
+from tests.messages.conftest import LANDLINE, MOBILE, OTHER_MOBILE, Messaging
+
+
+def test_a_french_number_shows_its_first_and_last_pairs():
+    assert mask_phone("+33612345678") == "06 •• •• •• 78"
+
+
+def test_a_landline_is_masked_the_same_way():
+    assert mask_phone(LANDLINE) == "03 •• •• •• 56"
+
+
+def test_a_foreign_number_shows_its_country_code_and_last_two_digits():
+    assert mask_phone("+32470123456") == "+32 ••• 56"
+
+
+@pytest.mark.parametrize("missing", [None, ""])
+def test_no_number_shows_nothing(missing: str | None):
+    assert mask_phone(missing) == ""
+
+
+@pytest.mark.parametrize("number", [MOBILE, OTHER_MOBILE, "+32470123456", "+590690001234"])
+def test_a_mobile_takes_sms(number: str):
+    assert takes_sms(number)
+
+
+@pytest.mark.parametrize("number", [LANDLINE, "+33972123456", "not a number", "", None])
+def test_a_landline_or_no_number_takes_no_sms(number: str | None):
+    assert not takes_sms(number)
+
+
+def test_the_sms_goes_to_the_first_mobile_of_the_youth(session: Session, msg: Messaging):
+    assert sms_number_of(msg.minor) == MOBILE
+    assert sms_number_of(msg.adult) == OTHER_MOBILE  # the landline first is skipped
+
+
+def test_a_youth_with_a_landline_only_has_no_sms_number(session: Session, msg: Messaging):
+    assert sms_number_of(msg.landline) is None
+    assert sms_number_of(msg.unknown_age) is None
