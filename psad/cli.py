@@ -337,7 +337,9 @@ def demo(youth_count: int) -> None:
     from psad.demo import DEMO_USERS, load_demo
     from psad.demo_transfers import NEIGHBOUR_LOGIN
 
-    created = load_demo(db.session(), today=clock.today(), youth_count=youth_count)
+    created = load_demo(
+        db.session(), today=clock.today(), youth_count=youth_count, previous_year=True
+    )
     db.session.commit()
     if created:
         _demo_reminders(clock.today())

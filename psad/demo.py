@@ -13,7 +13,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from psad import demo_comites, demo_duplicates, demo_lists, demo_orientations, demo_transfers
+from psad import (
+    demo_bilan,
+    demo_comites,
+    demo_duplicates,
+    demo_lists,
+    demo_orientations,
+    demo_transfers,
+)
 from psad.audit.services import Actor
 from psad.auth import services as auth
 from psad.auth.login import LoginPolicy
@@ -131,8 +138,11 @@ def _ine(number: int) -> str:
     return digits + "ABCDEFGHJKLMNPRSTUVWXYZ"[int(digits) % 23]
 
 
-def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
-    """Create the demo PSAD once; False (and nothing changed) when it exists already."""
+def load_demo(
+    session: Session, *, today: date, youth_count: int = 300, previous_year: bool = False
+) -> bool:
+    """Create the demo PSAD once; False (and nothing changed) when it exists already.
+    ``previous_year``: the school year before too (``psad demo``; most tests go without)."""
     if session.scalar(select(Psad).where(Psad.code == DEMO_CODE)):
         return False
     ensure_seeded(session)
@@ -158,6 +168,15 @@ def load_demo(session: Session, *, today: date, youth_count: int = 300) -> bool:
     demo_comites.populate(
         session, psad=psad, structures=structures, counsellors=counsellors, today=today
     )
+    if previous_year:
+        demo_bilan.populate(
+            session,
+            psad=psad,
+            structures=structures,
+            counsellors=counsellors,
+            youth_count=youth_count,
+            today=today,
+        )
     session.flush()
     return True
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from psad.clock import PARIS
 from psad.demo import load_demo
 from psad.followup.models import CaseEvent, Contact, DarfiRequest, Note, ObligationStepRecord, Task
 from psad.youth.models import Case, CaseStatus
@@ -73,7 +74,10 @@ def test_the_demo_has_past_comites_with_minutes_and_a_next_one_proposed(session)
 
     assert load_demo(session, today=TODAY, youth_count=120)
 
-    committees = session.scalars(select(Committee).order_by(Committee.starts_at)).all()
+    this_year = Committee.starts_at >= datetime(2026, 9, 1, tzinfo=PARIS)  # not last year's
+    committees = session.scalars(
+        select(Committee).where(this_year).order_by(Committee.starts_at)
+    ).all()
     assert [c.status for c in committees] == [
         CommitteeStatus.VALIDATED,
         CommitteeStatus.VALIDATED,
@@ -81,7 +85,9 @@ def test_the_demo_has_past_comites_with_minutes_and_a_next_one_proposed(session)
     ]
     assert all(c.attendances for c in committees[:2])
     assert committees[2].items  # the agenda the app proposes for the next comité
-    decided = session.scalar(select(func.count()).select_from(Decision))
+    decided = session.scalar(
+        select(func.count()).select_from(Decision).join(Committee).where(this_year)
+    )
     assert decided == 12
     overdue = select(func.count()).where(
         Task.rule == "committee_decision", Task.done_at.is_(None), Task.due_on < TODAY
@@ -126,3 +132,39 @@ def test_the_demo_has_reminders_read_and_unread(app, session):
     assert partner.digest_frequency is DigestFrequency.WEEKLY
     rules = session.get(ReminderRules, psad.id)
     assert rules is not None and rules.no_contact_days == 40
+
+
+def test_the_demo_has_a_previous_school_year_for_the_bilan_to_compare(session):
+    from psad.auth.models import Psad
+    from psad.reports.bilan import compute_bilan
+    from psad.reports.figures import Period, Value
+    from psad.reports.indicators.common import total
+
+    assert load_demo(session, today=TODAY, youth_count=120, previous_year=True)
+    psad = session.scalars(select(Psad).where(Psad.code == "DEMO")).one()
+
+    bilan = compute_bilan(
+        session, [psad.id], Period.school_year_of(TODAY), produced_at=datetime(2026, 12, 7, 9, 0)
+    )
+
+    assert bilan.previous.period == Period(date(2025, 9, 1), date(2026, 8, 31))
+
+    def before(code: str) -> float:
+        previous = bilan.results[code].previous
+        if isinstance(previous, Value):
+            return previous.number or 0
+        return total(previous)
+
+    funnel = ["listed", "contacted", "reached", "interviewed", "solution_proposed"]
+    delays = ["delay_first_contact", "delay_interview", "delay_solution"]
+    legal = ["darfi_within_15_days", "minors_met_within_3_months", "obligation_transmissions"]
+    held = ["committees_held", "youth_reviewed", "decisions_by_kind"]
+    oriented = ["orientations_by_programme", "orientations_by_outcome", "places_used"]
+    moves = ["transfers_in", "transfers_out", "contacts_unanswered", "contacts_refused"]
+    for code in [*funnel, "solution_started", "closing_reasons", "discovered", *delays]:
+        assert before(code) > 0, code
+    for code in [*legal, *held, *oriented, *moves]:
+        assert before(code) > 0, code
+    assert 0 < before("darfi_within_15_days") < 100  # interviews within 15 days and later
+    sources = {row.key for row in bilan.results["listed_by_source"].previous if row.value.number}
+    assert {"list:siei", "list:school", "case:referral", "case:spontaneous"} <= sources
