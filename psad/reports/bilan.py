@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from psad.auth.models import Psad
 from psad.reports.figures import Bilan, Period, Result, Scope
-from psad.reports.indicators import REGISTRY
+from psad.reports.indicators import REGISTRY, SHARED, populations
 
 
 def compute_bilan(
@@ -21,8 +21,10 @@ def compute_bilan(
         session.scalars(select(Psad.name).where(Psad.id.in_(scope.psad_ids)).order_by(Psad.name))
     )
     bilan = Bilan(scope=scope, previous=previous, psad_names=names, produced_at=produced_at)
-    for code, indicator in REGISTRY.items():
-        bilan.results[code] = Result(
-            indicator, indicator.compute(session, scope), indicator.compute(session, previous)
-        )
+    # The youth listed, the contacts, the interviews: read by many indicators, computed once
+    with populations.shared(session, [scope, previous], SHARED):
+        for code, indicator in REGISTRY.items():
+            bilan.results[code] = Result(
+                indicator, indicator.compute(session, scope), indicator.compute(session, previous)
+            )
     return bilan

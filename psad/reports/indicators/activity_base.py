@@ -2,7 +2,7 @@
 (youth id, Paris day), each restricted to the scope's PSADs.
 
 - ``entries``: each youth listed in the period, as the funnel counts them
-  (``funnel_facts.listed``: a list imported, a signalement or a démarche spontanée; not a
+  (``populations.listed``: a list imported, a signalement or a démarche spontanée; not a
   case received by transfer), once, on their first day: a youth listed twice or whose case
   was reopened counts once.
 - ``contacts``: effective contacts (not replaced by a correction) of the scope's cases.
@@ -16,16 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, func, select, union_all
 
-from psad.followup.models import Contact, DarfiRequest, ObligationStep, ObligationStepRecord
-from psad.followup.queries import effective
+from psad.followup.models import DarfiRequest, ObligationStep, ObligationStepRecord
 from psad.orientations.models import Orientation
-from psad.reference.models import ReferenceItem, ReferenceKind
+from psad.reference.models import ReferenceKind
 from psad.reports.figures import Scope
 from psad.reports.indicators.activity_sql import day_diff
-from psad.reports.indicators.common import bounds, instant_in, local_date
-from psad.reports.indicators.funnel_facts import listed
+from psad.reports.indicators.populations import Population, contacts, first_listed, item, read
 from psad.youth.models import Case
 
 IN_PERSON = "in_person"  # the contact channel of an interview held on site
@@ -36,55 +34,28 @@ def in_scope_case(scope: Scope) -> ColumnElement[bool]:
     return Case.psad_id.in_(scope.psad_ids)
 
 
-def contact_in_period(scope: Scope) -> ColumnElement[bool]:
-    return instant_in(Contact.occurred_at, scope.period)
-
-
 def entries(scope: Scope) -> Subquery:
     """(youth_id, entered_on): each youth listed in the period (as the funnel counts them,
-    ``funnel_facts.listed``), once, on their first day."""
-    days = listed(scope).subquery()
-    return (
-        select(days.c.youth_id, func.min(days.c.day).label("entered_on"))
-        .group_by(days.c.youth_id)
-        .subquery("entries")
-    )
+    ``populations.listed``), once, on their first day."""
+    first = first_listed(scope)
+    return select(first.c.youth_id, first.c.day.label("entered_on")).subquery("entries")
 
 
-def _channel(code: str) -> ColumnElement[bool]:
-    return exists().where(
-        ReferenceItem.id == Contact.channel_id,
-        ReferenceItem.kind == ReferenceKind.CONTACT_CHANNEL,
-        ReferenceItem.code == code,
-    )
-
-
-def outcome_is(code: str) -> ColumnElement[bool]:
-    return exists().where(
-        ReferenceItem.id == Contact.outcome_id,
-        ReferenceItem.kind == ReferenceKind.CONTACT_OUTCOME,
-        ReferenceItem.code == code,
-    )
-
-
-def contacts(scope: Scope) -> Select[*tuple[Any, ...]]:
+def contact_days(scope: Scope, *, interviews: bool = False) -> Select[*tuple[Any, ...]]:
     """(youth_id, day) of every effective contact of the scope's cases from the period's
-    first day on (the events below are measured from a day in the period: earlier ones
-    never count, and leaving them out spares computing their Paris day)."""
-    return (
-        select(Case.youth_id.label("youth_id"), local_date(Contact.occurred_at).label("day"))
-        .join(Case, Contact.case_id == Case.id)
-        .where(
-            in_scope_case(scope),
-            Contact.occurred_at >= bounds(scope.period)[0],
-            effective(Contact),
-        )
-    )
+    first day on (``populations.contacts``: the events below are measured from a day in the
+    period, earlier ones never count); only the interviews (reached, « entretien sur
+    place ») when ``interviews``."""
+    rows = contacts(scope)
+    query = select(rows.c.youth_id, rows.c.day)
+    if interviews:
+        in_person = item(ReferenceKind.CONTACT_CHANNEL, IN_PERSON)
+        query = query.where(rows.c.reached.is_(True), rows.c.channel_id == in_person)
+    return query
 
 
-def interviews(scope: Scope) -> Subquery:
-    """(youth_id, day) of every interview of the scope's cases from the period's first day."""
-    on_site = contacts(scope).where(Contact.reached.is_(True), _channel(IN_PERSON))
+def _interviews(scope: Scope) -> Select[*tuple[Any, ...]]:
+    on_site = contact_days(scope, interviews=True)
     darfi = (
         select(Case.youth_id.label("youth_id"), DarfiRequest.interview_on.label("day"))
         .join(Case, DarfiRequest.case_id == Case.id)
@@ -99,7 +70,23 @@ def interviews(scope: Scope) -> Subquery:
             ObligationStepRecord.done_on >= scope.period.start,
         )
     )
-    return union_all(on_site, darfi, obligation).subquery("interviews")
+    return select(union_all(on_site, darfi, obligation).subquery())
+
+
+# Shared by a bilan (``populations.shared``): read by the interview delay and, for each
+# minor, by the share met within three months, through the table's index (without it,
+# SQLite may search the union's cases by PSAD for each minor).
+INTERVIEWS = Population(
+    "interviews",
+    _interviews,
+    index=("youth_id", "day"),
+    narrow=lambda table, scope: table.c.day >= scope.period.start,
+)
+
+
+def interviews(scope: Scope) -> Subquery:
+    """(youth_id, day) of every interview of the scope's cases from the period's first day."""
+    return read(INTERVIEWS, scope).subquery("interviews")
 
 
 def solutions(scope: Scope) -> Subquery:

@@ -18,7 +18,7 @@ from psad.followup.deadlines import (
 from psad.followup.models import DarfiRequest, ObligationStep, ObligationStepRecord
 from psad.reports.figures import Computed, Indicator, Scope, Theme, Unit, Value
 from psad.reports.indicators.activity_base import (
-    contacts,
+    contact_days,
     entries,
     first_after_entry,
     in_scope_case,
@@ -46,7 +46,7 @@ def _delay(events: Callable[[Scope], Subquery]) -> tuple[Any, Any]:
 
 
 def _first_contacts(scope: Scope) -> Subquery:
-    return contacts(scope).subquery("contacts")
+    return contact_days(scope).subquery("contact_days")
 
 
 _contact_delay, _contact_youth = _delay(_first_contacts)

@@ -7,18 +7,12 @@ from typing import Any
 
 from sqlalchemy import Integer, Select, cast, func, select
 
-from psad.followup.models import Contact
-from psad.followup.queries import effective
+from psad.reference.models import ReferenceKind
 from psad.reports.figures import Indicator, Scope, Theme, Unit
-from psad.reports.indicators.activity_base import (
-    REFUSED,
-    contact_in_period,
-    in_scope_case,
-    outcome_is,
-)
+from psad.reports.indicators.activity_base import REFUSED
 from psad.reports.indicators.common import count_youth, instant_in, youth_of
+from psad.reports.indicators.populations import contacts_in_period, item
 from psad.transfers.models import Transfer, TransferState
-from psad.youth.models import Case
 
 
 def _accepted(scope: Scope) -> Any:
@@ -43,25 +37,20 @@ def _transfers_out(scope: Scope) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _period_contacts(scope: Scope) -> Select[*tuple[Any, ...]]:
-    return (
-        select(Case.youth_id.label("youth_id"))
-        .select_from(Contact)
-        .join(Case, Contact.case_id == Case.id)
-        .where(in_scope_case(scope), effective(Contact), contact_in_period(scope))
-    )
-
-
 def _unanswered(scope: Scope) -> Select[*tuple[Any, ...]]:
+    rows, in_period = contacts_in_period(scope)
     return (
-        _period_contacts(scope)
-        .group_by(Case.youth_id)
-        .having(func.max(cast(Contact.reached, Integer)) == 0)
+        select(rows.c.youth_id)
+        .where(in_period)
+        .group_by(rows.c.youth_id)
+        .having(func.max(cast(rows.c.reached, Integer)) == 0)
     )
 
 
 def _refused(scope: Scope) -> Select[*tuple[Any, ...]]:
-    return _period_contacts(scope).where(outcome_is(REFUSED))
+    rows, in_period = contacts_in_period(scope)
+    refused = item(ReferenceKind.CONTACT_OUTCOME, REFUSED)
+    return select(rows.c.youth_id).where(in_period, rows.c.outcome_id == refused)
 
 
 BETWEEN = (

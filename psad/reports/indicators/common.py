@@ -118,19 +118,34 @@ def _local_date_sqlite(element: local_date, compiler: SQLCompiler, **kw: Any) ->
     return f"date({column}, {_summer_case(column)})"
 
 
-def _day_number(day: Any) -> ColumnElement[int]:
+class day_number(FunctionElement[int]):
     """A date as the number YYYYMMDD: two of them subtracted give an age in years in the
     ten-thousands (« 180000 » or more: 18 years old), on both databases."""
-    return (
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(day_number)
+def _day_number_default(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    day = next(iter(element.clauses))
+    number = (
         cast(extract("year", day), Integer) * 10000
         + cast(extract("month", day), Integer) * 100
         + cast(extract("day", day), Integer)
     )
+    return f"({compiler.process(number, **kw)})"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    # One strftime for the three parts (SQLite's extract is a strftime per part)
+    return f"CAST(strftime('%Y%m%d', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
 
 
 def age_at_least(birth_date: Any, day: Any, years: int) -> ColumnElement[bool]:
     """Aged ``years`` or more on ``day`` (a date column or expression)."""
-    return _day_number(day) - _day_number(birth_date) >= years * 10000
+    return day_number(day) - day_number(birth_date) >= years * 10000
 
 
 # -- The shapes of an indicator ----------------------------------------------------------

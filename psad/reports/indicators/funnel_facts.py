@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, literal, not_, select, union_all
+from sqlalchemy import ColumnElement, Subquery, case, literal, select, union_all
 from sqlalchemy.orm import aliased
 
-from psad.followup.models import Contact, DarfiRequest, ObligationStep, ObligationStepRecord
-from psad.followup.queries import effective
-from psad.imports.models import LIST_SOURCE_LABELS, ImportBatch, Listing, ListSource
+from psad.followup.models import DarfiRequest, ObligationStep, ObligationStepRecord
+from psad.imports.models import LIST_SOURCE_LABELS, ListSource
 from psad.orientations.models import (
     FAMILY_LABELS,
     Orientation,
@@ -25,18 +24,19 @@ from psad.orientations.models import (
 )
 from psad.reference.models import ReferenceItem, ReferenceKind
 from psad.reports.figures import Scope
-from psad.reports.indicators.common import Query, day_in, instant_in, key_of, local_date
-from psad.transfers.models import Transfer, TransferState
-from psad.youth.models import CASE_SOURCE_LABELS, Case, CaseSource, CaseStatus, KnownToPartner
+from psad.reports.indicators.common import Query, day_in, key_of
+from psad.reports.indicators.populations import (
+    CASE_SOURCES,
+    contacts_in_period,
+    item,
+    listed,
+)
+from psad.youth.models import CASE_SOURCE_LABELS, Case, CaseStatus, KnownToPartner
 
 IN_PERSON = "in_person"  # the contact channel « Entretien sur place »
 SOLUTION_FOUND = "solution_found"  # the closing reason « Solution trouvée »
 # Closings after which the youth's follow-up goes on elsewhere: not a « jeune découvert »
 NOT_AN_END = ("transferred", "merged")
-# The sources of a case that are a repérage of their own (a list's cases are its listings)
-CASE_SOURCES = (CaseSource.REFERRAL, CaseSource.SPONTANEOUS)
-OFF_LIST = "none"  # listed_by_list: the youth no list brought (a case opened otherwise)
-OFF_LIST_LABEL = "Hors liste (signalement, démarche spontanée)"
 
 SOURCE_LABELS = {
     **{f"list:{source.value}": label for source, label in LIST_SOURCE_LABELS.items()},
@@ -55,55 +55,7 @@ def _case_in(scope: Scope, case: Any = Case) -> ColumnElement[bool]:
     return case.psad_id.in_(scope.psad_ids)
 
 
-def _received_by_transfer() -> ColumnElement[bool]:
-    """The case a transfer opened in the receiving PSAD (opened at the transfer's acceptance,
-    in its receiving PSAD, for its youth)."""
-    return exists().where(
-        Transfer.youth_id == Case.youth_id,
-        Transfer.to_psad_id == Case.psad_id,
-        Transfer.state == TransferState.ACCEPTED,
-        Transfer.decided_at == Case.created_at,
-    )
-
-
 # -- Listed ---------------------------------------------------------------------------
-
-
-def listed(scope: Scope) -> Query:
-    """The youth listed in the period, one row per way: ``youth_id``; ``day`` (the Paris day
-    of the list's import, or the case's opening); ``batch`` (the list's id as text, or
-    ``OFF_LIST``) and ``batch_label``; ``source`` (« list:siei »..., « case:referral »...).
-
-    Listed: on a list (an import batch of a PSAD of the scope) imported in the period; or
-    with a case of the scope opened in the period by a signalement or a démarche spontanée,
-    other than a case a transfer opened (the youth was listed by the sending PSAD)."""
-    by_list = (
-        select(
-            Listing.youth_id.label("youth_id"),
-            local_date(ImportBatch.imported_at).label("day"),
-            key_of(ImportBatch.id).label("batch"),
-            ImportBatch.label.label("batch_label"),
-            key_of(ImportBatch.source, "list:").label("source"),
-        )
-        .join(ImportBatch, ImportBatch.id == Listing.batch_id)
-        .where(
-            ImportBatch.psad_id.in_(scope.psad_ids),
-            instant_in(ImportBatch.imported_at, scope.period),
-        )
-    )
-    by_case = select(
-        Case.youth_id.label("youth_id"),
-        Case.opened_on.label("day"),
-        literal(OFF_LIST).label("batch"),
-        literal(OFF_LIST_LABEL).label("batch_label"),
-        key_of(Case.source, "case:").label("source"),
-    ).where(
-        _case_in(scope),
-        day_in(Case.opened_on, scope.period),
-        Case.source.in_(CASE_SOURCES),
-        not_(_received_by_transfer()),
-    )
-    return select(union_all(by_list, by_case).subquery())
 
 
 def listed_youth(scope: Scope) -> Query:
@@ -124,42 +76,32 @@ def listed_by_source(scope: Scope) -> Query:
 # -- Contacts -------------------------------------------------------------------------
 
 
-def _contacts(scope: Scope, *conditions: ColumnElement[bool]) -> Query:
-    columns: list[Any] = [Case.youth_id.label("youth_id"), Case.id.label("case_id")]
-    return (
-        select(*columns)
-        .join(Contact, Contact.case_id == Case.id)
-        .where(
-            _case_in(scope),
-            instant_in(Contact.occurred_at, scope.period),
-            effective(Contact),
-            *conditions,
-        )
-    )
+def _contacts(scope: Scope, *, reached: bool = False) -> tuple[Query, Subquery]:
+    """(youth_id, case_id) of the effective contacts of the period (not replaced by a
+    correction; ``populations.contacts``), only those that reached the youth when
+    ``reached``; and the contacts' rows, for more conditions."""
+    rows, in_period = contacts_in_period(scope)
+    query = select(rows.c.youth_id, rows.c.case_id).where(in_period)
+    return (query.where(rows.c.reached.is_(True)) if reached else query), rows
 
 
 def contacted(scope: Scope) -> Query:
     """An effective contact (not replaced by a correction) in the period, reached or not."""
-    return _contacts(scope)
+    return _contacts(scope)[0]
 
 
 def reached(scope: Scope) -> Query:
     """An effective contact in the period that reached the youth."""
-    return _contacts(scope, Contact.reached.is_(True))
+    return _contacts(scope, reached=True)[0]
 
 
 def interviewed(scope: Scope) -> Query:
     """An interview in the period: a reached contact « Entretien sur place », a DARFI
     interview, or the obligation de formation's « entretien » step."""
-    in_person = _contacts(
-        scope,
-        Contact.reached.is_(True),
-        exists().where(
-            ReferenceItem.id == Contact.channel_id,
-            ReferenceItem.kind == ReferenceKind.CONTACT_CHANNEL,
-            ReferenceItem.code == IN_PERSON,
-        ),
-    ).with_only_columns(Case.youth_id.label("youth_id"))
+    in_person, rows = _contacts(scope, reached=True)
+    on_site = in_person.with_only_columns(rows.c.youth_id).where(
+        rows.c.channel_id == item(ReferenceKind.CONTACT_CHANNEL, IN_PERSON)
+    )
     darfi = (
         select(Case.youth_id.label("youth_id"))
         .join(DarfiRequest, DarfiRequest.case_id == Case.id)
@@ -174,21 +116,20 @@ def interviewed(scope: Scope) -> Query:
             day_in(ObligationStepRecord.done_on, scope.period),
         )
     )
-    return select(union_all(in_person, darfi, obligation).subquery())
+    return select(union_all(on_site, darfi, obligation).subquery())
 
 
 def situation_at_contact(scope: Scope) -> Query:
     """The youth reached in the period, by the situation of the case they were reached on."""
     situation = aliased(ReferenceItem)
+    query, rows = _contacts(scope, reached=True)
     columns: list[Any] = [
-        Case.youth_id.label("youth_id"),
+        rows.c.youth_id,
         key_of(situation.code).label("key"),
         situation.label.label("label"),
     ]
-    return (
-        reached(scope)
-        .outerjoin(situation, situation.id == Case.situation_id)
-        .with_only_columns(*columns)
+    return query.with_only_columns(*columns).outerjoin(
+        situation, situation.id == rows.c.situation_id
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, case, cast, func, literal, or_, select
 
+from psad.db import contains_text
 from psad.orientations.schooling import CLASS_LABELS
 from psad.reports.figures import Indicator, Scope, Theme, Unit
 from psad.reports.indicators.common import (
@@ -23,7 +24,7 @@ from psad.reports.indicators.common import (
     key_of,
     youth_of,
 )
-from psad.reports.indicators.funnel_facts import listed
+from psad.reports.indicators.populations import first_listed
 from psad.youth.models import TRACK_LABELS, Sex, Track, Youth
 
 AGE_BANDS = {
@@ -45,19 +46,9 @@ LAST_CLASSES = {
 }
 
 
-def _first_listed(scope: Scope) -> Any:
-    """One row per youth listed in the period: ``youth_id`` and the first ``day``."""
-    rows = listed(scope).subquery()
-    return (
-        select(rows.c.youth_id, func.min(rows.c.day).label("day"))
-        .group_by(rows.c.youth_id)
-        .subquery()
-    )
-
-
 def _by(key: ColumnElement[Any], label: ColumnElement[Any] | None = None) -> Facts:
     def question(scope: Scope) -> Query:
-        first = _first_listed(scope)
+        first = first_listed(scope)
         columns: list[Any] = [first.c.youth_id.label("youth_id"), key.label("key")]
         if label is not None:
             columns.append(label.label("label"))
@@ -67,7 +58,7 @@ def _by(key: ColumnElement[Any], label: ColumnElement[Any] | None = None) -> Fac
 
 
 def _age_band(scope: Scope) -> Query:
-    first = _first_listed(scope)
+    first = first_listed(scope)
     born, day = Youth.birth_date, first.c.day
     band = case(
         (born.is_(None), UNKNOWN),
@@ -82,23 +73,25 @@ def _age_band(scope: Scope) -> Query:
 
 
 def _contains(text: Any, *words: str) -> ColumnElement[bool]:
-    return or_(*(text.like(f"%{word}%") for word in words))
+    return or_(*(contains_text(text, word) for word in words))
 
 
-def _last_class() -> ColumnElement[str]:
+def _last_class(levels: Any) -> ColumnElement[str]:
     """The last class from the level's free text (« 2nde pro », « Terminale générale »,
     « CAP 1re année », « 3e »), in the database: CAP; collège; else the year of lycée,
     professional when the text or the track says so. A coarser reading than
-    psad.orientations.schooling (which runs in Python, row by row), with its labels."""
-    text = literal(" ") + func.lower(func.coalesce(Youth.level, "")) + literal(" ")
+    psad.orientations.schooling (which runs in Python, row by row), with its labels.
+    ``levels``: the columns ``level``, ``track`` and ``text`` (the level lowered, between
+    spaces) of ``_levels``."""
+    text = levels.text
     vocational = or_(
-        _contains(text, "pro"), Youth.track.in_([Track.VOCATIONAL, Track.AGRICULTURAL])
+        _contains(text, "pro"), levels.track.in_([Track.VOCATIONAL, Track.AGRICULTURAL])
     )
     second = _contains(text, " 2de", " 2nd", "seconde")
     first = _contains(text, " 1re", " 1ère", " 1ere", "première", "premiere")
     final = _contains(text, "terminale", " tle", " term")
     return case(
-        (Youth.level.is_(None), UNKNOWN),
+        (levels.level.is_(None), UNKNOWN),
         (_contains(text, "cap"), "cap"),
         (
             _contains(text, " 6e", " 5e", " 4e", " 3e", " 6ème", " 5ème", " 4ème", " 3ème"),
@@ -112,6 +105,21 @@ def _last_class() -> ColumnElement[str]:
         (final, "tle_gt"),
         else_="other",
     )
+
+
+def _by_last_class(scope: Scope) -> Query:
+    """The youth listed by last class. Their level is lowered once per youth, in a CTE the
+    database computes first (``MATERIALIZED``): written inside the classes' twenty tests, it
+    was lowered for each of them (on SQLite, a call into Python each time)."""
+    first = first_listed(scope)
+    text = literal(" ") + func.lower(func.coalesce(Youth.level, "")) + literal(" ")
+    levels = (
+        select(first.c.youth_id, Youth.level, Youth.track, text.label("text"))
+        .join(Youth, Youth.id == first.c.youth_id)
+        .cte("levels")
+        .prefix_with("MATERIALIZED")
+    )
+    return select(levels.c.youth_id, _last_class(levels.c).label("key"))
 
 
 def _school_label() -> ColumnElement[str]:
@@ -174,7 +182,7 @@ INDICATORS = [
         "(« 2nde pro », « Terminale générale », « CAP »...) : la voie professionnelle "
         "quand le texte ou la voie le dit ; « Autre classe » : un niveau qui n'est pas une "
         "classe du collège ou du lycée (BTS...).",
-        lambda scope: _by(_last_class())(scope),
+        _by_last_class,
         labels=LAST_CLASSES,
         fixed=[*LAST_CLASSES, UNKNOWN],
     ),
