@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import MetaData, delete, or_, select, update
+from sqlalchemy import MetaData, String, cast, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from psad.audit import services as audit
@@ -90,6 +90,7 @@ def merge_youth(
     if closed is not None and plan.stays_open is not None:
         _close_as_merged(session, closed, plan.stays_open, by=by, today=today, now=now, actor=actor)
     folded = _fold_common_listings(session, kept.id, merged.id)
+    _separate_common_sendings(session, kept.id, merged.id)
     _move_dismissals(session, kept.id, merged.id)
     move_references(session, metadata, kept.id, merged.id)
     session.expire_all()  # the rows moved under the loaded objects
@@ -206,6 +207,25 @@ def _fold_common_listings(session: Session, kept_id: int, merged_id: int) -> lis
         session.delete(listing)
     session.flush()
     return folded
+
+
+def _separate_common_sendings(session: Session, kept_id: int, merged_id: int) -> None:
+    """A message sent to both youth by one sending: the merged-away youth's row takes a
+    sending key of its own (« fusion:<id> »), so both messages stay on the kept youth."""
+    messages = Base.metadata.tables["youth_messages"]  # a domain above: by its table
+    kept_rows = messages.alias("kept_rows")
+    session.execute(
+        update(messages)
+        .where(
+            messages.c.youth_id == merged_id,
+            exists().where(
+                kept_rows.c.youth_id == kept_id,
+                kept_rows.c.sending_key == messages.c.sending_key,
+                kept_rows.c.channel == messages.c.channel,
+            ),
+        )
+        .values(sending_key="fusion:" + cast(messages.c.id, String))
+    )
 
 
 def _move_dismissals(session: Session, kept_id: int, merged_id: int) -> None:

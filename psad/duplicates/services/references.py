@@ -34,6 +34,9 @@ PREPARED = {
     "cases",
     # both listed by one list: the merged-away youth's row is folded (one row per list)
     "listings",
+    # both written to by one sending: the merged-away youth's rows get a sending key of their
+    # own (one message per youth, sending and channel)
+    "youth_messages",
 }
 OWN_RULE = {"duplicate_dismissals"}  # re-pointed in canonical order, self-pairs dropped
 # Unique per youth within a parent row (a youth is once on a comité's agenda): moved by the
@@ -114,6 +117,14 @@ def unhandled_references(metadata: MetaData = Base.metadata) -> list[str]:
 BOTH_HOLDING = {
     "transfers": (
         "Les deux jeunes ont chacun un transfert en attente : acceptez, refusez ou annulez "
+        "l'un des deux, puis fusionnez les dossiers."
+    ),
+    "contact_blocks": (
+        "Les deux jeunes ont chacun une opposition au contact en cours : levez celle de l'un "
+        "des deux (le jeune gardé la garde), puis fusionnez les dossiers."
+    ),
+    "auto_reminder_suspensions": (
+        "Les relances automatiques sont suspendues pour les deux jeunes : reprenez-les pour "
         "l'un des deux, puis fusionnez les dossiers."
     ),
 }
