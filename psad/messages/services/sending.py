@@ -1,5 +1,4 @@
-"""Writing to youth: who can be written to, the preview, the sending, and the PSAD's
-templates and settings.
+"""The preview and the sending.
 
 A message to one youth on one channel is written as: an outbox row (delivered later by
 ``psad.outbox.delivery``; its body holds ``LINK_TOKEN_MARK`` where the personal link's token
@@ -11,8 +10,6 @@ ties them to the template and the reply link. The youth's channels share one lin
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,36 +22,17 @@ from psad.audit.actions import AuditAction
 from psad.audit.services import Actor, record
 from psad.auth.models import Psad, User
 from psad.config import Settings
-from psad.errors import DomainError
 from psad.followup.services.contacts import ContactData, record_contact
-from psad.messages.blocks import blocked_among
-from psad.messages.models import (
-    MessageChannel,
-    MessageTemplate,
-    MessagingSettings,
-    YouthMessage,
-)
-from psad.messages.phones import takes_sms
-from psad.messages.rendering import (
-    Rendered,
-    has_sms,
-    register_for,
-    render,
-    validate_template,
-)
+from psad.messages.models import MessageChannel, MessageTemplate, YouthMessage
+from psad.messages.rendering import Rendered, has_sms, register_for, render
+from psad.messages.services.errors import MessagingError
+from psad.messages.services.recipients import Recipient, recipients
 from psad.messages.tokens import TOKEN_BYTES, new_token
 from psad.outbox.models import LINK_TOKEN_MARK, OutboxChannel, OutboxPurpose
 from psad.outbox.services import enqueue
 from psad.reference.models import ReferenceItem, ReferenceKind
 from psad.reference.services import item_by_code
 from psad.youth.models import Case, Youth
-
-# Why a youth is left out of a sending (the report counts them by reason).
-LEFT_BLOCKED = "opposition au contact"
-LEFT_CLOSED = "dossier clos"
-LEFT_NO_EMAIL = "sans adresse électronique"
-LEFT_NO_MOBILE = "sans numéro de portable"
-LEFT_NO_DETAILS = "sans adresse électronique ni numéro de portable"
 
 NO_BASE_URL = (
     "Envoi impossible : l'adresse publique de l'application ([web] base_url) n'est pas "
@@ -68,97 +46,9 @@ NO_SMS = "Envoi par SMS impossible : les SMS ne sont pas activés pour cette PSA
 MASKED_TOKEN = "••••"
 TOKEN_LENGTH = math.ceil(TOKEN_BYTES * 4 / 3)  # secrets.token_urlsafe: base64, no padding
 MAX_SENDING_KEY = 40
-AUTO_REMINDER_DAYS = (1, 90)
 
 CHANNEL_ITEMS = {MessageChannel.EMAIL: "email", MessageChannel.SMS: "sms"}
 OUTBOX_CHANNELS = {MessageChannel.EMAIL: OutboxChannel.EMAIL, MessageChannel.SMS: OutboxChannel.SMS}
-
-
-class MessagingError(DomainError):
-    """A sending or a template the app refuses; the message says why, in French."""
-
-
-class TemplateError(DomainError):
-    """A template with errors; ``errors`` maps each form field to its French messages."""
-
-    status_code = 422
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("Le modèle n'est pas enregistré : corrigez les champs signalés.")
-        self.errors = errors
-
-
-# --- who can be written to --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """One youth of a sending: where each asked channel goes (None: not that way), or why
-    the youth is left out."""
-
-    youth: Youth
-    case: Case | None  # the open case
-    email: str | None
-    sms: str | None  # an E.164 mobile number
-    left_because: str | None = None
-
-    @property
-    def channels(self) -> list[MessageChannel]:
-        """The channels this youth gets, e-mail first."""
-        if self.left_because:
-            return []
-        found = [MessageChannel.EMAIL] if self.email else []
-        return found + ([MessageChannel.SMS] if self.sms else [])
-
-    def address(self, channel: MessageChannel) -> str | None:
-        return self.email if channel is MessageChannel.EMAIL else self.sms
-
-
-def sms_number_of(youth: Youth) -> str | None:
-    """The youth's first number that takes an SMS (a mobile), if any."""
-    return next((n for n in (youth.phone, youth.other_phone) if n and takes_sms(n)), None)
-
-
-def recipients(
-    session: Session, *, youths: Iterable[Youth], channels: Iterable[MessageChannel], sms_on: bool
-) -> list[Recipient]:
-    """Each youth with the addresses the asked channels use, or the reason they are left
-    out: an opposition to contact, no open case, nothing to write to. SMS is used only when
-    ``sms_on`` (the installation's gateway and the PSAD's switch)."""
-    youths = list(youths)
-    asked = set(channels)
-    blocked = blocked_among(session, [y.id for y in youths])
-    found: list[Recipient] = []
-    for youth in youths:
-        case = youth.open_case
-        email = sms = None
-        if MessageChannel.EMAIL in asked:
-            email = (youth.email or "").strip() or None
-        if MessageChannel.SMS in asked and sms_on:
-            sms = sms_number_of(youth)
-        reason = None
-        if youth.id in blocked:
-            reason = LEFT_BLOCKED
-        elif case is None:
-            reason = LEFT_CLOSED
-        elif not email and not sms:
-            reason = _missing(asked, sms_on)
-        found.append(Recipient(youth, case, email, sms, reason))
-    return found
-
-
-def _missing(asked: set[MessageChannel], sms_on: bool) -> str:
-    if MessageChannel.EMAIL not in asked:
-        return LEFT_NO_MOBILE
-    return LEFT_NO_DETAILS if MessageChannel.SMS in asked and sms_on else LEFT_NO_EMAIL
-
-
-def sms_offered(session: Session, *, settings: Settings, psad_id: int) -> bool:
-    """SMS is offered when the installation has a gateway and the PSAD switched it on."""
-    return settings.sms.enabled and settings_of(session, psad_id).sms_enabled
-
-
-# --- preview ----------------------------------------------------------------------------
 
 
 def counsellor_name(*, by: User | None, case: Case | None, psad: Psad) -> str:
@@ -512,172 +402,3 @@ def _audit_one(
 def left_summary(left: dict[str, int]) -> str:
     """« 2 : opposition au contact ; 1 : dossier clos » (the report's reasons, for a flash)."""
     return " ; ".join(f"{count} : {reason}" for reason, count in Counter(left).most_common())
-
-
-# --- the PSAD's templates and settings --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TemplateData:
-    """What the template form gives; SMS texts empty: the template offers no SMS."""
-
-    name: str
-    subject: str
-    email_tu: str
-    email_vous: str
-    sms_tu: str | None = None
-    sms_vous: str | None = None
-    active: bool = True
-
-
-TEXT_FIELDS = ("subject", "email_tu", "email_vous", "sms_tu", "sms_vous")
-REQUIRED_FIELDS = {
-    "name": "Donnez un nom au modèle.",
-    "subject": "L'objet du courriel est obligatoire.",
-    "email_tu": "Le texte du courriel (tutoiement) est obligatoire.",
-    "email_vous": "Le texte du courriel (vouvoiement) est obligatoire.",
-}
-SMS_PAIR = "Donnez les deux textes SMS (tutoiement et vouvoiement), ou aucun."
-
-
-def templates_of(
-    session: Session, psad_id: int, *, active_only: bool = False
-) -> list[MessageTemplate]:
-    """The PSAD's templates, in their order."""
-    query = select(MessageTemplate).where(MessageTemplate.psad_id == psad_id)
-    if active_only:
-        query = query.where(MessageTemplate.active.is_(True))
-    return list(
-        session.scalars(
-            query.order_by(MessageTemplate.position, MessageTemplate.name, MessageTemplate.id)
-        )
-    )
-
-
-def template_by_code(session: Session, psad_id: int, code: str) -> MessageTemplate | None:
-    return session.scalar(
-        select(MessageTemplate).where(
-            MessageTemplate.psad_id == psad_id, MessageTemplate.code == code
-        )
-    )
-
-
-def template_errors(data: TemplateData) -> dict[str, list[str]]:
-    """Each field's French errors (empty when the template can be saved)."""
-    errors: dict[str, list[str]] = {}
-    for name, message in REQUIRED_FIELDS.items():
-        if not (getattr(data, name) or "").strip():
-            errors.setdefault(name, []).append(message)
-    for name in TEXT_FIELDS:
-        problems = validate_template(getattr(data, name))
-        if problems:
-            errors.setdefault(name, []).extend(problems)
-    if bool((data.sms_tu or "").strip()) != bool((data.sms_vous or "").strip()):
-        missing = "sms_vous" if (data.sms_tu or "").strip() else "sms_tu"
-        errors.setdefault(missing, []).append(SMS_PAIR)
-    return errors
-
-
-def save_template(
-    session: Session,
-    *,
-    psad_id: int,
-    code: str | None,
-    data: TemplateData,
-    by: User,
-    actor: Actor,
-    now: datetime,
-) -> MessageTemplate:
-    """Change the template ``code`` of the PSAD, or add a new one (``code`` None: a code
-    is made from its name). ``TemplateError`` lists each field's errors."""
-    errors = template_errors(data)
-    if errors:
-        raise TemplateError(errors)
-    template = None if code is None else template_by_code(session, psad_id, code)
-    if code is not None and template is None:
-        raise MessagingError("Ce modèle n'existe pas dans cette PSAD.")
-    created = template is None
-    if template is None:
-        template = MessageTemplate(
-            psad_id=psad_id,
-            code=_new_code(session, psad_id, data.name),
-            position=len(templates_of(session, psad_id)) + 1,
-        )
-        session.add(template)
-    template.name = data.name.strip()[:120]
-    template.subject = " ".join(data.subject.split())[:200]
-    template.email_tu = data.email_tu.strip()
-    template.email_vous = data.email_vous.strip()
-    template.sms_tu = (data.sms_tu or "").strip() or None
-    template.sms_vous = (data.sms_vous or "").strip() or None
-    template.active = data.active
-    template.updated_at, template.updated_by_id = now, by.id
-    session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.MESSAGE_TEMPLATE_SAVED,
-        object_type="message_template",
-        object_id=template.id,
-        detail=f"modele={template.code}; nouveau={'oui' if created else 'non'}",
-        psad_id=psad_id,
-    )
-    return template
-
-
-def _new_code(session: Session, psad_id: int, name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:30] or "modele"
-    taken = set(
-        session.scalars(select(MessageTemplate.code).where(MessageTemplate.psad_id == psad_id))
-    )
-    code, number = stem, 1
-    while code in taken:
-        number += 1
-        code = f"{stem}_{number}"
-    return code
-
-
-def settings_of(session: Session, psad_id: int) -> MessagingSettings:
-    """The PSAD's messaging settings; the defaults (not stored) when it has none."""
-    found = session.get(MessagingSettings, psad_id)
-    if found is not None:
-        return found
-    return MessagingSettings(psad_id=psad_id, sms_enabled=False, auto_reminder_days=None)
-
-
-def save_settings(
-    session: Session,
-    *,
-    psad_id: int,
-    sms_enabled: bool,
-    auto_reminder_days: int | None,
-    by: User,
-    actor: Actor,
-    now: datetime,
-) -> MessagingSettings:
-    """Switch SMS on or off for the PSAD and set the automatic reminder (None: none)."""
-    low, high = AUTO_REMINDER_DAYS
-    if auto_reminder_days is not None and not low <= auto_reminder_days <= high:
-        raise MessagingError(
-            f"La relance automatique se fait entre {low} et {high} jours après le message "
-            f"(reçu {auto_reminder_days}) ; laissez vide pour ne pas relancer."
-        )
-    row = session.get(MessagingSettings, psad_id)
-    if row is None:
-        row = MessagingSettings(psad_id=psad_id)
-        session.add(row)
-    row.sms_enabled, row.auto_reminder_days = sms_enabled, auto_reminder_days
-    row.updated_at, row.updated_by_id = now, by.id
-    session.flush()
-    days = "non" if auto_reminder_days is None else str(auto_reminder_days)
-    record(
-        session,
-        actor,
-        AuditAction.MESSAGING_SETTINGS_CHANGED,
-        object_type="psad",
-        object_id=psad_id,
-        detail=f"sms={'oui' if sms_enabled else 'non'}; relance_jours={days}",
-        psad_id=psad_id,
-    )
-    return row
