@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from psad.config import Settings, load_settings, shipped
 from psad.extensions import bootstrap, csrf, db, login_manager, migrate
@@ -47,6 +48,9 @@ def build_app(settings: Settings | None = None) -> Flask:
         BOOTSTRAP_SERVE_LOCAL=True,
         BOOTSTRAP_BTN_STYLE="primary",
     )
+    if settings.web.trusted_proxies:
+        proxies = settings.web.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(shipped("migrations")), render_as_batch=True, compare_type=True

@@ -17,6 +17,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from psad.errors import ConfigError
 
@@ -43,6 +44,11 @@ SHORT_ENV_NAMES = {
 REQUIRED = object()
 
 
+MAX_PROXIES = 5
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+STOP_VARIABLE = "{lien}"
+
+
 @dataclass(frozen=True)
 class WebSettings:
     secret_key: str = field(default=REQUIRED)  # type: ignore[assignment]
@@ -56,8 +62,17 @@ class WebSettings:
     # The app's public address (``https://psad.example.org``): links in e-mails are built
     # from it, never from a request.
     base_url: str | None = None
+    # Reverse proxies in front of the app (0: none). With n, the client's address and scheme
+    # are read from the n-th last X-Forwarded-For / X-Forwarded-Proto value: set it to the
+    # number of proxies that add them, never more (a client could then forge its address).
+    trusted_proxies: int = 0
 
     def __post_init__(self) -> None:
+        if not 0 <= self.trusted_proxies <= MAX_PROXIES:
+            raise ConfigError(
+                f"Configuration : [web] trusted_proxies compte les proxys devant l'application, "
+                f"de 0 à {MAX_PROXIES} (reçu {self.trusted_proxies})."
+            )
         if self.base_url is not None:
             if not self.base_url.startswith(("https://", "http://")):
                 raise ConfigError(
@@ -125,6 +140,15 @@ class ReminderSettings:
             )
 
 
+def _https_or_loopback(url: str) -> bool:
+    """An https:// address, or http:// to this machine (a gateway's local relay, the tests'
+    loopback server): credentials and numbers never cross a network in clear."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+
+
 @dataclass(frozen=True)
 class SmsSettings:
     """The SMS gateway (one HTTP API for the installation; each PSAD switches SMS on). Without
@@ -140,8 +164,9 @@ class SmsSettings:
     # The shared secret the gateway sends (header X-PSAD-Secret) with the SMS it receives
     # (« STOP »), on POST /sms/entrant. None: no inbound SMS.
     inbound_secret: str | None = None
-    # Appended to every SMS: how to stop (an operator's number for STOP, if any).
-    stop_notice: str = "STOP : répondez STOP"
+    # Appended to every SMS: how to stop. {lien} is the youth's personal link (its page has
+    # « Ne plus être contacté·e »): an alphanumeric sender cannot receive « STOP » replies.
+    stop_notice: str = "Ne plus recevoir de message : {lien}"
 
     def __post_init__(self) -> None:
         if (self.username is None) != (self.password is None):
@@ -149,9 +174,16 @@ class SmsSettings:
                 "Configuration : [sms] username et password vont ensemble (l'un est donné "
                 "sans l'autre)."
             )
-        if self.url is not None and not self.url.startswith(("https://", "http://")):
+        if self.url is not None and not _https_or_loopback(self.url):
             raise ConfigError(
-                f"Configuration : [sms] url doit commencer par https:// (reçu « {self.url} »)."
+                "Configuration : [sms] url doit commencer par https:// (http:// seulement vers "
+                f"cette machine : 127.0.0.1, ::1 ou localhost) ; reçu « {self.url} »."
+            )
+        leftover = self.stop_notice.replace(STOP_VARIABLE, "")
+        if "{" in leftover or "}" in leftover:
+            raise ConfigError(
+                "Configuration : [sms] stop_notice ne connaît qu'une variable, {lien} "
+                f"(reçu « {self.stop_notice} »)."
             )
         if not (1 <= len(self.sender) <= 11 and self.sender.isascii() and self.sender.isalnum()):
             raise ConfigError(
@@ -162,6 +194,12 @@ class SmsSettings:
     @property
     def enabled(self) -> bool:
         return self.url is not None
+
+    @property
+    def takes_replies(self) -> bool:
+        """Whether a youth can answer an SMS « STOP »: the sender is a phone number (an
+        alphanumeric sender cannot be answered) and the gateway forwards what it receives."""
+        return self.sender.isdigit() and self.inbound_secret is not None
 
 
 @dataclass(frozen=True)
@@ -176,7 +214,7 @@ class MessagesSettings:
     reminder_hour: int = 10  # the automatic reminders' daily run (Paris)
 
     def __post_init__(self) -> None:
-        if self.reminder_hour > 23:
+        if not 0 <= self.reminder_hour <= 23:
             raise ConfigError(
                 f"Configuration : [messages] reminder_hour est une heure de 0 à 23 "
                 f"(reçu {self.reminder_hour})."

@@ -229,15 +229,65 @@ def test_sms_username_without_password_is_refused(config_file):
     )
 
 
-def test_sms_url_must_be_http(config_file):
-    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[sms]\nurl = "sms.example.org/api"\n')
+@pytest.mark.parametrize(
+    "url",
+    ["sms.example.org/api", "http://sms.example.org/api", "ftp://127.0.0.1/api", "https://"],
+)
+def test_sms_url_is_https_or_http_to_this_machine(config_file, url):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[sms]\nurl = "{url}"\n')
 
     with pytest.raises(ConfigError) as error:
         load_settings(path, environ={})
 
     assert str(error.value) == (
-        "Configuration : [sms] url doit commencer par https:// (reçu « sms.example.org/api »)."
+        "Configuration : [sms] url doit commencer par https:// (http:// seulement vers cette "
+        f"machine : 127.0.0.1, ::1 ou localhost) ; reçu « {url} »."
     )
+
+
+@pytest.mark.parametrize(
+    "url", ["https://sms.example.org/api", "http://127.0.0.1:8025/sms", "http://[::1]/sms"]
+)
+def test_sms_url_over_https_or_to_loopback_is_taken(config_file, url):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[sms]\nurl = "{url}"\n')
+
+    assert load_settings(path, environ={}).sms.url == url
+
+
+def test_sms_stop_notice_knows_only_the_link(config_file):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[sms]\nstop_notice = "STOP au {{numero}}"\n')
+
+    with pytest.raises(ConfigError, match=re.escape("ne connaît qu'une variable, {lien}")):
+        load_settings(path, environ={})
+
+
+@pytest.mark.parametrize(
+    ("sender", "secret", "takes"),
+    [("PSAD", "s3cret", False), ("38000", None, False), ("38000", "s3cret", True)],
+)
+def test_sms_replies_need_a_numeric_sender_and_the_inbound_secret(
+    config_file, sender, secret, takes
+):
+    inbound = f'inbound_secret = "{secret}"\n' if secret else ""
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[sms]\nsender = "{sender}"\n{inbound}')
+
+    assert load_settings(path, environ={}).sms.takes_replies is takes
+
+
+@pytest.mark.parametrize(
+    ("proxies", "said"),
+    [
+        (-1, "[web] trusted_proxies doit être positif (reçu -1)."),
+        (6, "[web] trusted_proxies compte les proxys devant l'application, de 0 à 5 (reçu 6)."),
+    ],
+)
+def test_web_trusted_proxies_is_bounded(config_file, proxies, said):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\ntrusted_proxies = {proxies}\n')
+
+    with pytest.raises(ConfigError) as error:
+        load_settings(path, environ={})
+
+    assert str(error.value) == f"Configuration : {said}"
 
 
 @pytest.mark.parametrize("sender", ["PSAD de Lille", "PSAD-Lille", "PSADdeLille59"])
@@ -255,14 +305,15 @@ def test_sms_timeout_must_be_a_number(config_file):
         load_settings(path, environ={"PSAD_SMS_TIMEOUT_SECONDS": "dix"})
 
 
-def test_messages_reminder_hour_is_an_hour_of_the_day(config_file):
-    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[messages]\nreminder_hour = 24\n')
+@pytest.mark.parametrize("hour", [24])
+def test_messages_reminder_hour_is_an_hour_of_the_day(config_file, hour):
+    path = config_file(f'[web]\nsecret_key = "{KEY}"\n[messages]\nreminder_hour = {hour}\n')
 
     with pytest.raises(ConfigError) as error:
         load_settings(path, environ={})
 
     assert str(error.value) == (
-        "Configuration : [messages] reminder_hour est une heure de 0 à 23 (reçu 24)."
+        f"Configuration : [messages] reminder_hour est une heure de 0 à 23 (reçu {hour})."
     )
 
 
