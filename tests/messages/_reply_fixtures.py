@@ -9,21 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask
 from sqlalchemy.orm import Session
 
-from psad.messages.public_views import bp
 from psad.messages.tokens import new_token
 from psad.youth.models import Youth
 from tests.messages.conftest import NOW
 
 IP = "127.0.0.1"  # the test client's address
-
-
-def registered(app: Flask) -> None:
-    """The ``reply`` blueprint on the test app, until ``psad/web/__init__.py`` registers it."""
-    if "reply" not in app.blueprints:
-        app.register_blueprint(bp)
 
 
 def link_for(session: Session, youth: Youth, *, created: datetime = NOW, days: int = 30) -> str:

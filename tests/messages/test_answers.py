@@ -22,15 +22,10 @@ from psad.youth.models import CaseStatus, Youth
 from tests.followup.conftest import reference
 from tests.followup.test_worklists import block
 from tests.helpers import events, text
-from tests.messages._reply_fixtures import IP, answer, link_for, registered
+from tests.messages._reply_fixtures import IP, answer, link_for
 from tests.messages.conftest import LANDLINE, NOW, OTHER_MOBILE, TODAY
 
 YOUTH_ACTOR = Actor(user_id=None, psad_id=None, ip_address="192.0.2.7")
-
-
-@pytest.fixture(autouse=True)
-def _reply_blueprint(app):  # type: ignore[no-untyped-def]
-    registered(app)
 
 
 def record(session, msg, youth: Youth, kind: AnswerKind, **given) -> ReplyAnswer:  # type: ignore[no-untyped-def]

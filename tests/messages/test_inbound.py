@@ -11,17 +11,11 @@ from psad.audit.models import AuditEvent
 from psad.messages.inbound import is_stop, sender_number
 from psad.messages.models import BlockSource, ContactBlock, MessageChannel
 from tests.helpers import count, events, with_settings
-from tests.messages._reply_fixtures import registered
 from tests.messages.conftest import MOBILE, SECTIONS, send
 
 SECRET = "secret-de-la-passerelle"
 WITH_WEBHOOK = with_settings(sms={**SECTIONS["sms"], "inbound_secret": SECRET})
 HEADERS = {"X-PSAD-Secret": SECRET}
-
-
-@pytest.fixture(autouse=True)
-def _reply_blueprint(app):  # type: ignore[no-untyped-def]
-    registered(app)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import re
 
-import pytest
 from sqlalchemy import select
 
 from psad.audit.actions import AuditAction
@@ -22,15 +21,8 @@ from tests.messages._reply_fixtures import (
     expired_link,
     link_for,
     public_page_is_clean,
-    registered,
 )
 from tests.messages.conftest import send
-
-
-@pytest.fixture(autouse=True)
-def _reply_blueprint(app):  # type: ignore[no-untyped-def]
-    registered(app)
-
 
 # --- what the page shows -------------------------------------------------------------------
 

@@ -15,15 +15,10 @@ from psad.auth.jobs import purge_sign_ins
 from psad.auth.models import LoginThrottle
 from psad.messages.models import ReplyAnswer
 from tests.helpers import count, events, text, with_settings
-from tests.messages._reply_fixtures import IP, answer, link_for, public_page_is_clean, registered
+from tests.messages._reply_fixtures import IP, answer, link_for, public_page_is_clean
 from tests.messages.conftest import NOW
 
 OTHER_ADDRESS = {"REMOTE_ADDR": "192.0.2.9"}
-
-
-@pytest.fixture(autouse=True)
-def _reply_blueprint(app):  # type: ignore[no-untyped-def]
-    registered(app)
 
 
 def at(monkeypatch: pytest.MonkeyPatch, moment) -> None:  # type: ignore[no-untyped-def]
