@@ -239,6 +239,13 @@ class AuthSettings:
     max_failed_logins_per_account: int = 50
     lockout_minutes: int = 15
     min_password_length: int = 12
+    # A password-reset link's life, and the requests one account, or one client address,
+    # may make in an hour (beyond, the same answer is shown and nothing is sent).
+    reset_link_minutes: int = 60
+    reset_requests_per_account: int = 3
+    reset_requests_per_address: int = 10
+    # The name authenticator applications show beside the account (two-factor log-in).
+    totp_issuer: str = "PSAD"
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,14 @@ class AuditAction(enum.StrEnum):
     AUTO_REMINDERS_RESUMED = "auto_reminders.resumed"
     AUTO_REMINDERS_RUN = "auto_reminders.run"
     SMS_RECEIVED = "sms.received"
+    TWO_FACTOR_ENABLED = "two_factor.enabled"
+    TWO_FACTOR_DISABLED = "two_factor.disabled"
+    TWO_FACTOR_FAILED = "two_factor.failed"
+    RECOVERY_CODE_USED = "two_factor.recovery_used"
+    RECOVERY_CODES_RENEWED = "two_factor.recovery_renewed"
+    TWO_FACTOR_REQUIREMENT_CHANGED = "two_factor.requirement_changed"
+    PASSWORD_RESET_REQUESTED = "password.reset_requested"
+    PASSWORD_RESET_DONE = "password.reset_done"
 
     @property
     def label(self) -> str:
@@ -108,6 +116,13 @@ SIGN_IN_ACTIONS = (
     AuditAction.LOGIN_LOCKED,
     AuditAction.LOGOUT,
     AuditAction.PASSWORD_CHANGED,
+    AuditAction.TWO_FACTOR_ENABLED,
+    AuditAction.TWO_FACTOR_DISABLED,
+    AuditAction.TWO_FACTOR_FAILED,
+    AuditAction.RECOVERY_CODE_USED,
+    AuditAction.RECOVERY_CODES_RENEWED,
+    AuditAction.PASSWORD_RESET_REQUESTED,
+    AuditAction.PASSWORD_RESET_DONE,
 )
 
 
@@ -201,6 +216,14 @@ ACTION_LABELS = {
     AuditAction.AUTO_REMINDERS_RESUMED: "Relances automatiques reprises",
     AuditAction.AUTO_REMINDERS_RUN: "Relances automatiques envoyées",
     AuditAction.SMS_RECEIVED: "SMS reçu",
+    AuditAction.TWO_FACTOR_ENABLED: "Double authentification activée",
+    AuditAction.TWO_FACTOR_DISABLED: "Double authentification désactivée",
+    AuditAction.TWO_FACTOR_FAILED: "Code de double authentification refusé",
+    AuditAction.RECOVERY_CODE_USED: "Connexion avec un code de secours",
+    AuditAction.RECOVERY_CODES_RENEWED: "Codes de secours renouvelés",
+    AuditAction.TWO_FACTOR_REQUIREMENT_CHANGED: "Double authentification obligatoire (réglage)",
+    AuditAction.PASSWORD_RESET_REQUESTED: "Réinitialisation du mot de passe demandée",
+    AuditAction.PASSWORD_RESET_DONE: "Mot de passe réinitialisé",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from psad import clock
@@ -78,6 +78,7 @@ class SessionEnd(enum.StrEnum):
     EXPIRED = "expired"
     PASSWORD_CHANGED = "password_changed"
     ACCOUNT_CHANGED = "account_changed"
+    PASSWORD_RESET = "password_reset"
 
 
 class Psad(Base):
@@ -99,6 +100,10 @@ class Psad(Base):
     call_back_days: Mapped[int] = mapped_column(default=7, server_default="7")
     # A started orientation without news for this many weeks makes a task for the referent
     orientation_stalled_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
+    # Members must sign in with a second factor (TOTP); one without it is sent to enrolment.
+    two_factor_required: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     def __repr__(self) -> str:
         return f"<Psad {self.code}>"
@@ -157,10 +162,24 @@ class User(Base):
     digest_frequency: Mapped[DigestFrequency] = mapped_column(
         enum_column(DigestFrequency), default=DigestFrequency.DAILY, server_default="daily"
     )
+    # Two-factor log-in (TOTP, RFC 6238): the base32 secret, set at enrolment and confirmed
+    # when ``totp_enabled_at`` is; the last time step accepted (a code is used once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
     )
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
+
+    @property
+    def must_enrol_two_factor(self) -> bool:
+        """One of the user's PSADs requires a second factor, and the user has none yet."""
+        return not self.has_two_factor and any(m.psad.two_factor_required for m in self.memberships)
 
     # The interface Flask-Login expects (without importing Flask into the models).
     is_authenticated = True
@@ -233,3 +252,29 @@ class UserSession(Base):
     @property
     def is_live(self) -> bool:
         return self.ended_at is None
+
+
+class RecoveryCode(Base):
+    """A two-factor recovery code: shown once at enrolment, kept as a SHA-256 (the codes are
+    random, 50 bits each), good for one log-in."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class PasswordReset(Base):
+    """A password-reset link sent by e-mail: the token's SHA-256, single use, short-lived."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
