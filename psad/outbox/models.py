@@ -43,6 +43,7 @@ class OutboxPurpose(enum.StrEnum):
     DIGEST = "digest"  # the reminders' digest of one user for one day
     MESSAGE = "message"  # a message a person sent to a youth (psad.messages)
     MESSAGE_REMINDER = "message_reminder"  # the automatic reminder of such a message
+    PASSWORD_RESET = "password_reset"  # a « mot de passe oublié » link (psad.auth)
 
     @property
     def label(self) -> str:
@@ -50,6 +51,7 @@ class OutboxPurpose(enum.StrEnum):
             OutboxPurpose.DIGEST: "Récapitulatif des rappels",
             OutboxPurpose.MESSAGE: "Message à un jeune",
             OutboxPurpose.MESSAGE_REMINDER: "Relance automatique d'un jeune",
+            OutboxPurpose.PASSWORD_RESET: "Lien de réinitialisation du mot de passe",
         }[self]
 
     @property

@@ -11,6 +11,8 @@ def register(app: Flask) -> None:
     import psad.models  # noqa: F401  (every table known before the first query)
     from psad.audit.views import bp as audit_bp
     from psad.auth.admin_views import bp as admin_bp
+    from psad.auth.reset_views import bp as reset_bp
+    from psad.auth.twofactor_views import bp as twofactor_bp
     from psad.auth.views import bp as auth_bp
     from psad.committees.views import bp as committees_bp
     from psad.duplicates.views import bp as duplicates_bp
@@ -31,6 +33,8 @@ def register(app: Flask) -> None:
     for blueprint in (
         home_bp,
         auth_bp,
+        twofactor_bp,
+        reset_bp,
         admin_bp,
         youth_bp,
         followup_bp,
