@@ -238,7 +238,7 @@ def _users(session: Session, psad: Psad, structures: dict[StructureKind, Structu
 
 
 def _add_youth(session: Session, psad: Psad, school: Structure, today: date, count: int) -> None:
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311: made-up demo data, the same every time
     for index in range(count):
         sex = rng.choice([Sex.FEMALE, Sex.MALE])
         last_name = rng.choice(LAST_NAMES)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: static checks, then pytest on SQLite and on PostgreSQL
+# The whole test suite, as CI runs it: static and security checks, then pytest on SQLite and on PostgreSQL
 # (a local server is started unless PSAD_TEST_DATABASE_URL names one), browser tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,9 @@ echo "== Static checks (ruff, mypy, import-linter)"
 "$bin/ruff" format --check .
 "$bin/mypy"
 "$bin/lint-imports" --no-cache
+
+echo "== Security checks (bandit, pip-audit)"
+bash scripts/security.sh
 
 echo "== Tests on SQLite"
 PSAD_TEST_DATABASE_URL="" "$bin/pytest" "$@"

@@ -165,7 +165,8 @@ class ChunkWriter:
             self.session.execute(update(Youth), chunk.updates)
         if chunk.new_hashes:
             self.session.connection().exec_driver_sql(
-                f"UPDATE youths SET last_row_hash = {self._mark} WHERE id = {self._mark}",
+                # _mark is the driver's placeholder (? or %s); the values are bound
+                f"UPDATE youths SET last_row_hash = {self._mark} WHERE id = {self._mark}",  # nosec B608
                 chunk.new_hashes,
             )
         self._add_missing_guardians(chunk.guardians_for)
