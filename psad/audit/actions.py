@@ -103,6 +103,10 @@ class AuditAction(enum.StrEnum):
     TWO_FACTOR_REQUIREMENT_CHANGED = "two_factor.requirement_changed"
     PASSWORD_RESET_REQUESTED = "password.reset_requested"
     PASSWORD_RESET_DONE = "password.reset_done"
+    RETENTION_RUN = "retention.run"
+    YOUTH_ANONYMISED = "youth.anonymised"
+    RETENTION_SETTINGS_CHANGED = "retention.settings_changed"
+    ACCESS_REQUEST_EXPORTED = "privacy.access_exported"
 
     @property
     def label(self) -> str:
@@ -224,6 +228,10 @@ ACTION_LABELS = {
     AuditAction.TWO_FACTOR_REQUIREMENT_CHANGED: "Double authentification obligatoire (réglage)",
     AuditAction.PASSWORD_RESET_REQUESTED: "Réinitialisation du mot de passe demandée",
     AuditAction.PASSWORD_RESET_DONE: "Mot de passe réinitialisé",
+    AuditAction.RETENTION_RUN: "Conservation : anonymisation des dossiers échus",
+    AuditAction.YOUTH_ANONYMISED: "Jeune anonymisé (durée de conservation échue)",
+    AuditAction.RETENTION_SETTINGS_CHANGED: "Durées de conservation modifiées",
+    AuditAction.ACCESS_REQUEST_EXPORTED: "Export des données d'un jeune (droit d'accès)",
 }
 
 

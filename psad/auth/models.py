@@ -100,6 +100,11 @@ class Psad(Base):
     call_back_days: Mapped[int] = mapped_column(default=7, server_default="7")
     # A started orientation without news for this many weeks makes a task for the referent
     orientation_stalled_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
+    # Retention (the missions locales' rule by default): a youth's personal data is kept while
+    # a case is open, and until the later of the age ``retention_age`` and
+    # ``retention_years_after_close`` years after the last case closed; then anonymised.
+    retention_age: Mapped[int] = mapped_column(default=27, server_default="27")
+    retention_years_after_close: Mapped[int] = mapped_column(default=2, server_default="2")
     # Members must sign in with a second factor (TOTP); one without it is sent to enrolment.
     two_factor_required: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()

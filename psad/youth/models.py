@@ -182,6 +182,9 @@ class Youth(Base):
     __mapper_args__ = {"version_id_col": version}
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+    # Set when retention anonymised the youth (psad.privacy): identity, contact details and
+    # free text are gone; the facts the bilan counts stay.
+    anonymised_at: Mapped[datetime | None]
     # The list's copy of facts kept elsewhere, so that one index answers a tab's rows and
     # counts at 200,000 youth: recomputed from the cases, contacts and tasks whenever they
     # change (psad.followup.liststate), never edited. ``current_case_id`` is the open case,
