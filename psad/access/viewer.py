@@ -138,6 +138,24 @@ class Viewer:
         return self.is_admin
 
     @property
+    def can_answer_access_requests(self) -> bool:
+        """Export everything held on one youth (right of access) and read the register of
+        processing activities: pilotes and co-pilotes, for the youth of their PSAD."""
+        return self.role in (Role.PILOT, Role.COPILOT)
+
+    @property
+    def can_manage_retention(self) -> bool:
+        """See what the next retention run anonymises and set the PSAD's retention rule:
+        administrators, and the pilote for their PSAD."""
+        return self.is_admin or self.role is Role.PILOT
+
+    @property
+    def sees_processing_register(self) -> bool:
+        """The « registre des traitements » (for the data protection officer): administrators,
+        pilotes and co-pilotes."""
+        return self.is_admin or self.role in (Role.PILOT, Role.COPILOT)
+
+    @property
     def can_read_audit(self) -> bool:
         return self.is_admin or self.role is Role.PILOT
 
