@@ -1,6 +1,8 @@
 """A youth's opposition to being contacted (« STOP »): while a block is active, no message
-goes to them. The youth sets it (STOP to an SMS, the reply page) or a person records it;
-only a person lifts it, and says why. Automatic reminders can also be suspended per youth."""
+goes to them, not even one already waiting in the outbox (cancelled as the block is
+recorded; ``psad.messages.cancel``). The youth sets it (STOP to an SMS, the reply page) or a
+person records it; only a person lifts it, and says why. Automatic reminders can also be
+suspended per youth."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from psad.audit.actions import AuditAction
 from psad.audit.services import Actor, record
 from psad.errors import DomainError
+from psad.messages.cancel import cancel_for_block
 from psad.messages.models import AutoReminderSuspension, BlockSource, ContactBlock
 from psad.youth.models import Youth
 
@@ -57,8 +60,8 @@ def block(
     actor: Actor,
     now: datetime,
 ) -> ContactBlock | None:
-    """Block every further message to the youth; None when a block is already active
-    (twice STOP is one block)."""
+    """Block every further message to the youth, and cancel those still waiting to be sent;
+    None when a block is already active (twice STOP is one block)."""
     if is_blocked(session, youth.id):
         return None
     row = ContactBlock(
@@ -69,6 +72,7 @@ def block(
             session.add(row)
     except IntegrityError:  # a concurrent STOP won
         return None
+    cancel_for_block(session, youth.id)
     record(
         session,
         actor,

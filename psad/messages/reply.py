@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from psad.audit.actions import AuditAction
@@ -106,6 +106,21 @@ def _comment(
     return " ".join(part for part in parts if part)
 
 
+def _count_answer(session: Session, token: ReplyToken, most: int) -> None:
+    """Count one more answer on the link, or refuse it when the link has had ``most``: one
+    UPDATE guarded by the count stored, so two answers posted at once cannot both take the
+    last place (the loser waits for the winner's row lock, then finds the count full)."""
+    result = session.execute(
+        update(ReplyToken)
+        .where(ReplyToken.id == token.id, ReplyToken.answers < most)
+        .values(answers=ReplyToken.answers + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(token, ["answers"])  # read again from the row when next asked
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise TooManyAnswersError(TOO_MANY_ANSWERS)
+
+
 def record_answer(
     session: Session,
     *,
@@ -123,13 +138,14 @@ def record_answer(
     A contact with the youth reached goes on the case: « Rappel demandé par le jeune » (and a
     call-back task due today), « Solution déclarée par le jeune » or « Refus »; a phone that
     differs from the file's, a solution or a refusal waits for a counsellor's review.
+    A link takes at most ``[messages] answers_per_link`` answers, however many are posted at
+    once.
     """
-    if token.answers >= settings.messages.answers_per_link:
-        raise TooManyAnswersError(TOO_MANY_ANSWERS)
     if kind is AnswerKind.CALL_BACK and time_slot is None:
         raise DomainError(TIME_SLOT_MISSING)
     if kind is AnswerKind.SOLUTION and solution_kind is None:
         raise DomainError(SOLUTION_MISSING)
+    _count_answer(session, token, settings.messages.answers_per_link)
     case = session.get_one(Case, token.case_id)
     youth = session.get_one(Youth, token.youth_id)
     proposed = phone if phone and phone != youth.phone else None
@@ -160,7 +176,6 @@ def record_answer(
         answered_at=now,
     )
     session.add(answer)
-    token.answers += 1
     session.flush()
     record(
         session,

@@ -13,13 +13,18 @@ Failures are retried with back-off (1, 2, 4... minutes after the attempt, at mos
 good, the message is failed and listed for the administrators. A personal link's token
 (``secret``) goes into the body as it leaves, and is forgotten once the message is sent. Logs
 name message ids and counts, never an address, a number or a body.
+
+A higher layer may forbid what must not leave any more (a youth who said « STOP », a case
+closed): it registers a veto (``register_veto``), asked about each message once claimed, just
+before it is sent. A vetoed message is failed with the veto's reason (« Annulé : … »), its
+token forgotten; the outbox knows nothing of youth or cases.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +32,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from psad.config import MailSettings, SmsSettings
-from psad.outbox.failures import DeliveryFailure
+from psad.outbox.failures import REASON_LENGTH, DeliveryFailure
 from psad.outbox.models import (
     LINK_TOKEN_MARK,
     OutboxChannel,
@@ -48,6 +53,7 @@ LINK_GONE = (
 )
 _ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
 _NUMBER = re.compile(r"\+\d{8,15}")  # an E.164 number
+CANCELLED = "Annulé : "  # how the reason of a message cancelled before it left begins
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    cancelled: int = 0  # refused by a veto: failed without being sent
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,49 @@ class Claimed:
         return OutgoingSms(
             id=self.id, to=self.recipient, text=with_secret(self.body_text, self.secret)
         )
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> Claimed:
+        return cls(
+            id=row.id,
+            purpose=row.purpose,
+            recipient=row.recipient,
+            subject=row.subject,
+            body_text=row.body_text,
+            body_html=row.body_html,
+            secret=row.secret,
+            reply_to=row.reply_to,
+        )
+
+
+# --- vetoes ---------------------------------------------------------------------------------
+
+Veto = Callable[[Session, Sequence[Claimed]], Mapping[int, str]]
+"""Given messages about to leave, those that must not (by id), each with its reason in French
+(« Annulé : … », shown on the youth's file and to the administrators)."""
+_vetoes: list[Veto] = []
+
+
+def register_veto(veto: Veto) -> Veto:
+    """Ask ``veto`` before every message is sent (registered once, however often called)."""
+    if veto not in _vetoes:
+        _vetoes.append(veto)
+    return veto
+
+
+def vetoed(session: Session, messages: Sequence[Claimed]) -> dict[int, str]:
+    """The messages a registered veto refuses, with the first veto's reason."""
+    refused: dict[int, str] = {}
+    for veto in _vetoes:
+        for message_id, reason in veto(session, messages).items():
+            refused.setdefault(message_id, reason)
+    return refused
+
+
+def cancelled_reason(row: OutboxMessage) -> str | None:
+    """Why the message was cancelled before it left (« Annulé : … »), or None."""
+    reason = row.last_error or ""
+    return reason if row.state is OutboxState.FAILED and reason.startswith(CANCELLED) else None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -153,11 +203,20 @@ def _deliver(
 ) -> DeliveryReport:
     due = _due(session, channel, now, limit)
     session.commit()  # end the read: each claim is a transaction of its own
-    sent = retrying = failed = 0
+    sent = retrying = failed = cancelled = 0
     for seen in due:
         claimed = _claim(session, seen, now, max_attempts)
         session.commit()
         if claimed is None:
+            continue
+        # Asked once the claim is committed: a block or a closing committed before this
+        # read stops the message, whatever path wrote it.
+        refusal = vetoed(session, [claimed]).get(claimed.id)
+        if refusal is not None:
+            _record_cancelled(session, claimed.id, refusal)
+            session.commit()
+            cancelled += 1
+            log.info("outbox message %s cancelled before sending (%s)", claimed.id, channel.value)
             continue
         try:
             if claimed.link_gone:
@@ -177,11 +236,16 @@ def _deliver(
         session.commit()
         sent += 1
         log.info("outbox message %s sent (%s)", claimed.id, channel.value)
-    if sent or retrying or failed:
+    if sent or retrying or failed or cancelled:
         log.info(
-            "outbox %s: %s sent, %s to retry, %s failed", channel.value, sent, retrying, failed
+            "outbox %s: %s sent, %s to retry, %s failed, %s cancelled",
+            channel.value,
+            sent,
+            retrying,
+            failed,
+            cancelled,
         )
-    return DeliveryReport(sent=sent, retrying=retrying, failed=failed)
+    return DeliveryReport(sent=sent, retrying=retrying, failed=failed, cancelled=cancelled)
 
 
 def _due_condition(now: datetime) -> ColumnElement[bool]:
@@ -251,6 +315,16 @@ def _claim(session: Session, seen: _Seen, now: datetime, max_attempts: int) -> C
         body_html=row.body_html,
         secret=row.secret,
         reply_to=row.reply_to,
+    )
+
+
+def _record_cancelled(session: Session, message_id: int, reason: str) -> None:
+    """A vetoed message: failed with the veto's reason, its token forgotten (never sent)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.SENDING)
+        .values(state=OutboxState.FAILED, last_error=reason[:REASON_LENGTH], secret=None)
+        .execution_options(synchronize_session=False)
     )
 
 

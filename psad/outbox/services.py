@@ -2,11 +2,14 @@
 
 ``enqueue`` is called in the transaction that decides to send; delivery is
 ``psad.outbox.delivery``. A message is « retrying » when it is queued again after a failed
-attempt (``attempts`` > 0), « failed » when delivery gave up.
+attempt (``attempts`` > 0), « failed » when delivery gave up. ``cancel_queued`` stops messages
+not sent yet (a youth's « STOP »): failed at once with the reason « Annulé : … »; such a
+message is never sent again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
@@ -16,6 +19,8 @@ from sqlalchemy.orm import Session
 from psad.audit.actions import AuditAction
 from psad.audit.services import Actor, record
 from psad.errors import DomainError, NotFoundError
+from psad.outbox.delivery import CANCELLED, Claimed, cancelled_reason, vetoed
+from psad.outbox.failures import REASON_LENGTH
 from psad.outbox.models import OutboxChannel, OutboxMessage, OutboxPurpose, OutboxState
 
 
@@ -23,6 +28,16 @@ class MessageNotRetryableError(DomainError):
     """Only a failed message, or one waiting for its next attempt, can be sent again."""
 
     status_code = 409
+
+
+class MessageCancelledError(MessageNotRetryableError):
+    """A message cancelled before it left (a youth's « STOP », a case closed), or one a veto
+    would cancel now, is not sent again."""
+
+
+CANCELLED_NOT_RETRIED = (
+    "Ce message a été annulé avant son envoi ({cause}) : il ne sera pas renvoyé."
+)
 
 
 def enqueue(
@@ -128,18 +143,52 @@ def _retrying() -> ColumnElement[bool]:
     return and_(OutboxMessage.state == OutboxState.QUEUED, OutboxMessage.attempts > 0)
 
 
+# --- cancelling -------------------------------------------------------------------------
+
+
+def cancel_queued(
+    session: Session, *, message_ids: Select[tuple[int]] | Select[int] | Sequence[int], reason: str
+) -> int:
+    """Fail, without sending them, those of these messages still waiting (first or next
+    attempt), with ``reason`` (« Annulé : … »); their tokens are forgotten. A message being
+    sent or already sent is left alone. Returns how many were cancelled."""
+    if not reason.startswith(CANCELLED):
+        raise ValueError(f"a cancellation's reason starts with {CANCELLED!r}: {reason!r}")
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.state == OutboxState.QUEUED)
+        .values(state=OutboxState.FAILED, last_error=reason[:REASON_LENGTH], secret=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 # --- sending again ----------------------------------------------------------------------
+
+
+def _refused_now(session: Session, message: OutboxMessage) -> str | None:
+    """Why the message must not go again: cancelled already, or a veto (« STOP », case
+    closed); None for a message sent or being sent (nothing to send again anyway)."""
+    if message.state not in (OutboxState.FAILED, OutboxState.QUEUED):
+        return None
+    reason = cancelled_reason(message)
+    if reason is None:
+        reason = vetoed(session, [Claimed.of(message)]).get(message.id)
+    return reason.removeprefix(CANCELLED) if reason is not None else None
 
 
 def retry(session: Session, *, message_id: int, actor: Actor, now: datetime) -> OutboxMessage:
     """Queue a failed (or retrying) message for delivery now, with a fresh count of attempts.
 
     One UPDATE guarded by the state: a message being sent at this moment, or already sent,
-    is left alone.
+    is left alone. A cancelled message, or one a veto refuses now, is not queued again.
     """
     message = session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFoundError("Ce message n'existe pas.")
+    cause = _refused_now(session, message)
+    if cause is not None:
+        raise MessageCancelledError(CANCELLED_NOT_RETRIED.format(cause=cause))
     before = (message.state, message.attempts)
     result = session.execute(
         update(OutboxMessage)

@@ -7,7 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from psad.audit.actions import AuditAction
 from psad.audit.services import Actor
@@ -15,7 +16,14 @@ from psad.errors import DomainError
 from psad.followup.models import CaseEvent, CaseEventKind, Contact, Task, TaskRule
 from psad.followup.queries import Tab, tab_of
 from psad.messages import reply
-from psad.messages.models import AnswerKind, ReplyAnswer, ReviewState, SolutionKind, TimeSlot
+from psad.messages.models import (
+    AnswerKind,
+    ReplyAnswer,
+    ReplyToken,
+    ReviewState,
+    SolutionKind,
+    TimeSlot,
+)
 from psad.messages.tokens import valid_token
 from psad.reference.models import ReferenceKind
 from psad.youth.models import CaseStatus, Youth
@@ -190,6 +198,45 @@ def test_a_link_takes_a_limited_number_of_answers(session, msg):
         )
 
 
+def test_the_answers_limit_holds_when_the_count_grew_after_the_link_was_read(app, session, msg):
+    most = msg.settings.messages.answers_per_link
+    token = valid_token(session, link_for(session, msg.adult), NOW)
+    assert token is not None and token.answers == 0
+    # Meanwhile another request answered with the same link: one place is left.
+    other = Session(bind=app.extensions["psad_test_bind"])
+    other.execute(update(ReplyToken).where(ReplyToken.id == token.id).values(answers=most - 1))
+    other.commit()
+    other.close()
+
+    reply.record_answer(
+        session,
+        token=token,
+        kind=AnswerKind.REFUSAL,
+        time_slot=None,
+        solution_kind=None,
+        phone=None,
+        now=NOW,
+        actor=YOUTH_ACTOR,
+        settings=msg.settings,
+    )
+    with pytest.raises(reply.TooManyAnswersError, match="déjà répondu plusieurs fois"):
+        reply.record_answer(
+            session,
+            token=token,
+            kind=AnswerKind.SOLUTION,
+            time_slot=None,
+            solution_kind=SolutionKind.TRAINING,
+            phone=None,
+            now=NOW,
+            actor=YOUTH_ACTOR,
+            settings=msg.settings,
+        )
+
+    session.expire_all()
+    assert session.get_one(ReplyToken, token.id).answers == most
+    assert session.scalars(select(ReplyAnswer.kind)).all() == [AnswerKind.REFUSAL]
+
+
 # --- a counsellor's review -----------------------------------------------------------------
 
 
@@ -301,3 +348,55 @@ def test_stopping_from_the_page_twice_is_one_block(session, msg):
 
     assert first is not None and first.blocked_by_id is None
     assert second is None
+
+
+# --- who may set a refusal aside ------------------------------------------------------------
+
+
+def test_a_partner_who_follows_the_youth_cannot_set_a_refusal_aside(client, session, msg):
+    saved = record(session, msg, msg.minor, AnswerKind.REFUSAL)  # the minor: the partner's
+    session.commit()
+    client.sign_in(msg.world.partner)
+
+    response = client.submit(
+        f"/jeunes/{msg.minor.id}/reponses/{saved.id}/ecarter", {"part": "refusal"}
+    )
+
+    assert response.status_code == 403
+    assert "Seuls le pilote et les co-pilotes de la PSAD peuvent écarter le refus" in text(response)
+    session.expire_all()
+    assert session.get_one(ReplyAnswer, saved.id).refusal_review is ReviewState.PENDING
+
+
+def test_a_partner_who_follows_the_youth_still_sets_a_phone_aside(client, session, msg):
+    saved = record(
+        session, msg, msg.minor, AnswerKind.CALL_BACK, time_slot=TimeSlot.ANY, phone=OTHER_MOBILE
+    )
+    session.commit()
+    client.sign_in(msg.world.partner)
+
+    response = client.submit(
+        f"/jeunes/{msg.minor.id}/reponses/{saved.id}/ecarter",
+        {"part": "phone"},
+        follow_redirects=True,
+    )
+
+    assert "Réponse écartée" in text(response)
+    session.expire_all()
+    assert session.get_one(ReplyAnswer, saved.id).phone_review is ReviewState.DISMISSED
+
+
+def test_a_copilot_sets_a_refusal_aside(client, session, msg):
+    saved = record(session, msg, msg.minor, AnswerKind.REFUSAL)
+    session.commit()
+    client.sign_in(msg.copilot)
+
+    response = client.submit(
+        f"/jeunes/{msg.minor.id}/reponses/{saved.id}/ecarter",
+        {"part": "refusal"},
+        follow_redirects=True,
+    )
+
+    assert "Réponse écartée" in text(response)
+    session.expire_all()
+    assert session.get_one(ReplyAnswer, saved.id).refusal_review is ReviewState.DISMISSED

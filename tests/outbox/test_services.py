@@ -12,7 +12,9 @@ from psad.errors import NotFoundError
 from psad.outbox.delivery import deliver_due
 from psad.outbox.models import OutboxChannel, OutboxMessage, OutboxState
 from psad.outbox.services import (
+    MessageCancelledError,
     MessageNotRetryableError,
+    cancel_queued,
     failures,
     retry,
     retrying_count,
@@ -152,3 +154,48 @@ def test_a_sent_or_sending_message_is_not_retried(session, admin, state):
 def test_retrying_a_missing_message_is_not_found(session, admin):
     with pytest.raises(NotFoundError):
         retry(session, message_id=999, actor=Actor(admin.id, None), now=LATER)
+
+
+def test_a_cancelled_message_is_not_retried(session, admin):
+    message = given(session, "message:1", OutboxState.FAILED, attempts=0)
+    message.last_error = "Annulé : opposition au contact"
+    session.flush()
+
+    with pytest.raises(MessageCancelledError, match=r"annulé avant son envoi \(opposition"):
+        retry(session, message_id=message.id, actor=Actor(admin.id, None), now=LATER)
+
+    assert reloaded(session, message).state is OutboxState.FAILED
+    assert events(session, AuditAction.OUTBOX_RETRIED.value) == []
+
+
+# --- cancelling -------------------------------------------------------------------------
+
+
+def test_cancelling_fails_the_waiting_messages_and_forgets_their_token(session):
+    first = queue_sms(session, "message:1:sms")
+    retrying = given(session, "message:2", OutboxState.QUEUED, attempts=2)
+
+    cancelled = cancel_queued(
+        session, message_ids=[first.id, retrying.id], reason="Annulé : dossier clos"
+    )
+    session.commit()
+
+    assert cancelled == 2
+    for message in (first, retrying):
+        stored = reloaded(session, message)
+        assert (stored.state, stored.last_error, stored.secret) == (
+            OutboxState.FAILED,
+            "Annulé : dossier clos",
+            None,
+        )
+
+
+@pytest.mark.parametrize("state", [OutboxState.SENDING, OutboxState.SENT, OutboxState.FAILED])
+def test_cancelling_leaves_a_message_being_sent_sent_or_failed_alone(session, state):
+    message = given(session, "message:1", state, attempts=1)
+
+    cancelled = cancel_queued(session, message_ids=[message.id], reason="Annulé : dossier clos")
+
+    assert cancelled == 0
+    stored = reloaded(session, message)
+    assert (stored.state, stored.last_error) == (state, None)

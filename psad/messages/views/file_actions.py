@@ -1,6 +1,7 @@
 """The buttons of the file's « Messages » panel: record or lift an opposition to being
 contacted, suspend or resume the automatic reminders (pilotes and co-pilotes); confirm or
-set aside what a youth answered (whoever follows the youth). Each answers with the file."""
+set aside what a youth answered (whoever follows the youth; a refusal, which proposes closing
+the case, only pilotes and co-pilotes). Each answers with the file."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ from psad.web.urls import RECORD_ID
 from psad.youth.models import Youth
 
 FOLLOWS = "Votre rôle ne permet pas d'agir sur le suivi des jeunes."
+REFUSAL_MANAGERS = (
+    "Seuls le pilote et les co-pilotes de la PSAD peuvent écarter le refus d'un jeune : "
+    "ce refus propose de clore son dossier."
+)
 YOUTH = f"/jeunes/<{RECORD_ID}:youth_id>"
 ANSWER = f"{YOUTH}/reponses/<{RECORD_ID}:answer_id>"
 follows = requires(lambda viewer: viewer.can_follow, FOLLOWS)
@@ -170,6 +175,8 @@ def dismiss(youth_id: int, answer_id: int) -> Response:
     answer, form = _answer(youth_id, answer_id), DismissForm()
     if not form.validate():
         return _to_file(youth_id, _refused(form), "warning")
+    if form.part.data == "refusal" and not current_viewer().can_manage_cases:
+        abort(403, description=REFUSAL_MANAGERS)
     try:
         reply.dismiss(
             db.session(),
