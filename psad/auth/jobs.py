@@ -1,4 +1,5 @@
-"""Scheduled clean-up of the log-in tables: old failure counters and finished sessions."""
+"""Scheduled clean-up of the log-in tables: old failure counters, finished sessions, and
+password-reset links expired or used a day ago."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from sqlalchemy import delete
 
 from psad import clock
 from psad.auth.models import LoginThrottle
+from psad.auth.reset import purge_links
 from psad.auth.sessions import purge_sessions
 from psad.config import Settings
 from psad.extensions import db
 
 
 def purge_sign_ins(app: Flask) -> None:
-    """Forget counters idle for a day, and sessions that cannot be live any more."""
+    """Forget counters idle for a day, sessions that cannot be live any more, and reset links
+    a day past their end (expired, superseded or used: the audit keeps the trace)."""
     settings: Settings = app.extensions["psad_settings"]
     now = clock.now()
     with app.app_context():
@@ -24,4 +27,5 @@ def purge_sign_ins(app: Flask) -> None:
         )
         lifetime = timedelta(hours=settings.web.session_max_hours)
         purge_sessions(db.session(), before=now - lifetime - timedelta(days=1))
+        purge_links(db.session(), before=now - timedelta(days=1))
         db.session.commit()

@@ -57,7 +57,7 @@ class OutboxPurpose(enum.StrEnum):
     @property
     def to_youth(self) -> bool:
         """Whether the recipient is a youth (administrators see the address masked)."""
-        return self is not OutboxPurpose.DIGEST
+        return self in (OutboxPurpose.MESSAGE, OutboxPurpose.MESSAGE_REMINDER)
 
 
 class OutboxChannel(enum.StrEnum):
