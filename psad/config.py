@@ -164,9 +164,10 @@ class SmsSettings:
     # The shared secret the gateway sends (header X-PSAD-Secret) with the SMS it receives
     # (« STOP »), on POST /sms/entrant. None: no inbound SMS.
     inbound_secret: str | None = None
-    # Appended to every SMS: how to stop. {lien} is the youth's personal link (its page has
-    # « Ne plus être contacté·e »): an alphanumeric sender cannot receive « STOP » replies.
-    stop_notice: str = "Ne plus recevoir de message : {lien}"
+    # Appended to every SMS (which always carries the personal link): how to stop. The link's
+    # page has « Ne plus être contacté·e »; an alphanumeric sender cannot receive « STOP »
+    # replies. {lien} may be used: the same link again.
+    stop_notice: str = "Pour ne plus recevoir de message, ouvrez le lien."
 
     def __post_init__(self) -> None:
         if (self.username is None) != (self.password is None):

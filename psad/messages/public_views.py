@@ -3,7 +3,8 @@ the SMS gateway's inbound webhook (``/sms/entrant``, « STOP »).
 
 Whatever is wrong with a link (unknown, malformed, expired, case closed), the answer is the
 same neutral page with status 404, byte for byte: it names no PSAD and says nothing of why.
-Every request counts toward the client address's rate limit (``psad.messages.throttle``).
+Every request counts toward the client address's rate limit, and a valid link's requests
+toward the link's (``psad.messages.throttle``); the webhook's wrong secrets have their own.
 The token is never logged nor audited (the request log keeps integer view arguments only).
 """
 
@@ -34,11 +35,11 @@ from psad.auth.models import Psad
 from psad.config import Settings
 from psad.errors import DomainError
 from psad.extensions import csrf, db
+from psad.masks import mask_phone
 from psad.messages import reply, throttle
 from psad.messages.blocks import is_blocked
 from psad.messages.inbound import receive_sms
 from psad.messages.models import AnswerKind, ReplyToken
-from psad.messages.phones import mask_phone
 from psad.messages.public_forms import ReplyForm, StopForm
 from psad.messages.tokens import valid_token
 from psad.youth.models import Youth
@@ -86,11 +87,7 @@ def _open_link(raw: str, now: datetime) -> ReplyToken:
     session, actor = db.session(), _visitor()
     policy = throttle.policy_of(_settings())
     waiting = throttle.check_reply_rate(session, ip=actor.ip_address, now=now, policy=policy)
-    if waiting is not None:
-        if waiting.first:
-            record(session, actor, AuditAction.REPLY_THROTTLED, detail="motif=trop_de_demandes")
-        db.session.commit()
-        abort(_too_many(waiting.until, now))
+    _wait_if(waiting, now, detail="motif=trop_de_demandes")
     token = valid_token(session, raw, now)
     if token is None:
         record(session, actor, AuditAction.REPLY_REFUSED)
@@ -98,7 +95,34 @@ def _open_link(raw: str, now: datetime) -> ReplyToken:
             record(session, actor, AuditAction.REPLY_THROTTLED, detail="motif=liens_invalides")
         db.session.commit()
         abort(make_response(render_template("messages/public/neutral.html"), 404))
+    waiting = throttle.check_link_rate(session, token_id=token.id, now=now, policy=policy)
+    _wait_if(waiting, now, detail=f"motif=lien_trop_demande; lien={token.id}", token=token)
     return token
+
+
+def _wait_if(
+    waiting: throttle.Throttled | None,
+    now: datetime,
+    *,
+    detail: str,
+    token: ReplyToken | None = None,
+) -> None:
+    """Answer « trop de demandes » (429) when the address or the link must wait; the first
+    refusal of a window is audited (with the youth's id when the link is known)."""
+    if waiting is None:
+        return
+    if waiting.first:
+        record(
+            db.session(),
+            _visitor(),
+            AuditAction.REPLY_THROTTLED,
+            object_type=None if token is None else "youth",
+            object_id=None if token is None else token.youth_id,
+            detail=detail,
+            psad_id=None if token is None else token.psad_id,
+        )
+    db.session.commit()
+    abort(_too_many(waiting.until, now))
 
 
 def _page(
@@ -195,14 +219,14 @@ def inbound_sms() -> ResponseReturnValue:
     if not secret:
         abort(404)
     session, now, actor = db.session(), clock.now(), _visitor()
-    policy = throttle.policy_of(_settings())
-    if throttle.wrong_lock(session, ip=actor.ip_address, now=now, policy=policy):
+    policy, kind = throttle.policy_of(_settings()), throttle.WRONG_SECRETS
+    if throttle.wrong_lock(session, ip=actor.ip_address, now=now, policy=policy, kind=kind):
         return jsonify(
             erreur="Trop de tentatives avec un mauvais secret : réessayez plus tard."
         ), 429
     given = request.headers.get("X-PSAD-Secret", "")
     if not hmac.compare_digest(given.encode(), secret.encode()):
-        throttle.count_wrong_token(session, ip=actor.ip_address, now=now, policy=policy)
+        throttle.count_wrong_token(session, ip=actor.ip_address, now=now, policy=policy, kind=kind)
         db.session.commit()
         return jsonify(erreur="En-tête X-PSAD-Secret absent ou incorrect."), 403
     data = request.get_json(silent=True) if request.is_json else request.form.to_dict()

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from psad.auth.models import User
 from psad.clock import local
+from psad.masks import MASK, mask_phone
 from psad.messages.blocks import blocked_among
 from psad.messages.models import MessageChannel, ReplyAnswer, ReviewState, YouthMessage
-from psad.messages.phones import mask_phone
 from psad.outbox.models import OutboxMessage, OutboxState
 from psad.youth.models import Case, CaseStatus
 
@@ -79,10 +79,6 @@ def list_marks(session: Session, youth_ids: Iterable[int]) -> ListMarks:
     )
 
 
-def phone_to_confirm_among(session: Session, youth_ids: Iterable[int]) -> set[int]:
-    return list_marks(session, youth_ids).phone_to_confirm
-
-
 def answer_of(session: Session, youth_id: int, answer_id: int) -> ReplyAnswer | None:
     """One answer of this youth (None for another youth's: the page answers 404)."""
     answer = session.get(ReplyAnswer, answer_id)
@@ -127,4 +123,4 @@ def masked_recipient(message: YouthMessage) -> str:
     if message.channel is MessageChannel.SMS:
         return mask_phone(message.recipient)
     name, _, domain = message.recipient.partition("@")
-    return f"{name[:1]}•••@{domain}" if domain else "•••"
+    return f"{name[:1]}{MASK}@{domain}" if domain else MASK

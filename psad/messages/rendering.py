@@ -3,6 +3,7 @@ the e-mail's reply footer and the SMS's STOP notice.
 
 Templates are written by pilotes: they are never rendered with Jinja. Only the four
 variables below are replaced, in one pass (a first name holding « {lien} » stays as it is).
+The SMS's STOP notice (``[sms] stop_notice``) may hold {lien} too: the same link.
 """
 
 from __future__ import annotations
@@ -63,15 +64,43 @@ class Rendered:
     parts: int = 0
 
 
-def validate_template(text: str | None) -> list[str]:
-    """French errors for the placeholders this text uses that are not variables."""
+LINK_IN_SUBJECT = (
+    "Le lien personnel {lien} ne peut pas aller dans l'objet : il n'y serait pas cliquable. "
+    "Mettez-le dans le texte du courriel (sans lui, le courriel se termine par le lien)."
+)
+STOP_UNANSWERABLE = (
+    "Les SMS demandent de répondre STOP (réglage [sms] stop_notice du serveur), mais les jeunes "
+    "ne peuvent pas répondre : l'expéditeur ([sms] sender) n'est pas un numéro ou la passerelle "
+    "ne transmet pas les SMS reçus ([sms] inbound_secret). Demandez à l'administrateur du "
+    "serveur de mettre dans [sms] stop_notice « Pour ne plus recevoir de message, ouvrez le "
+    "lien. » (la page du lien permet de ne plus être contacté·e), ou de configurer un "
+    "expéditeur numérique et inbound_secret."
+)
+
+
+def validate_template(text: str | None, *, subject: bool = False) -> list[str]:
+    """French errors for the placeholders this text uses that are not variables, and for
+    {lien} in a ``subject`` (a link there cannot be followed)."""
     unknown: list[str] = []
     for match in PLACEHOLDER.finditer(text or ""):
         name = match.group(1)
         if name not in VARIABLES and name not in unknown:
             unknown.append(name)
     known = ", ".join("{" + name + "}" for name in VARIABLES)
-    return [f"Variable inconnue « {{{name}}} » : les variables sont {known}." for name in unknown]
+    errors = [f"Variable inconnue « {{{name}}} » : les variables sont {known}." for name in unknown]
+    if subject and "{lien}" in (text or ""):
+        errors.append(LINK_IN_SUBJECT)
+    return errors
+
+
+def stop_warning(sms: SmsSettings) -> str | None:
+    """Why youth cannot stop the SMS as the STOP notice says (it asks to answer « STOP »
+    while no answer can reach us), for the PSAD's settings pages; None when they can."""
+    notice = sms.stop_notice
+    asks_stop = "stop" in notice.lower() and "{lien}" not in notice
+    if sms.enabled and asks_stop and not sms.takes_replies:
+        return STOP_UNANSWERABLE
+    return None
 
 
 def register_for(youth: Youth, today: date) -> Register:
@@ -96,10 +125,13 @@ def render(
     link: str,
     stop_notice: str = DEFAULT_STOP_NOTICE,
     link_length: int | None = None,
+    masked_link: str | None = None,
 ) -> Rendered:
     """The message for this youth on this channel. An e-mail ends with the reply footer when
-    its text has no {lien}; an SMS always ends with ``stop_notice``. ``link_length``: the
-    real link's length when ``link`` is masked (for the SMS segment count)."""
+    its text has no {lien}; an SMS always ends with ``stop_notice``, its {lien} the same link.
+    ``link_length``: the real link's length when ``link`` is masked (for the SMS segment
+    count). ``masked_link``: what a subject shows for {lien} (a template saved before it was
+    refused there); the subject never holds the token (the outbox fills in the body only)."""
     values = {
         "prenom": youth.first_name.strip(),
         "psad": psad_name,
@@ -111,7 +143,8 @@ def render(
         text = text.rstrip()
         if "{lien}" not in text:
             text = f"{text}\n\n{EMAIL_FOOTER}"
-        return Rendered(subject=substitute(template.subject, values), body=substitute(text, values))
+        subject = substitute(template.subject, {**values, "lien": masked_link or link})
+        return Rendered(subject=subject, body=substitute(text, values))
     text = (template.sms_tu if register is Register.TU else template.sms_vous) or ""
     text = " ".join(text.split())
     if "{lien}" not in text:

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from psad import clock
 from psad.config import MailSettings, Settings
 from psad.extensions import db
-from psad.messages.phones import mask_phone
+from psad.masks import MASK, mask_email, mask_phone
 from psad.outbox import services
 from psad.outbox.models import OutboxChannel, OutboxMessage, OutboxState
 from psad.outbox.sms import gateway_of
@@ -65,19 +65,7 @@ def shown_recipient(message: OutboxMessage) -> str:
     return mask_email(message.recipient)
 
 
-MASK = "•••"
 _ADDRESS = re.compile(r"[^\s<>\"'():;,]+@[^\s<>\"'():;,]+")
-
-
-def mask_email(address: str) -> str:
-    """« j•••@e•••.fr »: the first letter of the name and of the domain, and its ending."""
-    name, at, domain = address.rpartition("@")
-    if not at:
-        return MASK
-    host, dot, ending = domain.rpartition(".")
-    if not dot:
-        host, ending = domain, ""
-    return f"{name[:1]}{MASK}@{host[:1]}{MASK}{dot}{ending}"
 
 
 def _server(mail: MailSettings) -> str:

@@ -11,6 +11,7 @@ from psad.audit.models import AuditEvent
 from psad.messages.inbound import is_stop, sender_number
 from psad.messages.models import BlockSource, ContactBlock, MessageChannel
 from tests.helpers import count, events, with_settings
+from tests.messages._reply_fixtures import link_for
 from tests.messages.conftest import MOBILE, SECTIONS, send
 
 SECRET = "secret-de-la-passerelle"
@@ -163,3 +164,36 @@ def test_guessing_the_secret_locks_the_address(client, session, texted):
 
     assert response.status_code == 429
     assert blocked_ids(session) == []
+
+
+@WITH_WEBHOOK
+def test_wrong_secrets_lock_the_webhook_but_not_the_reply_page(client, session, texted):
+    raw = link_for(session, texted.minor)
+    wrong = [
+        client.post(
+            "/sms/entrant", data={"from": MOBILE, "text": "STOP"}, headers={"X-PSAD-Secret": "x"}
+        ).status_code
+        for _ in range(10)  # [messages] reply_wrong_tokens_per_address
+    ]
+
+    locked = client.post("/sms/entrant", data={"from": MOBILE, "text": "STOP"}, headers=HEADERS)
+
+    assert wrong == [403] * 10
+    assert locked.status_code == 429
+    assert locked.json == {
+        "erreur": "Trop de tentatives avec un mauvais secret : réessayez plus tard."
+    }
+    assert client.get(f"/r/{raw}").status_code == 200  # the same address, a youth's link
+
+
+@WITH_WEBHOOK
+def test_wrong_links_lock_the_reply_page_but_not_the_webhook(client, session, texted):
+    raw = link_for(session, texted.minor)
+    wrong = [client.get(f"/r/faux{number}").status_code for number in range(10)]
+    assert wrong == [404] * 10
+    assert client.get(f"/r/{raw}").status_code == 429
+
+    response = client.post("/sms/entrant", data={"from": MOBILE, "text": "STOP"}, headers=HEADERS)
+
+    assert response.status_code == 200
+    assert response.json == {"bloques": 1}

@@ -1,30 +1,13 @@
-"""Which number takes an SMS, and a number shown masked on the public reply page."""
+"""Which number takes an SMS (the masks are tested in tests/test_masks.py)."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
 
-from psad.messages.phones import mask_phone, takes_sms
+from psad.messages.phones import takes_sms
 from psad.messages.services import sms_number_of
 from tests.messages.conftest import LANDLINE, MOBILE, OTHER_MOBILE, Messaging
-
-
-def test_a_french_number_shows_its_first_and_last_pairs():
-    assert mask_phone("+33612345678") == "06 •• •• •• 78"
-
-
-def test_a_landline_is_masked_the_same_way():
-    assert mask_phone(LANDLINE) == "03 •• •• •• 56"
-
-
-def test_a_foreign_number_shows_its_country_code_and_last_two_digits():
-    assert mask_phone("+32470123456") == "+32 ••• 56"
-
-
-@pytest.mark.parametrize("missing", [None, ""])
-def test_no_number_shows_nothing(missing: str | None):
-    assert mask_phone(missing) == ""
 
 
 @pytest.mark.parametrize("number", [MOBILE, OTHER_MOBILE, "+32470123456", "+590690001234"])

@@ -11,15 +11,19 @@ from sqlalchemy.orm import Session
 
 from psad.audit.actions import AuditAction
 from psad.auth.models import Psad
+from psad.config import SmsSettings
 from psad.errors import DomainError
 from psad.messages.defaults import DEFAULT_TEMPLATES, ensure_default_templates
 from psad.messages.models import MessageChannel, MessageTemplate, MessagingSettings, Register
 from psad.messages.rendering import (
+    DEFAULT_STOP_NOTICE,
     EMAIL_FOOTER,
+    STOP_UNANSWERABLE,
     gsm_plain,
     register_for,
     render,
     sms_parts,
+    stop_warning,
     validate_template,
 )
 from psad.messages.services import (
@@ -130,6 +134,80 @@ def test_an_sms_is_one_line(session: Session, msg: Messaging):
     assert message.body == f"Bonjour Hugo, {LINK}"
 
 
+def test_the_stop_notice_points_to_the_link_by_default(session: Session, msg: Messaging):
+    template = make_template(session, msg.psad, sms_tu="Bonjour {prenom}, réponds ici : {lien}")
+
+    message = rendered(template, msg.minor, channel=SMS)
+
+    assert message.body == (
+        f"Bonjour Éloise, réponds ici : {LINK} Pour ne plus recevoir de message, ouvrez le lien."
+    )
+
+
+def test_the_stop_notices_link_counts_at_its_real_length(session: Session, msg: Messaging):
+    template = make_template(
+        session, msg.psad, sms_tu="Bonjour {prenom}, c'est {conseiller} : {lien}"
+    )
+    masked = "https://psad.example.org/r/••••"
+    real_length = len("https://psad.example.org/r/") + 22
+
+    with_link = rendered(
+        template,
+        msg.minor,
+        channel=SMS,
+        link=masked,
+        link_length=real_length,
+        stop_notice="Ne plus recevoir de message : {lien}",
+    )
+    without = rendered(
+        template,
+        msg.minor,
+        channel=SMS,
+        link=masked,
+        link_length=real_length,
+        stop_notice="Ne plus recevoir de message : repondez STOP",
+    )
+
+    assert with_link.body.endswith(f"Ne plus recevoir de message : {masked}")
+    # 131 characters with one real link, 167 with the second one: two SMS
+    assert (without.parts, with_link.parts) == (1, 2)
+
+
+def test_a_subject_shows_the_masked_link_never_the_token(session: Session, msg: Messaging):
+    template = make_template(session, msg.psad, subject="Ton lien : {lien}")  # saved before
+    masked = "https://psad.example.org/r/••••"
+
+    message = rendered(template, msg.minor, masked_link=masked)
+
+    assert message.subject == f"Ton lien : {masked}"
+    assert f"Réponds ici : {LINK}" in message.body  # the outbox fills the body's token in
+
+
+@pytest.mark.parametrize(
+    ("sms", "warned"),
+    [
+        ({"stop_notice": "STOP : répondez STOP"}, True),
+        ({"stop_notice": "Pour arrêter, répondez stop"}, True),
+        ({}, False),  # « Pour ne plus recevoir de message, ouvrez le lien. »
+        ({"stop_notice": "Répondez STOP ou ouvrez {lien}"}, False),
+        ({"stop_notice": "STOP : répondez STOP", "url": None}, False),  # no SMS at all
+        ({"stop_notice": "STOP : répondez STOP", "sender": "0612345678"}, True),  # no webhook
+        ({"stop_notice": "STOP : répondez STOP", "inbound_secret": "s"}, True),  # named sender
+        (
+            {"stop_notice": "STOP : répondez STOP", "sender": "36111", "inbound_secret": "s"},
+            False,
+        ),
+    ],
+)
+def test_a_stop_notice_asking_for_an_answer_nobody_gets_is_warned(sms, warned):
+    settings = SmsSettings(**{"url": "https://sms.example.org/envoi", **sms})
+
+    warning = stop_warning(settings)
+
+    assert (warning == STOP_UNANSWERABLE) is warned
+    assert warned or warning is None
+
+
 # --- placeholders -----------------------------------------------------------------------
 
 
@@ -149,6 +227,16 @@ def test_an_unknown_placeholder_is_refused_in_french():
 
 def test_the_link_token_mark_is_not_a_variable():
     assert len(validate_template("{jeton}")) == 1
+
+
+def test_the_link_is_refused_in_a_subject_only():
+    assert validate_template("Ton lien : {lien}", subject=True) == [
+        "Le lien personnel {lien} ne peut pas aller dans l'objet : il n'y serait pas "
+        "cliquable. Mettez-le dans le texte du courriel (sans lui, le courriel se termine par "
+        "le lien)."
+    ]
+    assert validate_template("Ton lien : {lien}") == []
+    assert validate_template("La {psad} t'écrit", subject=True) == []
 
 
 # --- SMS length -------------------------------------------------------------------------
@@ -185,7 +273,8 @@ def test_sms_text_keeps_to_the_gsm_alphabet_where_it_can():
 
 @pytest.mark.parametrize("default", DEFAULT_TEMPLATES, ids=lambda d: d.code)
 def test_a_shipped_template_uses_only_the_variables(default):
-    for text in (default.subject, default.email_tu, default.email_vous, default.sms_tu):
+    assert validate_template(default.subject, subject=True) == []
+    for text in (default.email_tu, default.email_vous, default.sms_tu):
         assert validate_template(text) == []
     assert validate_template(default.sms_vous) == []
     assert "{prenom}" in default.email_tu and "{lien}" in default.email_vous
@@ -204,7 +293,7 @@ def test_a_shipped_sms_fits_in_two_sms(session: Session, msg: Messaging, default
             counsellor="Jean-Baptiste Delacroix",
             psad_name="PSAD de Roubaix-Tourcoing",
             link="https://psad.example.org/r/" + "x" * 22,
-            stop_notice="STOP : répondez STOP",
+            stop_notice=DEFAULT_STOP_NOTICE,  # « … ouvrez le lien. »
         )
         assert message.body == gsm_plain(message.body)
         assert message.parts <= 2, (register, message.body)

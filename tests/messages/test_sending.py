@@ -81,7 +81,9 @@ def test_preview_names_the_real_recipient_with_tu_for_a_minor(session: Session, 
     assert "Dis-nous en une minute ce que tu souhaites" in shown[EMAIL].body
     assert f"{BASE_URL}/r/••••" in shown[EMAIL].body
     assert shown[EMAIL].subject == "PSAD de Lille : formation, emploi, accompagnement"
-    assert shown[SMS].body.endswith(f"{BASE_URL}/r/•••• STOP : répondez STOP")
+    assert shown[SMS].body.endswith(
+        f"te convient : {BASE_URL}/r/•••• Pour ne plus recevoir de message, ouvrez le lien."
+    )
     assert shown[SMS].body.startswith("Bonjour Éloise, c'est Karim Benali")  # GSM: ï -> i
     assert shown[SMS].parts == 2
     assert count(session, OutboxMessage) == 0
@@ -211,7 +213,9 @@ def test_email_and_sms_share_the_link_and_sms_goes_to_a_mobile(session: Session,
     sms = outbox_rows(session, OutboxChannel.SMS)
     assert [row.recipient for row in sms] == [MOBILE, OTHER_MOBILE]  # Hugo's landline skipped
     assert all(row.subject == "" and row.reply_to is None for row in sms)
-    assert sms[0].body_text.endswith(f"{BASE_URL}/r/{{jeton}} STOP : répondez STOP")
+    assert sms[0].body_text.endswith(
+        f"{BASE_URL}/r/{{jeton}} Pour ne plus recevoir de message, ouvrez le lien."
+    )
     minor_rows = [row for row in outbox_rows(session) if row.recipient in (MOBILE, msg.minor.email)]
     assert len({row.secret for row in minor_rows}) == 1
     assert count(session, ReplyToken) == 2
@@ -416,3 +420,15 @@ def test_a_pilote_text_is_not_a_jinja_template(session: Session, msg: Messaging)
 
     body = outbox_rows(session)[0].body_text
     assert body.startswith("{{ config }} {% if 1 %}x{% endif %} Éloïse {inconnu} ")
+
+
+def test_a_link_in_a_subject_saved_earlier_goes_out_masked(session: Session, msg: Messaging):
+    template = make_template(session, msg.psad, subject="Ton lien : {lien}")  # now refused
+
+    send(session, msg, [msg.minor], template=template)
+    session.commit()
+
+    [row] = outbox_rows(session)
+    assert row.subject == f"Ton lien : {BASE_URL}/r/••••"  # sent as it is: never {jeton}
+    assert f"{BASE_URL}/r/{{jeton}}" in row.body_text  # the body's link is filled in
+    assert messages_of(session, msg.minor.id)[0].subject == row.subject

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from psad.audit.actions import AuditAction
 from psad.messages.models import MessageTemplate, MessagingSettings
+from psad.messages.rendering import LINK_IN_SUBJECT
 from tests.factories import make_psad
 from tests.helpers import count, events, field_error, text, with_settings
-from tests.messages.conftest import Messaging
+from tests.messages.conftest import SECTIONS, Messaging
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -65,6 +66,17 @@ def test_an_unknown_variable_is_refused_under_its_field(pilot, session, msg):
 
     assert response.status_code == 422
     assert field_error(response, "email_tu").startswith("Variable inconnue « {nom} »")
+    assert events(session, "message.template_saved") == []
+
+
+def test_the_link_in_a_subject_is_refused_under_the_subject(pilot, session, msg):
+    response = pilot.submit(
+        f"/psad/{msg.psad.id}/modeles-messages/first_contact",
+        template_fields(subject="Ton lien : {lien}"),
+    )
+
+    assert response.status_code == 422
+    assert field_error(response, "subject") == LINK_IN_SUBJECT
     assert events(session, "message.template_saved") == []
 
 
@@ -146,6 +158,37 @@ def test_without_a_gateway_the_sms_switch_is_not_shown_and_kept(pilot, session, 
 
     session.expire_all()
     assert session.get(MessagingSettings, msg.psad.id).sms_enabled is True
+
+
+STOP_ANSWER = {**SECTIONS["sms"], "stop_notice": "STOP : répondez STOP"}
+CANNOT_ANSWER = "Les SMS demandent de répondre STOP"
+
+
+@with_settings(sms=STOP_ANSWER)
+def test_a_stop_answer_nobody_receives_is_warned_with_the_way_out(pilot, msg):
+    pages = [
+        text(pilot.get(f"/psad/{msg.psad.id}/messages")),
+        text(pilot.get(f"/psad/{msg.psad.id}/modeles-messages")),
+    ]
+
+    for page in pages:
+        assert (
+            "Les SMS demandent de répondre STOP (réglage [sms] stop_notice du serveur), mais les "
+            "jeunes ne peuvent pas répondre" in page
+        )
+        assert "« Pour ne plus recevoir de message, ouvrez le lien. »" in page
+        assert "ou de configurer un expéditeur numérique et inbound_secret." in page
+
+
+def test_the_stop_notice_with_the_link_is_not_warned(pilot, msg):
+    assert CANNOT_ANSWER not in text(pilot.get(f"/psad/{msg.psad.id}/messages"))
+    assert CANNOT_ANSWER not in text(pilot.get(f"/psad/{msg.psad.id}/modeles-messages"))
+
+
+@with_settings(sms={**STOP_ANSWER, "sender": "36111", "inbound_secret": "secret"})
+def test_a_stop_answer_the_gateway_forwards_is_not_warned(pilot, msg):
+    assert CANNOT_ANSWER not in text(pilot.get(f"/psad/{msg.psad.id}/messages"))
+    assert CANNOT_ANSWER not in text(pilot.get(f"/psad/{msg.psad.id}/modeles-messages"))
 
 
 def test_another_psads_templates_answer_404_to_a_pilote(pilot, session, msg):

@@ -1,6 +1,7 @@
-"""The reply page's rate limit per client address: too many requests wait for the end of a
-ten-minute window; too many wrong links lock the address for fifteen minutes, good link or
-not. Counters are keyed hashes in the log-in's table, forgotten by its purge job."""
+"""The reply page's rate limits: too many requests from one client address, or to one link
+from any address, wait for the end of a ten-minute window; too many wrong links lock the
+address for fifteen minutes, good link or not. Counters are keyed hashes in the log-in's
+table, forgotten by its purge job."""
 
 from __future__ import annotations
 
@@ -128,3 +129,40 @@ def test_counters_keep_no_address_and_are_forgotten_after_a_day(
     purge_sign_ins(app)
 
     assert count(session, LoginThrottle) == 0
+
+
+def from_address(number: int) -> dict[str, str]:
+    return {"REMOTE_ADDR": f"198.51.100.{number}"}
+
+
+@with_settings(messages={"reply_hits_per_address": 2})
+def test_one_link_from_many_addresses_waits_past_three_times_the_limit(
+    client, session, msg, frozen_clock
+):
+    raw = link_for(session, msg.minor)
+    other = link_for(session, msg.adult)
+    statuses = [client.get(f"/r/{raw}", environ_base=from_address(n)).status_code for n in range(6)]
+
+    response = client.get(f"/r/{raw}", environ_base=from_address(7))
+
+    assert statuses == [200] * 6  # no address went past its own 2
+    assert response.status_code == 429
+    assert "Réessayez dans quelques minutes." in text(response)
+    assert int(response.headers["Retry-After"]) == 600
+    assert client.get(f"/r/{other}", environ_base=from_address(7)).status_code == 200
+    [throttled] = events(session, AuditAction.REPLY_THROTTLED.value)
+    assert (throttled.object_type, throttled.object_id) == ("youth", msg.minor.id)
+    assert throttled.detail.startswith("motif=lien_trop_demande; lien=")
+
+
+@with_settings(messages={"reply_hits_per_address": 2})
+def test_a_link_waits_only_until_the_end_of_its_window(
+    client, session, msg, frozen_clock, monkeypatch
+):
+    raw = link_for(session, msg.minor)
+    for number in range(7):
+        client.get(f"/r/{raw}", environ_base=from_address(number))
+
+    at(monkeypatch, NOW + timedelta(minutes=10))
+
+    assert client.get(f"/r/{raw}", environ_base=from_address(8)).status_code == 200

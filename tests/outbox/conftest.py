@@ -65,7 +65,10 @@ YOUTH_ADDRESS = "lea.dupont@example.fr"
 YOUTH_NUMBER = "+33612345678"
 TOKEN = "Xq3v-Token_0123456789ab"  # a reply link's raw token, as messages.tokens makes one
 LINK = f"https://psad.example.org/r/{LINK_TOKEN_MARK}"
-SMS_TEXT = f"Bonjour Léa, le PSAD de Lille veut vous aider : {LINK} STOP : répondez STOP"
+SMS_TEXT = (
+    f"Bonjour Léa, le PSAD de Lille veut vous aider : {LINK} "
+    "Pour ne plus recevoir de message, ouvrez le lien."
+)
 
 
 def queue_sms(session: Session, key: str = "message:n1:7:sms", **over: Any) -> OutboxMessage:

@@ -41,7 +41,8 @@ def test_an_sms_reaches_the_gateway_with_its_link_and_the_token_is_then_forgotte
     assert (sms.to, sms.sender) == (YOUTH_NUMBER, "PSAD")
     assert sms.text == (
         "Bonjour Léa, le PSAD de Lille veut vous aider : "
-        f"https://psad.example.org/r/{TOKEN} STOP : répondez STOP"
+        f"https://psad.example.org/r/{TOKEN} "
+        "Pour ne plus recevoir de message, ouvrez le lien."
     )
     assert sms.reference == f"psad-{message.id}"
     stored = reloaded(session, message)

@@ -119,6 +119,7 @@ def _render(
         link=masked_link(base_url) if masked else f"{base_url}/r/{LINK_TOKEN_MARK}",
         stop_notice=settings.sms.stop_notice,
         link_length=len(f"{base_url or ''}/r/") + TOKEN_LENGTH,
+        masked_link=masked_link(base_url),
     )
 
 

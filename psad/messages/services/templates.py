@@ -70,7 +70,7 @@ def template_errors(data: TemplateData) -> dict[str, list[str]]:
         if not (getattr(data, name) or "").strip():
             errors.setdefault(name, []).append(message)
     for name in TEXT_FIELDS:
-        problems = validate_template(getattr(data, name))
+        problems = validate_template(getattr(data, name), subject=name == "subject")
         if problems:
             errors.setdefault(name, []).extend(problems)
     if bool((data.sms_tu or "").strip()) != bool((data.sms_vous or "").strip()):

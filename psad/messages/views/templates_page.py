@@ -15,7 +15,7 @@ from psad.extensions import db
 from psad.messages.defaults import ensure_default_templates
 from psad.messages.forms import MessagingSettingsForm, TemplateForm
 from psad.messages.models import MessageTemplate
-from psad.messages.rendering import VARIABLES
+from psad.messages.rendering import VARIABLES, stop_warning
 from psad.messages.services import (
     TemplateError,
     save_settings,
@@ -59,6 +59,7 @@ def templates(psad_id: int) -> str:
         templates=templates_of(session, psad.id),
         settings=settings_of(session, psad.id),
         sms_configured=_settings().sms.enabled,
+        stop_warning=stop_warning(_settings().sms),
     )
 
 
@@ -147,7 +148,11 @@ def _settings_page(
     psad: Psad, form: MessagingSettingsForm, sms_configured: bool, status: int
 ) -> tuple[str, int]:
     page = render_template(
-        "messages/settings.html", psad=psad, form=form, sms_configured=sms_configured
+        "messages/settings.html",
+        psad=psad,
+        form=form,
+        sms_configured=sms_configured,
+        stop_warning=stop_warning(_settings().sms),
     )
     return page, status
 
