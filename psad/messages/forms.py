@@ -3,8 +3,12 @@ PSAD's templates and settings, and the file panel's buttons (opposition, answers
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC
 
 from wtforms import (
     BooleanField,
@@ -38,12 +42,36 @@ from psad.web.forms import FrenchForm
 from psad.youth.forms import REQUIRED
 
 INCOMPLETE = "Le formulaire est incomplet : rechargez la page et recommencez."
-SENDING_KEY = r"^[0-9a-f]{32}$"
+PREVIEWED = "psad.messages.previewed"  # the proof's purpose: no MAC made for another use matches
 
 
 def new_sending_key() -> str:
     """The nonce of one « Envoyer »: posted twice, the form sends once."""
     return secrets.token_hex(16)
+
+
+def preview_proof(
+    secret: str,
+    *,
+    nonce: str,
+    template: MessageTemplate,
+    channels: Iterable[MessageChannel],
+    youth_ids: Iterable[int],
+) -> str:
+    """The HMAC-SHA256 (key: ``[web] secret_key``) of what one preview showed: the template
+    as it was (its code, its last change and its texts), the channels and the youth."""
+    shown = [
+        PREVIEWED,
+        nonce,
+        template.code,
+        template.updated_at.astimezone(UTC).isoformat(),
+        [template.name, template.subject, template.email_tu, template.email_vous],
+        [template.sms_tu, template.sms_vous],
+        sorted(channel.value for channel in channels),
+        sorted(youth_ids),
+    ]
+    message = json.dumps(shown).encode()  # a list: no text can shift into the next one
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 class MessageSelectionForm(SelectionForm):
@@ -55,8 +83,9 @@ class MessageSelectionForm(SelectionForm):
 
 class ComposeForm(FrenchForm):
     """The template and the channels; then the preview (for one real recipient, ``apercu``)
-    and the sending (``envoi``: the nonce of this « Envoyer »). From the list, ``selection``
-    carries the youth chosen and ``liste`` the list to come back to."""
+    and the sending (``envoi``: the nonce of this « Envoyer » and the proof of what its
+    preview showed). From the list, ``selection`` carries the youth chosen and ``liste`` the
+    list to come back to."""
 
     template = SelectField("Modèle de message", validators=[InputRequired(REQUIRED)])
     channels = SelectMultipleField(
@@ -66,7 +95,7 @@ class ComposeForm(FrenchForm):
         option_widget=CheckboxInput(),
     )
     apercu = SelectField("Aperçu pour", coerce=int, validate_choice=False, validators=[Optional()])
-    envoi = HiddenField("Envoi", validators=[Optional(), Regexp(SENDING_KEY, message=INCOMPLETE)])
+    envoi = HiddenField("Envoi")  # « nonce.proof »; anything else is a sending not previewed
     selection = HiddenField(
         "Sélection", validators=[Optional(), Regexp(r"^\d{1,18}( \d{1,18})*$", message=INCOMPLETE)]
     )
@@ -82,8 +111,39 @@ class ComposeForm(FrenchForm):
         return [MessageChannel(value) for value in self.channels.data or []]
 
     def selected_ids(self) -> list[int]:
-        numbers = (int(number) for number in (self.selection.data or "").split())
+        """The ids of ``selection``, once each; what is not an id is dropped."""
+        words = (self.selection.data or "").split()
+        numbers = (int(w) for w in words if w.isascii() and w.isdigit() and len(w) <= 18)
         return [n for n in dict.fromkeys(numbers) if 1 <= n <= MAX_RECORD_ID]
+
+    def seal(
+        self,
+        secret: str,
+        template: MessageTemplate,
+        channels: Iterable[MessageChannel],
+        youth_ids: Iterable[int],
+    ) -> None:
+        """``envoi`` for the preview being shown: a new nonce and the proof of its content."""
+        nonce = new_sending_key()
+        proof = preview_proof(
+            secret, nonce=nonce, template=template, channels=channels, youth_ids=youth_ids
+        )
+        self.envoi.data = f"{nonce}.{proof}"
+
+    def previewed_key(
+        self,
+        secret: str,
+        template: MessageTemplate,
+        channels: Iterable[MessageChannel],
+        youth_ids: Iterable[int],
+    ) -> str | None:
+        """The sending key (the nonce of ``envoi``) when the fields still hold what its
+        preview showed; None when anything changed since, or ``envoi`` is missing or forged."""
+        nonce, _, proof = (self.envoi.data or "").partition(".")
+        expected = preview_proof(
+            secret, nonce=nonce, template=template, channels=channels, youth_ids=youth_ids
+        )
+        return nonce if hmac.compare_digest(proof.encode(), expected.encode()) else None
 
 
 class TemplateForm(FrenchForm):

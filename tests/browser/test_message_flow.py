@@ -93,7 +93,14 @@ def test_a_message_brings_an_answer_that_moves_the_case(
     expect(page.get_by_role("heading", level=1)).to_have_text("Écrire à 3 jeunes")
     page.get_by_label("Modèle").select_option(label="Premier contact après une liste")
     page.get_by_role("button", name="Prévisualiser").click()
+    expect(page).to_have_url(re.compile("#apercu-message$"))  # the browser lands on the preview
     preview = page.locator("#apercu-message")
+    expect(preview).to_be_in_viewport()
+    expect(preview.get_by_role("heading", level=2)).to_have_text(
+        re.compile("^Aperçu du message à ")
+    )
+    page.keyboard.press("Tab")  # the keyboard goes on from the preview, not from the top
+    expect(page.get_by_label("Aperçu pour")).to_be_focused()
     expect(preview).to_contain_text("3 jeunes recevront ce message")
     expect(preview).to_contain_text("Anaïs")  # the real first name, in the preview
     page.get_by_role("button", name="Envoyer aux 3 jeunes").click()

@@ -25,7 +25,6 @@ from psad.messages.models import (
     ReviewState,
     SolutionKind,
     TimeSlot,
-    YouthMessage,
 )
 from psad.messages.services import NO_BASE_URL
 from psad.messages.tokens import new_token
@@ -33,11 +32,18 @@ from psad.outbox.models import OutboxChannel, OutboxMessage
 from psad.youth.models import Youth
 from tests.factories import make_youth
 from tests.helpers import count, events, text, with_settings
+from tests.messages._compose_fixtures import (
+    bulk,
+    bulk_start,
+    compose,
+    sending_key,
+    sent_to,
+    shown,
+)
 from tests.messages.conftest import NOW, Messaging, make_template
 from tests.test_query_counts import statements
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
-KEY = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture
@@ -45,38 +51,6 @@ def copilot(client, msg: Messaging):  # type: ignore[no-untyped-def]
     """The test client, signed in as the co-pilote Karim Benali."""
     client.sign_in(msg.copilot)
     return client
-
-
-def compose(client, youth: Youth, *, follow: bool = False, **fields: object):  # type: ignore[no-untyped-def]
-    """Post the file's message form (« Prévisualiser » unless ``envoyer`` is given)."""
-    data = {"template": "first_contact", "channels": ["email"], "previsualiser": "1", **fields}
-    return client.submit(f"/jeunes/{youth.id}/message", data, follow_redirects=follow)
-
-
-def shown(response) -> str:  # type: ignore[no-untyped-def]
-    """The page's text as read: tags removed, spaces collapsed."""
-    return (
-        " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
-        .replace(" ,", ",")
-        .replace(" .", ".")
-    )
-
-
-def sending_key(response) -> str:  # type: ignore[no-untyped-def]
-    found = re.search(r'name="envoi" value="([0-9a-f]{32})"', response.get_data(as_text=True))
-    assert found, "the preview carries no sending key"
-    return found.group(1)
-
-
-def sent_to(session: Session, youth: Youth) -> list[OutboxMessage]:
-    session.expire_all()
-    return list(
-        session.scalars(
-            select(OutboxMessage)
-            .join(YouthMessage, YouthMessage.outbox_message_id == OutboxMessage.id)
-            .where(YouthMessage.youth_id == youth.id)
-        )
-    )
 
 
 def answered(session: Session, msg: Messaging, youth: Youth, **choices: object):  # type: ignore[no-untyped-def]
@@ -250,23 +224,6 @@ def test_a_send_refused_by_the_service_shows_why(copilot, session, msg):
 
 
 # --- writing from the list ----------------------------------------------------------------
-
-
-def bulk_start(client, youths: list[Youth], *, follow: bool = False):  # type: ignore[no-untyped-def]
-    data = {"ids": [y.id for y in youths], "liste": "onglet=a-traiter"}
-    return client.submit("/jeunes/messages", data, follow_redirects=follow)
-
-
-def bulk(client, action: str, youths: list[Youth], *, follow: bool = False, **fields: object):  # type: ignore[no-untyped-def]
-    data = {
-        "selection": " ".join(str(y.id) for y in youths),
-        "liste": "onglet=a-traiter",
-        "template": "first_contact",
-        "channels": ["email"],
-        "previsualiser": "1",
-        **fields,
-    }
-    return client.submit(f"/jeunes/messages/{action}", data, follow_redirects=follow)
 
 
 def test_the_toolbar_offers_to_write_to_the_checked_youth(copilot, msg):

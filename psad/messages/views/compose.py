@@ -2,8 +2,11 @@
 list (« Écrire aux jeunes sélectionnés »). Choose a template and the channels, see the
 message as one real recipient will get it (and who is left out, and why), then send.
 
-The preview page carries a fresh nonce (``envoi``): the same « Envoyer » posted twice sends
-once (``send_messages`` finds the key taken). Pilotes and co-pilotes only.
+The preview page carries a fresh nonce and the proof of what it showed (``envoi``, an HMAC
+of the template as it was, the channels and the youth): « Envoyer » sends only what was
+previewed; anything changed since answers 409 with the new preview, and nothing is sent. The
+same « Envoyer » posted twice sends once (``send_messages`` finds the nonce taken). Pilotes
+and co-pilotes only.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from psad.extensions import db
 from psad.lists.queries import selected_youth
 from psad.lists.views import back_to_list, list_args, selected_ids
 from psad.messages.defaults import FIRST_CONTACT, ensure_default_templates
-from psad.messages.forms import ComposeForm, MessageSelectionForm, new_sending_key
+from psad.messages.forms import ComposeForm, MessageSelectionForm
 from psad.messages.models import MessageChannel, MessageTemplate, Register
 from psad.messages.rendering import Rendered, has_sms, register_for
 from psad.messages.services import (
@@ -51,6 +54,10 @@ TOO_MANY = (
     "cochez-en moins ou affinez le filtre."
 )
 NOBODY = "Aucun des jeunes choisis n'est encore visible : revenez à la liste."
+CHANGED = (
+    "Le message a changé depuis l'aperçu (modèle, moyens d'envoi ou jeunes) : rien n'a été "
+    "envoyé. Vérifiez ce nouvel aperçu puis envoyez."
+)
 REGISTERS = {Register.TU: "en tutoyant (mineur)", Register.VOUS: "en vouvoyant"}
 writes = requires(lambda viewer: viewer.can_message_youth, MESSAGING_ONLY)
 Page = Response | tuple[str, int]
@@ -90,6 +97,10 @@ class Preview:
 def _settings() -> Settings:
     settings: Settings = current_app.extensions["psad_settings"]
     return settings
+
+
+def _secret() -> str:
+    return _settings().web.secret_key
 
 
 def _sending(
@@ -170,12 +181,21 @@ def bulk_send() -> Page:
 
 
 def _bulk(*, send: bool) -> Page:
+    """The selection comes back in a hidden field: capped again, as ``bulk_start`` did."""
     form = ComposeForm()
-    youths = _visible(form.selected_ids())
+    ids, most = form.selected_ids(), _settings().messages.max_recipients
+    if len(ids) > most:
+        flash(TOO_MANY.format(most=_number(most), total=_number(len(ids))), "warning")
+        return back_to_list(list_args(form.liste.data))
+    youths = _visible(ids)
     if not youths:
         flash(NOBODY, "warning")
         return back_to_list(list_args(form.liste.data))
     return _answer(_sending(youths, single=False), send=send)
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def _visible(ids: list[int]) -> list[Youth]:
@@ -197,11 +217,16 @@ def _answer(sending: Sending, *, send: bool) -> Page:
             "ou complétez le modèle."
         ]
         return _page(sending, None, 422)
-    if send and form.envoi.data:
-        return _send(sending, template, channels)
+    youth_ids = [youth.id for youth in sending.youths]
+    if send:
+        key = form.previewed_key(_secret(), template, channels, youth_ids)
+        if key is not None:
+            return _send(sending, template, channels, key)
     shown = _preview(sending, template, channels)
-    form.envoi.data = new_sending_key()
+    form.seal(_secret(), template, channels, youth_ids)
     db.session.commit()  # the preview's audit event
+    if send:  # not what was previewed: this preview instead, nothing sent
+        return _page(sending, shown, 409, problem=CHANGED)
     return _page(sending, shown, 200)
 
 
@@ -260,7 +285,9 @@ def _blockers(settings: Settings, channels: list[MessageChannel]) -> list[str]:
     return found
 
 
-def _send(sending: Sending, template: MessageTemplate, channels: list[MessageChannel]) -> Page:
+def _send(
+    sending: Sending, template: MessageTemplate, channels: list[MessageChannel], key: str
+) -> Page:
     session = db.session()
     try:
         report = send_messages(
@@ -268,7 +295,7 @@ def _send(sending: Sending, template: MessageTemplate, channels: list[MessageCha
             template=template,
             youths=sending.youths,
             channels=channels,
-            sending_key=sending.form.envoi.data,
+            sending_key=key,
             by=current_user._get_current_object(),
             actor=current_actor(),
             now=clock.now(),
