@@ -8,9 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from psad import clock
-from psad.auth import queries, services
-from psad.auth.forms import ConfirmForm, MembershipForm, PsadForm, StructureForm, UserForm
+from psad.auth import queries, services, twofactor
+from psad.auth.forms import ConfirmForm, MembershipForm, StructureForm, UserForm
 from psad.auth.models import Membership, Psad, Role, Structure, StructureKind, User
+from psad.auth.twofactor_forms import PsadSettingsForm
 from psad.auth.views import login_policy
 from psad.errors import DomainError
 from psad.extensions import db
@@ -44,7 +45,7 @@ def psads() -> str:
 @admin_only
 def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
     psad = _get_or_404(Psad, psad_id) if psad_id else None
-    form = PsadForm(obj=psad)
+    form = PsadSettingsForm(obj=psad)
     if psad:
         form.code.render_kw = {"readonly": True}
     if not form.validate_on_submit():
@@ -80,6 +81,9 @@ def psad_form(psad_id: int | None = None) -> Response | tuple[str, int] | str:
         db.session.rollback()
         form.code.errors = [error.message]
         return _form_page("admin/psad_form.html", form, psad=None)
+    twofactor.set_requirement(
+        db.session(), psad=psad, required=form.two_factor_required.data, actor=current_actor()
+    )
     db.session.commit()
     flash(f"PSAD {psad.code} enregistrée.", "success")
     return redirect(url_for("admin.psads"))
@@ -196,6 +200,23 @@ def user_form(user_id: int | None = None) -> Response | tuple[str, int] | str:
         )
     db.session.commit()
     flash(f"Utilisateur {user.email} enregistré.", "success")
+    return redirect(url_for("admin.user_form", user_id=user.id))
+
+
+@bp.post(f"/utilisateurs/<{RECORD_ID}:user_id>/double-authentification")
+@admin_only
+def reset_two_factor(user_id: int) -> Response:
+    """A lost phone: the user's second factor and recovery codes removed; audited."""
+    user = _get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        twofactor.reset_by_administrator(db.session(), user=user, actor=current_actor())
+        db.session.commit()
+        then = (
+            "sa PSAD l'exigeant, la personne l'activera de nouveau à sa prochaine connexion"
+            if twofactor.requiring_psads(user)
+            else "son mot de passe suffit désormais pour se connecter"
+        )
+        flash(f"Double authentification de {user.email} réinitialisée : {then}.", "success")
     return redirect(url_for("admin.user_form", user_id=user.id))
 
 

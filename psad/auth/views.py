@@ -20,13 +20,19 @@ from werkzeug.wrappers import Response
 from psad import clock
 from psad.audit import services as audit
 from psad.audit.actions import AuditAction
-from psad.auth import services
+from psad.auth import services, twofactor
 from psad.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, SwitchPsadForm
 from psad.auth.login import LoginError, LoginPolicy, authenticate, policy_of
-from psad.auth.models import SessionEnd
+from psad.auth.models import SessionEnd, User
 from psad.errors import DomainError
 from psad.extensions import db
-from psad.web.session import current_actor, current_session, end_current_session, start_session
+from psad.web.session import (
+    await_second_factor,
+    current_actor,
+    current_session,
+    end_current_session,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -36,7 +42,7 @@ def login_policy() -> LoginPolicy:
     return policy_of(settings.auth, secret=settings.web.secret_key)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """A path of this site to go to after log-in; anything else goes home."""
     if (
         target
@@ -58,24 +64,43 @@ def login() -> Response | tuple[str, int] | str:
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("auth/login.html", form=form), status
+    email, now, policy, address = (
+        form.email.data or "",
+        clock.now(),
+        login_policy(),
+        request.remote_addr,
+    )
     try:
+        # an account locked by wrong codes answers as one locked by wrong passwords
+        twofactor.ensure_codes_not_locked(
+            db.session(), email=email, now=now, policy=policy, ip_address=address
+        )
         user = authenticate(
             db.session(),
-            email=form.email.data or "",
+            email=email,
             password=form.password.data or "",
-            now=clock.now(),
-            policy=login_policy(),
-            ip_address=request.remote_addr,
+            now=now,
+            policy=policy,
+            ip_address=address,
         )
     except LoginError as error:
         db.session.commit()  # keep the failure count and the audit event
         form.password.errors = [error.message]
         return render_template("auth/login.html", form=form, error=error.message), error.status_code
-    start_session(user)  # commits the log-in's audit event with the session
+    if user.has_two_factor:
+        db.session.commit()
+        await_second_factor(user)
+        return redirect(url_for("twofactor.code", next=request.args.get("next")))
+    return signed_in(user, request.args.get("next"))
+
+
+def signed_in(user: User, target: str | None) -> Response:
+    """Open the session (committing the log-in's audit event with it) and go on."""
+    start_session(user)
     if user.memberships:
         session["psad_id"] = user.memberships[0].psad_id
     flash(f"Bienvenue, {user.full_name}.", "success")
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(target))
 
 
 @bp.post("/deconnexion")

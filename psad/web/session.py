@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from psad import clock
 from psad.access.viewer import Viewer
 from psad.audit.services import Actor
-from psad.auth import sessions
+from psad.auth import sessions, twofactor
 from psad.auth.models import Membership, SessionEnd, User, UserSession
 from psad.extensions import db, login_manager
 
@@ -22,7 +22,24 @@ ENDED_MESSAGES = {
     SessionEnd.EXPIRED: "Votre session a atteint sa durée maximale : reconnectez-vous.",
     SessionEnd.PASSWORD_CHANGED: "Le mot de passe de ce compte a changé : reconnectez-vous.",
     SessionEnd.ACCOUNT_CHANGED: "Ce compte a été modifié par un administrateur : reconnectez-vous.",
+    SessionEnd.PASSWORD_RESET: (
+        "Le mot de passe de ce compte a été réinitialisé : reconnectez-vous."
+    ),
 }
+# Between the password and the code: who, until when (a signed cookie, no session yet).
+SECOND_FACTOR_KEY = "second_factor"
+SECOND_FACTOR_TIME = timedelta(minutes=5)
+# What a user whose PSAD requires a second factor may open before enrolling.
+OPEN_BEFORE_ENROLMENT = {
+    "static",
+    "bootstrap.static",
+    "auth.logout",
+    "twofactor.account",
+    "twofactor.enrol",
+    "twofactor.code",
+    "twofactor.recovery",
+}
+PUBLIC_BLUEPRINTS = {"reply"}  # the youth's reply pages and the SMS gateway's webhook
 
 
 def init(app: Flask) -> None:
@@ -69,6 +86,32 @@ def init(app: Flask) -> None:
         flash(ENDED_MESSAGES.get(check.ended or SessionEnd.LOGOUT, SESSION_ENDED), "warning")
         return redirect(
             url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        )
+
+    @app.before_request
+    def _require_enrolment() -> Response | None:
+        """A member of a PSAD that requires a second factor, without one, enrols first."""
+        if (
+            request.endpoint in OPEN_BEFORE_ENROLMENT
+            or request.blueprint in PUBLIC_BLUEPRINTS
+            or not current_user.is_authenticated
+        ):
+            return None
+        user: User = current_user._get_current_object()
+        required = twofactor.requiring_psads(user)
+        if user.has_two_factor or not required:
+            return None
+        names = ", ".join(psad.name for psad in required)
+        flash(
+            f"{'Vos PSAD exigent' if len(required) > 1 else 'Votre PSAD exige'} la double "
+            f"authentification ({names}) : activez-la ci-dessous pour continuer.",
+            "warning",
+        )
+        return redirect(
+            url_for(
+                "twofactor.account",
+                next=request.full_path.removesuffix("?") if request.method == "GET" else None,
+            )
         )
 
 
@@ -121,6 +164,34 @@ def start_session(user: User) -> None:
     login_user(user)
     session[TOKEN_KEY] = token
     session.permanent = True
+
+
+def await_second_factor(user: User) -> None:
+    """The password was right and the account has a second factor: no session yet, only a
+    signed note of who is half-way, for ``SECOND_FACTOR_TIME``."""
+    session.clear()
+    session[SECOND_FACTOR_KEY] = {
+        "user_id": user.id,
+        "until": (clock.now() + SECOND_FACTOR_TIME).timestamp(),
+    }
+
+
+def second_factor_user() -> User | None:
+    """The user half-way through log-in (password right, code not yet), if still in time."""
+    pending = session.get(SECOND_FACTOR_KEY)
+    if not isinstance(pending, dict):
+        return None
+    user_id, until = pending.get("user_id"), pending.get("until")
+    if not isinstance(user_id, int) or not isinstance(until, int | float):
+        return None
+    if clock.now().timestamp() >= until:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active and user.has_two_factor else None
+
+
+def forget_second_factor() -> None:
+    session.pop(SECOND_FACTOR_KEY, None)
 
 
 def end_current_session(reason: SessionEnd) -> None:
