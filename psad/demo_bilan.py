@@ -192,7 +192,7 @@ def populate(
         programmes={p.code: p for p in session.scalars(select(Programme))},
         start=date(school_year_of(today) - 1, 9, 1),
         today=today,
-        rng=random.Random(2025),  # nosec B311: made-up demo data
+        rng=random.Random(2025),  # nosec B311
         actor=Actor(user_id=pilot.id, psad_id=psad.id, ip_address="demo"),
     )
     _declare_places(year)

@@ -34,7 +34,8 @@ def _items(session: Session, kind: ReferenceKind) -> dict[str, ReferenceItem]:
 
 def add_follow_up(session: Session, *, psad: Psad, counsellors: list[User], today: date) -> None:
     """Give the demo's cases a history (deterministic: the same demo every time)."""
-    rng = random.Random(1810)  # nosec B311: made-up demo data
+    # made-up demo data, the same every time
+    rng = random.Random(1810)  # nosec B311
     refs = {kind: _items(session, kind) for kind in ReferenceKind}
     cases = list(session.scalars(select(Case).where(Case.psad_id == psad.id).order_by(Case.id)))
     for index, case in enumerate(cases):

@@ -16,10 +16,8 @@ echo "== bandit"
 echo "== pip-audit"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-if "$bin/pip-audit" --progress-spinner off --skip-editable >"$out" 2>&1; then
-  tail -n 3 "$out"
-  exit 0
-fi
+status=0
+"$bin/pip-audit" --progress-spinner off --skip-editable >"$out" 2>&1 || status=$?
 packages=$("$bin/python" -m pip list --format=freeze --exclude-editable 2>/dev/null | wc -l)
 unaudited=$(grep -c "could not be audited" "$out" || true)
 if grep -qE "^Found [1-9][0-9]* known vulnerabilit" "$out"; then
@@ -32,4 +30,4 @@ if [ "$unaudited" -ge "$((packages - 2))" ]; then
   exit 0
 fi
 cat "$out"
-exit 1
+exit "$status"
