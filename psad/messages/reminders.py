@@ -1,19 +1,27 @@
-"""The automatic reminder: once, N days after a message a person sent, when the youth has
+"""The automatic reminder: once, N days after a sending a person made, when the youth has
 not answered (N: the PSAD's ``auto_reminder_days``; none when it is empty, the default).
 
-The reminder is the PSAD's « auto_reminder » template, on the channel of the message it
-follows, with a new personal link (the first one's raw token is gone once sent; that link
+A sending is one « Envoyer » to one youth: one message per channel (e-mail, SMS), sharing a
+``sending_key``, a link and an instant. Its reminder is one too: the PSAD's
+« auto_reminder » template on every channel of the sending that was delivered and can still
+be used, with one new personal link (the first one's raw token is gone once sent; that link
 stays valid until it expires, and an answer through either stops further reminders). It is
-a message like another: an outbox row, a contact without author, a ``YouthMessage`` whose
-``reminder_of_id`` names the message (unique: one reminder per message, whatever the number
-of runs).
+a sending like another: an outbox row and a contact without author per channel, and
+``YouthMessage`` rows; the first names the sending's first message in ``reminder_of_id``
+(unique), and no message of a sending already reminded is reminded again, whatever the
+number of runs.
 
-No reminder when, since the message: the youth answered, was reached by someone, or was
+No reminder when, since the sending: the youth answered, was reached by someone, or was
 written to again; nor when the youth is blocked (« STOP »), has automatic reminders
 suspended, the case is closed, or the link has expired.
 
 A day counts as people count it: a message sent on Monday at 10:02 is « 2 days old » on
-Wednesday, whatever the hour of the run.
+Wednesday, whatever the hour of the run. A message is reminded on the day it is N days old,
+or up to ``CATCH_UP_DAYS`` days later when runs were missed (a weekend, a server down);
+never older ones: turning reminders on, or changing N, does not remind months-old messages.
+
+The service does one PSAD and flushes; the scheduled job (``psad.messages.jobs``) commits
+after each PSAD, so that one PSAD's failure loses nothing of the others'.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from psad.messages.models import (
     AutoReminderSuspension,
     ContactBlock,
     MessageChannel,
+    MessageTemplate,
     MessagingSettings,
     ReplyAnswer,
     ReplyToken,
@@ -49,54 +58,57 @@ from psad.youth.models import Case, CaseStatus, Youth
 log = logging.getLogger(__name__)
 
 
+CATCH_UP_DAYS = 3  # how many days late a message is still reminded after missed runs
+
+
 @dataclass
 class PsadRun:
-    """One PSAD's part of a run: reminders queued (one per message reminded), and the
+    """One PSAD's part of a run: the reminder messages queued (one per channel), and the
     messages left without one, by reason (counted in the audit)."""
 
     queued: int = 0
     left: dict[str, int] = field(default_factory=dict)
 
-    def leave(self, reason: str) -> None:
-        self.left[reason] = self.left.get(reason, 0) + 1
+    def leave(self, reason: str, number: int = 1) -> None:
+        self.left[reason] = self.left.get(reason, 0) + number
 
 
-def queue_auto_reminders(
-    session: Session, settings: Settings, *, now: datetime, today: date
-) -> int:
-    """Queue today's automatic reminders of every PSAD that has them on; commits after each
-    PSAD. Returns how many reminders were queued."""
-    plans = session.execute(
+def psads_with_reminders(session: Session) -> list[tuple[int, int]]:
+    """``(psad id, N days)`` of every PSAD that has automatic reminders on, by id."""
+    rows = session.execute(
         select(MessagingSettings.psad_id, MessagingSettings.auto_reminder_days)
         .where(MessagingSettings.auto_reminder_days.is_not(None))
         .order_by(MessagingSettings.psad_id)
-    ).all()
-    total = 0
-    for psad_id, days in plans:
-        if days is None:  # for the type checker: the query asked for a number
-            continue
-        run = _remind_psad(session, settings, psad_id=psad_id, days=days, now=now, today=today)
-        record(
-            session,
-            Actor(user_id=None, psad_id=psad_id),
-            AuditAction.AUTO_REMINDERS_RUN,
-            object_type="psad",
-            object_id=psad_id,
-            detail=_audit_detail(run, days, today),
-            psad_id=psad_id,
-        )
-        session.commit()
-        total += run.queued
-        log.info("automatic reminders of psad %s: %s queued, %s left", psad_id, run.queued,
-                 sum(run.left.values()))  # fmt: skip
-    return total
+    )
+    return [(psad_id, days) for psad_id, days in rows if days is not None]
+
+
+def remind_psad(
+    session: Session, settings: Settings, *, psad_id: int, days: int, now: datetime, today: date
+) -> PsadRun:
+    """Queue today's automatic reminders of one PSAD (``days``: its N) and audit the run,
+    counts only; flushed, the caller commits."""
+    run = _remind(session, settings, psad_id=psad_id, days=days, now=now, today=today)
+    record(
+        session,
+        Actor(user_id=None, psad_id=psad_id),
+        AuditAction.AUTO_REMINDERS_RUN,
+        object_type="psad",
+        object_id=psad_id,
+        detail=_audit_detail(run, days, today),
+        psad_id=psad_id,
+    )
+    session.flush()
+    return run
 
 
 def due_messages(
     session: Session, *, psad_id: int, days: int, now: datetime, today: date
 ) -> list[YouthMessage]:
-    """The PSAD's messages that get their reminder today (oldest first)."""
+    """The PSAD's messages that get their reminder today: delivered ``days`` days ago, or at
+    most ``CATCH_UP_DAYS`` days more (oldest first)."""
     later = aliased(YouthMessage)
+    same_sending = aliased(YouthMessage)
     reminder = aliased(YouthMessage)
     answered = exists().where(
         ReplyAnswer.youth_id == YouthMessage.youth_id,
@@ -110,8 +122,14 @@ def due_messages(
         Contact.reached.is_(True),
         Contact.occurred_at >= YouthMessage.created_at,
     )
+    # the messages of one sending share their instant: none is « later » than another
     written_again = exists().where(
         later.youth_id == YouthMessage.youth_id, later.created_at > YouthMessage.created_at
+    )
+    reminded = exists().where(
+        reminder.reminder_of_id == same_sending.id,
+        same_sending.sending_key == YouthMessage.sending_key,
+        same_sending.youth_id == YouthMessage.youth_id,
     )
     blocked = exists().where(
         ContactBlock.youth_id == YouthMessage.youth_id, ContactBlock.lifted_at.is_(None)
@@ -128,10 +146,11 @@ def due_messages(
                 YouthMessage.sent_by_id.is_not(None),
                 YouthMessage.reminder_of_id.is_(None),
                 OutboxMessage.state == OutboxState.SENT,
+                OutboxMessage.sent_at >= sent_before(today, days + CATCH_UP_DAYS + 1),
                 OutboxMessage.sent_at < sent_before(today, days),
                 ReplyToken.expires_at > now,
                 Case.status == CaseStatus.OPEN,
-                ~exists().where(reminder.reminder_of_id == YouthMessage.id),
+                ~reminded,
                 ~answered,
                 ~reached,
                 ~written_again,
@@ -167,7 +186,7 @@ def purge_expired_secrets(session: Session, now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _remind_psad(
+def _remind(
     session: Session, settings: Settings, *, psad_id: int, days: int, now: datetime, today: date
 ) -> PsadRun:
     run = PsadRun()
@@ -177,46 +196,79 @@ def _remind_psad(
     ensure_default_templates(session, psad_id)
     template = template_by_code(session, psad_id, AUTO_REMINDER)
     sms_on = sms_offered(session, settings=settings, psad_id=psad_id)
-    actor = Actor(user_id=None, psad_id=psad_id)
-    for message in due:
-        if template is None or not template.active:
-            run.leave("modele_inactif")
-            continue
-        if message.channel is MessageChannel.SMS and not sms_on:
-            run.leave("sms_desactive")
-            continue
-        if message.channel is MessageChannel.SMS and not has_sms(template):
-            run.leave("modele_sans_sms")
-            continue
-        if message.channel is MessageChannel.EMAIL and not settings.mail.enabled:
-            run.leave("courriel_desactive")
-            continue
-        youth = session.get_one(Youth, message.youth_id)
-        try:
-            with session.begin_nested():
-                report = send_messages(
-                    session,
-                    template=template,
-                    youths=[youth],
-                    channels={message.channel},
-                    sending_key=f"auto:{message.id}",
-                    by=None,
-                    actor=actor,
-                    now=now,
-                    today=today,
-                    settings=settings,
-                    sms_on=sms_on,
-                    reminder_of=message,
-                )
-        except DomainError:
-            log.warning("automatic reminder of message %s not sent", message.id, exc_info=True)
-            run.leave("refuse")
-            continue
-        if report.total:
-            run.queued += report.total
-        else:
-            run.leave("ecarte" if report.left_total else "deja_envoye")
+    for sending in _sendings(due):
+        kept = []
+        for message in sending:
+            reason = _left_because(message.channel, template, settings, sms_on=sms_on)
+            if reason:
+                run.leave(reason)
+            else:
+                kept.append(message)
+        if kept and template is not None:
+            _remind_sending(session, settings, run, kept, template=template, sms_on=sms_on,
+                            now=now, today=today)  # fmt: skip
     return run
+
+
+def _sendings(due: list[YouthMessage]) -> list[list[YouthMessage]]:
+    """The messages grouped by sending (one « Envoyer » to one youth), first message first."""
+    sendings: dict[tuple[str, int], list[YouthMessage]] = {}
+    for message in due:
+        sendings.setdefault((message.sending_key, message.youth_id), []).append(message)
+    return [sorted(messages, key=lambda message: message.id) for messages in sendings.values()]
+
+
+def _left_because(
+    channel: MessageChannel, template: MessageTemplate | None, settings: Settings, *, sms_on: bool
+) -> str | None:
+    """Why a channel cannot carry the reminder today (a code counted in the audit)."""
+    if template is None or not template.active:
+        return "modele_inactif"
+    if channel is MessageChannel.SMS and not sms_on:
+        return "sms_desactive"
+    if channel is MessageChannel.SMS and not has_sms(template):
+        return "modele_sans_sms"
+    if channel is MessageChannel.EMAIL and not settings.mail.enabled:
+        return "courriel_desactive"
+    return None
+
+
+def _remind_sending(
+    session: Session,
+    settings: Settings,
+    run: PsadRun,
+    messages: list[YouthMessage],
+    *,
+    template: MessageTemplate,
+    sms_on: bool,
+    now: datetime,
+    today: date,
+) -> None:
+    """One reminder of one sending, on the channels of ``messages``, with one link."""
+    first = messages[0]
+    try:
+        with session.begin_nested():
+            report = send_messages(
+                session,
+                template=template,
+                youths=[session.get_one(Youth, first.youth_id)],
+                channels={message.channel for message in messages},
+                sending_key=f"auto:{first.id}",
+                by=None,
+                actor=Actor(user_id=None, psad_id=first.psad_id),
+                now=now,
+                today=today,
+                settings=settings,
+                sms_on=sms_on,
+                reminder_of=first,
+            )
+    except DomainError:
+        log.warning("automatic reminder of message %s not sent", first.id, exc_info=True)
+        run.leave("refuse", len(messages))
+        return
+    run.queued += report.total
+    if missing := len(messages) - report.total:
+        run.leave("deja_envoye" if report.already_sent else "ecarte", missing)
 
 
 def _audit_detail(run: PsadRun, days: int, today: date) -> str:

@@ -1,6 +1,7 @@
 """The messages' entries of a youth's timeline: each message sent (a contact attempt, shown
-with its template, channel, masked recipient and delivery state), each answer on the reply
-page, each opposition to being contacted and its lifting.
+with its template, channel, masked recipient and delivery state, and the message itself as
+it was sent, the link masked), each answer on the reply page, each opposition to being
+contacted and its lifting.
 
 A message and an answer each made a contact; their entry stands in for that contact's
 (same anchor): ``replacing`` merges them into the follow-up's timeline.
@@ -8,7 +9,9 @@ A message and an answer each made a contact; their entry stands in for that cont
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -39,6 +42,29 @@ REFUSAL_REVIEW = {
 YOUTH_ANSWERED = "Le jeune (lien personnel)"
 YOUTH = "Le jeune"
 AUTOMATIC = "Automatiquement"
+BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+
+
+@dataclass(frozen=True)
+class SentCopy:
+    """A message as the youth got it, the link masked: the subject (an e-mail's) and the text
+    in paragraphs of lines, so that the page shows its line breaks (each line escaped)."""
+
+    subject: str | None
+    paragraphs: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, message: YouthMessage) -> SentCopy:
+        text = message.body.replace("\r\n", "\n").strip()
+        paragraphs = tuple(tuple(part.split("\n")) for part in BLANK_LINES.split(text) if part)
+        return cls(subject=message.subject, paragraphs=paragraphs)
+
+
+@dataclass(frozen=True)
+class MessageEntry(Entry):
+    """A message's entry, with what was sent (« Voir le message »)."""
+
+    message: SentCopy | None = None
 
 
 def _timed(at: datetime) -> When:
@@ -89,7 +115,7 @@ def _messages(session: Session, youth_id: int, users: dict[int, str]) -> Iterabl
     for message in messages:
         automatic = message.sent_by_id is None
         what = "Relance automatique" if automatic else "Message envoyé"
-        yield Entry(
+        yield MessageEntry(
             when=_timed(message.created_at),
             kind="message",
             what=f"{what} · {message.channel.label} · « {message.template_name} »",
@@ -100,6 +126,7 @@ def _messages(session: Session, youth_id: int, users: dict[int, str]) -> Iterabl
             ),
             who=AUTOMATIC if automatic else users.get(message.sent_by_id or 0),
             anchor=_anchor(message.contact_id, f"message-{message.id}"),
+            message=SentCopy.of(message),
         )
 
 

@@ -1,6 +1,10 @@
-"""The automatic reminder: once, N days after a message a person sent and nobody answered,
-on the same channel and with the same personal link; never for an answered message, an
-automatic one, a youth blocked or suspended, a closed case or an expired link."""
+"""The automatic reminder: once per sending, N days after a sending a person made and nobody
+answered (at most ``CATCH_UP_DAYS`` days late), on every channel of that sending, with a new
+personal link (the first one's raw token is gone once sent); never for an answered message,
+an automatic one, a youth blocked or suspended, a closed case or an expired link.
+
+``run`` does what the scheduled job does (``psad.messages.jobs``): each PSAD, then commit.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,12 @@ from psad.messages.models import (
     ReplyToken,
     YouthMessage,
 )
-from psad.messages.reminders import purge_expired_secrets, queue_auto_reminders
+from psad.messages.reminders import (
+    CATCH_UP_DAYS,
+    psads_with_reminders,
+    purge_expired_secrets,
+    remind_psad,
+)
 from psad.messages.tokens import hash_token
 from psad.outbox.models import OutboxMessage, OutboxPurpose, OutboxState
 from psad.youth.models import Youth
@@ -35,6 +44,7 @@ from tests.messages.conftest import (
     make_answer,
     make_sent_message,
     msg,
+    send,
     settings,
     world,
 )
@@ -53,20 +63,47 @@ def remind_after(session: Session, msg: Messaging, days: int | None = DAYS) -> N
 
 
 def run(session: Session, msg: Messaging, *, days_later: int = 0) -> int:
-    """The daily run of TODAY (at NOW), or of ``days_later`` days after it."""
+    """The daily run of TODAY (at NOW), or of ``days_later`` days after it, as the job does
+    it: each PSAD, committed. Returns how many reminder messages were queued."""
     later = timedelta(days=days_later)
-    return queue_auto_reminders(session, msg.settings, now=NOW + later, today=TODAY + later)
+    queued = 0
+    for psad_id, days in psads_with_reminders(session):
+        queued += remind_psad(session, msg.settings, psad_id=psad_id, days=days,
+                              now=NOW + later, today=TODAY + later).queued  # fmt: skip
+        session.commit()
+    return queued
 
 
 def reminders_of(session: Session, youth: Youth) -> list[YouthMessage]:
+    """The automatic reminders written to ``youth`` (one row per channel), oldest first."""
     session.expire_all()
     return list(
         session.scalars(
             select(YouthMessage)
-            .where(YouthMessage.youth_id == youth.id, YouthMessage.reminder_of_id.is_not(None))
+            .join(OutboxMessage, OutboxMessage.id == YouthMessage.outbox_message_id)
+            .where(
+                YouthMessage.youth_id == youth.id,
+                OutboxMessage.purpose == OutboxPurpose.MESSAGE_REMINDER,
+            )
             .order_by(YouthMessage.id)
         )
     )
+
+
+def sent_on_both_channels(session: Session, msg: Messaging, youth: Youth) -> list[YouthMessage]:
+    """The pilote's « Premier contact » to ``youth`` by e-mail and SMS in one « Envoyer »,
+    both delivered at SENT; committed. The e-mail first."""
+    send(session, msg, [youth], channels=[MessageChannel.EMAIL, MessageChannel.SMS], now=SENT)
+    messages = list(
+        session.scalars(
+            select(YouthMessage).where(YouthMessage.youth_id == youth.id).order_by(YouthMessage.id)
+        )
+    )
+    for message in messages:
+        outbox = session.get_one(OutboxMessage, message.outbox_message_id)
+        outbox.state, outbox.sent_at, outbox.attempts = OutboxState.SENT, SENT, 1
+    session.commit()
+    return messages
 
 
 @pytest.fixture
@@ -326,3 +363,62 @@ def test_an_sms_is_not_reminded_when_the_template_has_no_sms_text(session, msg):
 
     assert run(session, msg) == 0
     assert reminders_of(session, msg.adult) == []
+
+
+def test_a_sending_by_email_and_sms_gets_one_reminder_on_both(session, msg):
+    remind_after(session, msg)
+    email, sms = sent_on_both_channels(session, msg, msg.minor)
+
+    queued = run(session, msg)
+
+    assert queued == 2
+    reminders = reminders_of(session, msg.minor)
+    assert [reminder.channel for reminder in reminders] == [email.channel, sms.channel]
+    assert len({reminder.sending_key for reminder in reminders}) == 1
+    assert reminders[0].reminder_of_id == email.id
+    [link] = {reminder.reply_token_id for reminder in reminders}  # one new link for both
+    assert link not in (None, email.reply_token_id)
+
+
+def test_a_sending_by_email_and_sms_is_reminded_once_whatever_the_runs(session, msg):
+    remind_after(session, msg)
+    sent_on_both_channels(session, msg, msg.minor)
+
+    runs = [run(session, msg), run(session, msg), run(session, msg, days_later=1)]
+
+    assert runs == [2, 0, 0]
+    assert len(reminders_of(session, msg.minor)) == 2
+    [event, *_] = events(session, AuditAction.AUTO_REMINDERS_RUN.value)
+    assert event.detail == "jour=2026-12-07; apres_jours=3; relances=2"
+
+
+def test_a_sending_is_reminded_on_its_channels_still_possible(session, msg):
+    remind_after(session, msg)
+    email, _ = sent_on_both_channels(session, msg, msg.minor)
+    session.get_one(MessagingSettings, msg.psad.id).sms_enabled = False
+    session.commit()
+
+    assert run(session, msg) == 1
+
+    [reminder] = reminders_of(session, msg.minor)
+    assert (reminder.channel, reminder.reminder_of_id) == (MessageChannel.EMAIL, email.id)
+    [event] = events(session, AuditAction.AUTO_REMINDERS_RUN.value)
+    assert event.detail is not None and "sms_desactive=1" in event.detail
+
+
+@pytest.mark.parametrize(
+    ("age", "reminded"),
+    [(7, True), (8, True), (7 + CATCH_UP_DAYS, True), (8 + CATCH_UP_DAYS, False), (40, False)],
+)
+def test_a_message_is_reminded_at_most_a_few_days_late(session, msg, age, reminded):
+    """Reminders after 7 days turned on today: a run missed (a weekend) is caught up, a
+    message of weeks ago is not reminded (its link kept valid, to see only the delay)."""
+    remind_after(session, msg, 7)
+    message = make_sent_message(session, msg, msg.minor, sent_at=NOW - timedelta(days=age))
+    session.get_one(ReplyToken, message.reply_token_id).expires_at = NOW + timedelta(days=30)
+    session.commit()
+
+    queued = run(session, msg)
+
+    assert queued == int(reminded)
+    assert len(reminders_of(session, msg.minor)) == int(reminded)

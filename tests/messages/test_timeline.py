@@ -1,11 +1,13 @@
 """The messages in a youth's timeline (« Historique » of the file): each message sent is a
 contact attempt shown with its template, channel, masked recipient and where it is (« En
-attente d'envoi », « Envoyé le … », « Échec : … », « Nouvel essai prévu le … »); answers
-and oppositions are entries of their own.
+attente d'envoi », « Envoyé le … », « Échec : … », « Nouvel essai prévu le … »), and the
+message itself under « Voir le message » (the link masked, escaped, its line breaks kept),
+for whoever sees the file; answers and oppositions are entries of their own.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -22,7 +24,7 @@ from psad.outbox.models import OutboxMessage, OutboxState
 from psad.youth.models import Youth
 from tests.helpers import text
 from tests.mailserver import mail_settings, smtp_server
-from tests.messages.conftest import NOW, Messaging, make_sent_message, send
+from tests.messages.conftest import NOW, Messaging, make_sent_message, make_template, send
 
 __all__ = ["smtp_server"]
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -41,6 +43,13 @@ def timeline(client, youth: Youth) -> str:  # type: ignore[no-untyped-def]
         page.index('id="chronologie"') : page.index("</table>", page.index('id="chronologie"'))
     ]
     return " ".join(re.sub(r"<[^>]+>", " ", table).split())
+
+
+def timeline_html(client, youth: Youth) -> str:  # type: ignore[no-untyped-def]
+    """The file's timeline as served (HTML, entities kept)."""
+    page = client.get(f"/jeunes/{youth.id}").get_data(as_text=True)
+    start = page.index('id="chronologie"')
+    return page[start : page.index("</table>", start)]
 
 
 def outbox_of(session: Session, youth: Youth) -> OutboxMessage:
@@ -174,3 +183,57 @@ def test_an_opposition_and_its_lifting_are_entries(copilot, session, msg):
         "Opposition au contact levée Motif : A rappelé : accepte d'être contactée Karim Benali"
         in shown
     )
+
+
+def test_a_message_entry_shows_the_message_as_sent(copilot, session, msg):
+    send(session, msg, [msg.minor])
+    session.commit()
+
+    shown = html.unescape(timeline_html(copilot, msg.minor))
+
+    assert "<summary>Voir le message" in shown
+    assert "<strong>Objet :</strong> PSAD de Lille : formation, emploi, accompagnement" in shown
+    assert '<p class="mb-1">Bonjour Éloïse,</p>' in shown
+    assert "avec ton lien personnel :<br>https://psad.example.org/r/••••</p>" in shown
+    assert "À bientôt,<br>Claire Martin<br>PSAD de Lille</p>" in shown
+
+
+def test_an_sms_entry_shows_its_text_without_subject(copilot, session, msg):
+    send(session, msg, [msg.minor], channels=[MessageChannel.SMS])
+    session.commit()
+
+    shown = html.unescape(timeline_html(copilot, msg.minor))
+
+    assert "<summary>Voir le message" in shown
+    assert "Bonjour Éloise, c'est Claire Martin (PSAD de Lille)." in shown  # GSM letters
+    assert "Objet :" not in shown
+
+
+def test_a_message_is_shown_as_text_never_as_markup(copilot, session, msg):
+    template = make_template(
+        session,
+        msg.psad,
+        subject="Rendez-vous <b>demain</b>",
+        email_tu="Bonjour {prenom},\n<script>alert(1)</script>\n{lien}",
+    )
+    send(session, msg, [msg.minor], template=template)
+    session.commit()
+
+    served = timeline_html(copilot, msg.minor)
+
+    assert "Rendez-vous &lt;b&gt;demain&lt;/b&gt;" in served
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>" in served
+    assert "<script>" not in served and "<b>" not in served
+
+
+def test_a_partner_who_sees_the_file_sees_the_message(client, session, msg, frozen_clock):
+    """Sophie Durand, of the Lycée Baggio that follows Éloïse, sees her timeline."""
+    send(session, msg, [msg.minor])
+    session.commit()
+    client.sign_in(msg.world.partner)
+
+    shown = html.unescape(timeline_html(client, msg.minor))
+
+    assert "Message envoyé · Courriel · « Premier contact après une liste »" in shown
+    assert "<summary>Voir le message" in shown
+    assert '<p class="mb-1">Bonjour Éloïse,</p>' in shown

@@ -368,7 +368,8 @@ def _send_to(
             outbox_message_id=outbox.id,
             contact_id=contact.id,
             sent_by_id=by.id if by is not None else None,
-            reminder_of_id=reminder_of.id if reminder_of is not None else None,
+            # one reminder on several channels: its first message names the one it follows
+            reminder_of_id=reminder_of.id if reminder_of is not None and not sent else None,
             created_at=now,
         )
         session.add(message)
