@@ -15,6 +15,7 @@ from psad.clock import local
 from psad.masks import MASK, mask_phone
 from psad.messages.blocks import blocked_among
 from psad.messages.models import MessageChannel, ReplyAnswer, ReviewState, YouthMessage
+from psad.outbox.delivery import cancelled_reason
 from psad.outbox.models import OutboxMessage, OutboxState
 from psad.youth.models import Case, CaseStatus
 
@@ -108,9 +109,12 @@ def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, st
 
 def delivery_state(row: OutboxMessage) -> str:
     """Where the message is, as the file says it: « En attente d'envoi », « Envoyé le … »,
-    « Échec : … », « Nouvel essai prévu le … »."""
+    « Échec : … », « Annulé : … », « Nouvel essai prévu le … »."""
     if row.state is OutboxState.SENT and row.sent_at is not None:
         return f"Envoyé le {local(row.sent_at):%d/%m/%Y à %H:%M}"
+    cancelled = cancelled_reason(row)
+    if cancelled is not None:
+        return cancelled
     if row.state is OutboxState.FAILED:
         return f"Échec : {row.last_error or 'raison inconnue'}"
     if row.state is OutboxState.QUEUED and row.attempts:

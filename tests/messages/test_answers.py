@@ -368,6 +368,17 @@ def test_a_partner_who_follows_the_youth_cannot_set_a_refusal_aside(client, sess
     assert session.get_one(ReplyAnswer, saved.id).refusal_review is ReviewState.PENDING
 
 
+def test_a_partner_sees_the_refusal_without_the_button_to_set_it_aside(client, session, msg):
+    record(session, msg, msg.minor, AnswerKind.REFUSAL)
+    session.commit()
+    client.sign_in(msg.world.partner)
+
+    page = client.get(f"/jeunes/{msg.minor.id}")
+
+    assert "Le jeune ne souhaite pas être accompagné." in text(page)
+    assert 'name="part" value="refusal"' not in page.get_data(as_text=True)
+
+
 def test_a_partner_who_follows_the_youth_still_sets_a_phone_aside(client, session, msg):
     saved = record(
         session, msg, msg.minor, AnswerKind.CALL_BACK, time_slot=TimeSlot.ANY, phone=OTHER_MOBILE

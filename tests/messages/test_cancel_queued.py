@@ -143,7 +143,7 @@ def test_a_persons_block_on_the_file_shows_the_message_cancelled_at_once(client,
 
     client.submit(f"/jeunes/{msg.minor.id}/opposition")
 
-    assert "État : Échec : Annulé : opposition au contact" in timeline(client, msg.minor)
+    assert "État : Annulé : opposition au contact" in timeline(client, msg.minor)
 
 
 def test_a_block_cancels_a_message_waiting_for_its_next_attempt(session, msg, smtp_server):
@@ -209,7 +209,7 @@ def test_a_block_written_without_the_service_still_stops_delivery(
     [row] = outbox_of(session, msg.minor)
     assert (row.state, row.last_error, row.secret) == (OutboxState.FAILED, BLOCKED, None)
     client.sign_in(msg.copilot)
-    assert "État : Échec : Annulé : opposition au contact" in timeline(client, msg.minor)
+    assert "État : Annulé : opposition au contact" in timeline(client, msg.minor)
 
 
 def test_closing_the_case_stops_its_queued_email(client, session, msg, smtp_server):
@@ -224,7 +224,7 @@ def test_closing_the_case_stops_its_queued_email(client, session, msg, smtp_serv
     assert report == DeliveryReport(cancelled=1)
     assert states(session, msg.minor) == [(OutboxState.FAILED, CASE_CLOSED)]
     client.sign_in(msg.copilot)
-    assert "État : Échec : Annulé : dossier clos" in timeline(client, msg.minor)
+    assert "État : Annulé : dossier clos" in timeline(client, msg.minor)
 
 
 def test_closing_the_case_stops_its_queued_sms(session, msg, sms_server):
