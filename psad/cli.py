@@ -20,6 +20,7 @@ from psad.errors import ConfigError, DomainError
 from psad.extensions import db
 from psad.imports.cli import import_command
 from psad.orientations.cli import communes_group, programmes_group
+from psad.privacy.cli import retention_group
 from psad.reports.cli import bilan_command
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ cli.add_command(import_command, "import")
 cli.add_command(programmes_group)
 cli.add_command(communes_group)
 cli.add_command(bilan_command)
+cli.add_command(retention_group)
 
 
 def fail(message: str) -> None:

@@ -261,7 +261,6 @@ class ImportSettings:
 
 @dataclass(frozen=True)
 class DataSettings:
-    retention_years_after_age_limit: int = 2
     min_age: int = 16
     max_age: int = 25
 

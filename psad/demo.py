@@ -19,6 +19,7 @@ from psad import (
     demo_duplicates,
     demo_lists,
     demo_orientations,
+    demo_privacy,
     demo_transfers,
 )
 from psad.audit.services import Actor
@@ -177,6 +178,7 @@ def load_demo(
             youth_count=youth_count,
             today=today,
         )
+        demo_privacy.populate(session, psad=psad, pilot=pilot, today=today, youth_count=youth_count)
     session.flush()
     return True
 
@@ -238,7 +240,8 @@ def _users(session: Session, psad: Psad, structures: dict[StructureKind, Structu
 
 
 def _add_youth(session: Session, psad: Psad, school: Structure, today: date, count: int) -> None:
-    rng = random.Random(2026)  # nosec B311: made-up demo data, the same every time
+    # made-up demo data, the same every time
+    rng = random.Random(2026)  # nosec B311
     for index in range(count):
         sex = rng.choice([Sex.FEMALE, Sex.MALE])
         last_name = rng.choice(LAST_NAMES)

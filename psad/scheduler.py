@@ -112,6 +112,8 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     from psad.messages.jobs import send_auto_reminders
     from psad.orientations.jobs import flag_stalled_orientations
     from psad.outbox.jobs import deliver_outbox
+    from psad.privacy.jobs import apply_retention
+    from psad.privacy.retention import RUN_AT
     from psad.reminders.jobs import send_reminders
     from psad.reports.jobs import refresh_bilans
 
@@ -130,6 +132,9 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
                       hour=2, minute=20, id="stalled_orientations")  # fmt: skip
     scheduler.add_job(jobs.guarded("bilans", refresh_bilans), "cron", hour=4, id="bilans",
                       misfire_grace_time=REMINDERS_GRACE, coalesce=True)  # fmt: skip
+    scheduler.add_job(jobs.guarded("retention", apply_retention), "cron", hour=RUN_AT.hour,
+                      minute=RUN_AT.minute, id="retention", misfire_grace_time=REMINDERS_GRACE,
+                      coalesce=True)  # fmt: skip
     scheduler.add_job(jobs.guarded("duplicates", refresh_duplicates), "interval", minutes=10,
                       id="duplicates")  # fmt: skip
     reminders = settings.reminders

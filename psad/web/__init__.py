@@ -23,6 +23,8 @@ def register(app: Flask) -> None:
     from psad.messages.views import bp as messages_bp
     from psad.orientations.views import bp as orientations_bp
     from psad.outbox.views import bp as outbox_bp
+    from psad.privacy.access_views import bp as privacy_access_bp
+    from psad.privacy.views import bp as privacy_bp
     from psad.reference.views import bp as reference_bp
     from psad.reminders.views import bp as reminders_bp
     from psad.reports.views import bp as reports_bp
@@ -51,6 +53,8 @@ def register(app: Flask) -> None:
         reply_bp,
         outbox_bp,
         reports_bp,
+        privacy_bp,
+        privacy_access_bp,
     ):
         app.register_blueprint(blueprint)
     requestlog.init(app)

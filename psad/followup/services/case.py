@@ -191,11 +191,12 @@ def close_case(
     solution: ReferenceItem | None,
     solution_since: date | None,
     on: date,
-    by: User,
+    by: User | None,
     now: datetime,
     actor: audit.Actor,
 ) -> None:
-    """Close with a reason; « solution trouvée » says which solution and since when."""
+    """Close with a reason; « solution trouvée » says which solution and since when. ``by``
+    None: no person closed it (retention's age limit)."""
     _open(case)
     if reason.code == SOLUTION_FOUND and (solution is None or solution_since is None):
         raise DomainError("Pour « Solution trouvée », indiquez la solution et sa date de début.")
