@@ -8,8 +8,11 @@ or identifiers is the job of the import services.
 calamine does the reading (fast), but it trusts sizes written in the file: a false count
 or a stray far cell makes it allocate hundreds of gigabytes, which aborts the process, and
 a damaged ODS table makes it loop for ever. Those sizes are checked here first (declared
-zip sizes, sheet extents, shared-string counts, xls DIMENSIONS records, ODS well-formed).
-A sheet wider than ``ReadLimits.max_columns`` is refused, whatever its format.
+zip sizes, sheet extents, shared-string counts, xls DIMENSIONS records, ODS well-formed),
+and so is the grid each sheet's values reach, repeats applied (``extents``): against the
+limits, and against the sheet's own size, so that a small file cannot ask for a large grid
+(fuzzed by ``tests/imports/test_reader_fuzz.py``). A sheet wider than
+``ReadLimits.max_columns`` is refused, whatever its format.
 """
 
 from __future__ import annotations

@@ -135,13 +135,39 @@ def _directory(directory: bytes, *, sector_size: int) -> list[tuple[str, int, in
     return entries
 
 
+# BIFF records placing a value at (line, column), both in the first four bytes: FORMULA,
+# LABELSST, RSTRING, NUMBER, LABEL, BOOLERR, RK, and their BIFF2-4 forms. MULRK holds several
+# values, from its first column to the column in its last two bytes. Blank cells (BLANK,
+# MULBLANK) hold no value and calamine leaves them out.
+_VALUE_RECORDS = frozenset(
+    (0x0006, 0x00FD, 0x00D6, 0x0203, 0x0204, 0x0205, 0x027E, 0x0406, 0x0002, 0x0003, 0x0004)
+)
+_MULRK = 0x00BD
+_DIMENSIONS = 0x0200
+_BOF = (0x0809, 0x0409, 0x0209, 0x0009)
+_EOF = 0x000A
+_FILEPASS = 0x002F  # what follows is encrypted
+
+
 def _check_xls_dimensions(workbook: bytes, *, file_name: str, limits: ReadLimits) -> None:
-    """Check each sheet's DIMENSIONS record, by which calamine sizes its memory."""
-    position = 0
+    """Check each sheet's DIMENSIONS record, by which calamine sizes its memory, and the
+    grid its values reach (calamine builds it whole, from A1 to the last value) against the
+    limits and the size of the sheet's records."""
+    position = start = 0
+    rows = columns = 0
     while position + 4 <= len(workbook):
         kind, length = struct.unpack_from("<HH", workbook, position)
         body = position + 4
-        if kind == 0x0200 and length >= 8:
+        if body + length > len(workbook):  # cut short: calamine reports it
+            break
+        if kind in _VALUE_RECORDS and length >= 4:
+            row, column = struct.unpack_from("<HH", workbook, body)
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        elif kind == _MULRK and length >= 6:
+            (row,) = struct.unpack_from("<H", workbook, body)
+            (last,) = struct.unpack_from("<H", workbook, body + length - 2)
+            rows, columns = max(rows, row + 1), max(columns, last + 1)
+        elif kind == _DIMENSIONS and length >= 8:
             # First line, line after the last, first column, column after the last; lines
             # are on 32 bits from BIFF8 (14 bytes) on, on 16 bits before.
             layout = "<IIHH" if length >= 14 else "<HHHH"
@@ -151,4 +177,15 @@ def _check_xls_dimensions(workbook: bytes, *, file_name: str, limits: ReadLimits
             if first_row > end_row or first_column > end_column:
                 raise CorruptFileError.for_file(file_name)
             limits.check_extent(end_row, end_column, file_name=file_name)
+        elif kind == _FILEPASS:
+            raise PasswordProtectedError.for_file(file_name)
+        elif kind in _BOF or kind == _EOF:
+            _check_grid(rows, columns, position - start, file_name=file_name, limits=limits)
+            start, rows, columns = position, 0, 0
         position = body + length
+    _check_grid(rows, columns, position - start, file_name=file_name, limits=limits)
+
+
+def _check_grid(rows: int, columns: int, size: int, *, file_name: str, limits: ReadLimits) -> None:
+    if rows and columns:
+        limits.check_grid(rows, columns, content_bytes=size, file_name=file_name)

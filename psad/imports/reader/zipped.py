@@ -1,11 +1,12 @@
 """Zip containers: xlsx, xlsm, ods.
 
-Declared sizes, sheet extents and shared-string counts are checked, and an ODS's content
-must be well-formed, before calamine reads the file.
+Declared sizes, the grid each sheet needs (``extents``) and shared-string counts are
+checked, and an ODS's content must be well-formed, before calamine reads the file.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import xml.parsers.expat
 import zipfile
@@ -21,6 +22,7 @@ from psad.imports.reader.errors import (
     PasswordProtectedError,
     ZipBombError,
 )
+from psad.imports.reader.extents import OdsScanner, OdsTable, xlsx_parsed_extent, xlsx_sheet_extent
 from psad.imports.reader.limits import MEBIBYTE, ReadLimits, megabytes
 from psad.imports.reader.sheets import read_with_calamine, read_with_openpyxl
 from psad.imports.reader.table import RawTable
@@ -30,13 +32,13 @@ from psad.imports.reader.table import RawTable
 RATIO_CHECK_FROM_BYTES = MEBIBYTE
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-_DIMENSION = re.compile(
-    rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"'
-)
-_ROW_NUMBER = re.compile(rb'<row [^>]*?\br="(\d{1,7})"')  # a literal start keeps it fast
-_FAR_CELL = re.compile(rb' r="(?:[A-Z]{2,3}\d|[A-Z]\d{7})')
-_CELL_REFERENCE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
 _UNIQUE_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="(\d+)"')
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELATIONSHIPS = "xl/_rels/workbook.xml.rels"
+_SHEET_ELEMENT = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_RELATIONSHIP_ELEMENT = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ID_ATTRIBUTE = re.compile(rb"""\b(?:\w+:)?[Ii]d\s*=\s*["']([^"']*)["']""")
+_TARGET = re.compile(rb"""\bTarget\s*=\s*["']([^"']*)["']""")
 
 
 def read_zip_workbook(
@@ -55,10 +57,12 @@ def read_zip_workbook(
                     f"pas accepté : {RESAVE}."
                 )
             _check_declared_sizes(members, file_name=file_name, limits=limits)
+            if any(member.flag_bits & 0x1 for member in members):  # zip encryption
+                raise PasswordProtectedError.for_file(file_name)
             if kind == "ods" and _ods_is_encrypted(archive, names):
                 raise PasswordProtectedError.for_file(file_name)
-            if kind == "ods" and not _is_well_formed_xml(archive, "content.xml"):
-                raise CorruptFileError.for_file(file_name)
+            if kind == "ods":
+                _check_ods_content(archive, file_name=file_name, limits=limits)
             if kind == "xlsx":
                 _check_xlsx_parts(archive, members, file_name=file_name, limits=limits)
     except (
@@ -68,6 +72,7 @@ def read_zip_workbook(
         OSError,
         ValueError,
         NotImplementedError,
+        RuntimeError,  # what zipfile raises on an encrypted or otherwise unreadable part
     ) as exc:
         raise CorruptFileError.for_file(file_name) from exc
     try:
@@ -128,26 +133,44 @@ def _ods_is_encrypted(archive: zipfile.ZipFile, names: set[str]) -> bool:
         return b"encryption-data" in member.read(MEBIBYTE)
 
 
-def _is_well_formed_xml(archive: zipfile.ZipFile, name: str) -> bool:
-    """Whether a part is well-formed XML without a DTD, checked by streaming it through expat.
+def _check_ods_content(archive: zipfile.ZipFile, *, file_name: str, limits: ReadLimits) -> None:
+    """Refuse an ODS whose content is not well-formed, or whose tables, repeats applied,
+    need a larger grid than their content pays for."""
+    measured = _ods_tables(archive)
+    if measured is None:
+        raise CorruptFileError.for_file(file_name)
+    tables, size = measured
+    for table in tables:
+        limits.check_grid(table.rows, table.columns, content_bytes=size, file_name=file_name)
+        limits.check_repeats(table.expanded_bytes, content_bytes=size, file_name=file_name)
+
+
+def _ods_tables(archive: zipfile.ZipFile) -> tuple[list[OdsTable], int] | None:
+    """The tables of an ODS and the size of its content, read in one pass by expat (which
+    checks that it is well-formed XML without a DTD) and the ``OdsScanner``; None if it is
+    not well-formed.
 
     calamine's ODS reader loops for ever on some malformed content (a damaged closing tag
     of a table), so the content is checked first; expat does it at C speed.
     """
     parser = xml.parsers.expat.ParserCreate()
+    scanner = OdsScanner()
+    size = 0
 
     def refuse_doctype(*_: object) -> None:
         raise ValueError("DTD in a spreadsheet part")
 
     parser.StartDoctypeDeclHandler = refuse_doctype
     try:
-        with archive.open(name) as stream:
+        with archive.open("content.xml") as stream:
             while chunk := stream.read(MEBIBYTE):
                 parser.Parse(chunk, False)
+                scanner.feed(chunk)
+                size += len(chunk)
             parser.Parse(b"", True)
     except (xml.parsers.expat.ExpatError, LookupError):  # LookupError: unknown encoding
-        return False
-    return True
+        return None
+    return scanner.close(), size
 
 
 def _check_xlsx_parts(
@@ -161,53 +184,68 @@ def _check_xlsx_parts(
 
     calamine allocates a sheet as a full grid from its first to its last cell, and its
     shared strings by their declared count: a stray value in cell XFD1048576, or a false
-    count, would make it ask for hundreds of gigabytes and abort the whole process. A
-    sheet's extent is taken from its ``<dimension ref=...>`` (written by Excel, LibreOffice
-    and openpyxl) or, where the writer left it out, from a scan of its cell references.
+    count, would make it ask for hundreds of gigabytes and abort the whole process. The
+    extent a sheet declares is checked against the limits (calamine reserves it), then the
+    grid its values reach (``extents``) against the limits and the sheet's size.
+
+    Sheets are found where the workbook's relationships point (calamine reads a sheet
+    wherever they say, not only under ``xl/worksheets/``).
     """
     for member in members:
-        lower = member.filename.lower()
-        if lower.endswith("sharedstrings.xml"):
+        if member.filename.lower().endswith("sharedstrings.xml"):
             with archive.open(member) as stream:
                 declared = _UNIQUE_COUNT.search(stream.read(4096))
             if declared and int(declared.group(1)) > member.file_size // 8 + 16:
                 raise CorruptFileError.for_file(file_name)
-        elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-            with archive.open(member) as stream:
-                head = stream.read(64 * 1024)
-                dimension = _DIMENSION.search(head)
-                if dimension:
-                    rows = int(dimension.group(4) or dimension.group(2))
-                    columns = _column_number(dimension.group(3) or dimension.group(1))
-                else:
-                    rows, columns = _scanned_extent(head, stream)
-            limits.check_extent(rows, columns, file_name=file_name)
+    for member in _sheet_parts(archive, members):
+
+        def open_part(member: zipfile.ZipInfo = member) -> IO[bytes]:
+            return archive.open(member)
+
+        extent = xlsx_sheet_extent(open_part)
+        limits.check_extent(extent.rows, extent.columns, file_name=file_name)
+        size = member.file_size
+        if not limits.grid_fits(extent.rows, extent.columns, content_bytes=size):
+            extent = xlsx_parsed_extent(open_part)  # the values may reach less far
+            limits.check_grid(extent.rows, extent.columns, content_bytes=size, file_name=file_name)
 
 
-def _scanned_extent(head: bytes, stream: IO[bytes]) -> tuple[int, int]:
-    """Last line and column of a sheet without ``<dimension>``, read from its references.
+def _sheet_parts(
+    archive: zipfile.ZipFile, members: Sequence[zipfile.ZipInfo]
+) -> list[zipfile.ZipInfo]:
+    """The parts calamine may read as sheets: those under ``xl/worksheets/`` and the targets
+    of the relationships the workbook's sheets name (``r:id``), as paths from the root or
+    from ``xl/``; all parts when the workbook or its relationships cannot be read."""
+    workbook = _small_part(archive, members, WORKBOOK)
+    relationships = _small_part(archive, members, WORKBOOK_RELATIONSHIPS)
+    if workbook is None or relationships is None:
+        return list(members)
+    ids = {
+        found.group(1)
+        for sheet in _SHEET_ELEMENT.findall(workbook)
+        for found in _ID_ATTRIBUTE.finditer(sheet)
+    }
+    wanted = set()
+    for element in _RELATIONSHIP_ELEMENT.findall(relationships):
+        target, identifier = _TARGET.search(element), _ID_ATTRIBUTE.search(element)
+        if target and (identifier is None or identifier.group(1) in ids):
+            path = target.group(1).decode("utf-8", "replace").replace("\\", "/").lower()
+            wanted.add(posixpath.normpath(path.lstrip("/")))
+            wanted.add(posixpath.normpath("xl/" + path))
+    return [
+        member
+        for member in members
+        if member.filename.lower().startswith("xl/worksheets/")
+        or posixpath.normpath(member.filename.lower().lstrip("/")) in wanted
+    ]
 
-    Rows are counted by their ``<row r=...>``; cell references are parsed one by one only
-    in the chunks holding a column past Z or a line past 999,999, so that the usual narrow
-    sheet costs little more than its decompression.
-    """
-    rows, columns, tail, chunk = 0, 0, b"", head
-    while chunk:
-        data = tail + chunk
-        rows = max(rows, max(map(int, _ROW_NUMBER.findall(data)), default=0))
-        if _FAR_CELL.search(data):
-            for letters, digits in _CELL_REFERENCE.findall(data):
-                rows = max(rows, int(digits))
-                columns = max(columns, _column_number(letters))
-        elif b"<c" in data:
-            columns = max(columns, 26)  # no reference past column Z in this chunk
-        tail = data[-256:]
-        chunk = stream.read(MEBIBYTE)
-    return rows, columns
 
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - ord("A") + 1
-    return number
+def _small_part(
+    archive: zipfile.ZipFile, members: Sequence[zipfile.ZipInfo], name: str
+) -> bytes | None:
+    """The content of the part ``name`` (any case), if there is one and it is not large."""
+    found = [member for member in members if member.filename.lower() == name]
+    if len(found) != 1 or found[0].file_size > MEBIBYTE:
+        return None
+    with archive.open(found[0]) as stream:
+        return stream.read()
