@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from psad.clock import local
 from psad.reports.display import Line, breakdown_lines
 from psad.reports.figures import Bilan, Indicator, Period, Result, Theme, Unit
-from psad.xlsx import FORMULA_TRIGGERS
+from psad.xlsx import formula_like, sheet_text
 
 TITLE = "Bilan d'activité"
 COVER = "Couverture"
@@ -155,8 +155,10 @@ def put(
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, datetime):
         value = _naive(value)
+    elif isinstance(value, str):
+        value = sheet_text(value)  # no control character XML cannot hold
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if formula_like(value):
         cell.data_type = "s"
         cell.quotePrefix = True
     if number_format is not None:
