@@ -7,6 +7,7 @@ import enum
 
 class AuditAction(enum.StrEnum):
     LOGIN_SUCCEEDED = "login.succeeded"
+    PASSWORD_ACCEPTED = "login.password_accepted"
     LOGIN_FAILED = "login.failed"
     LOGIN_LOCKED = "login.locked"
     LOGOUT = "logout"
@@ -116,6 +117,7 @@ class AuditAction(enum.StrEnum):
 # What a PSAD's pilote sees of its members' accounts in the journal, besides the PSAD's events.
 SIGN_IN_ACTIONS = (
     AuditAction.LOGIN_SUCCEEDED,
+    AuditAction.PASSWORD_ACCEPTED,
     AuditAction.LOGIN_FAILED,
     AuditAction.LOGIN_LOCKED,
     AuditAction.LOGOUT,
@@ -132,6 +134,7 @@ SIGN_IN_ACTIONS = (
 
 ACTION_LABELS = {
     AuditAction.LOGIN_SUCCEEDED: "Connexion réussie",
+    AuditAction.PASSWORD_ACCEPTED: "Mot de passe accepté, code de double authentification attendu",
     AuditAction.LOGIN_FAILED: "Échec de connexion",
     AuditAction.LOGIN_LOCKED: "Connexion refusée (compte verrouillé)",
     AuditAction.LOGOUT: "Déconnexion",

@@ -145,6 +145,11 @@ def authenticate(
     session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_([keys.pair, keys.account])))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    if user.has_two_factor:  # signed in only once the code is accepted (psad.auth.twofactor)
+        audit.record(
+            session, actor, AuditAction.PASSWORD_ACCEPTED, object_type="user", object_id=user.id
+        )
+        return user
     user.last_login_at = now
     audit.record(session, actor, AuditAction.LOGIN_SUCCEEDED, object_type="user", object_id=user.id)
     return user

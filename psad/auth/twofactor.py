@@ -51,6 +51,9 @@ USED_CODE = "Ce code a déjà servi : attendez le suivant (il change toutes les 
 WRONG_RECOVERY_CODE = "Code de secours incorrect ou déjà utilisé."
 NOT_ENROLLED = "La double authentification n'est pas activée sur ce compte."
 ALREADY_ENABLED = "La double authentification est déjà activée sur ce compte."
+# how the journal says the second step was passed
+APPLICATION_CODE = "avec le code de l'application"
+RECOVERY_CODE = "avec un code de secours"
 
 
 class WrongCodeError(LoginError):
@@ -243,6 +246,21 @@ def _succeed(session: Session, user: User, ip_address: str | None, policy: Login
     session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_([keys.pair, keys.account])))
 
 
+def _signed_in(
+    session: Session, user: User, *, now: datetime, actor: audit.Actor, how: str
+) -> None:
+    """The second step of a log-in passed: the log-in is recorded now, saying how."""
+    user.last_login_at = now
+    audit.record(
+        session,
+        actor,
+        AuditAction.LOGIN_SUCCEEDED,
+        object_type="user",
+        object_id=user.id,
+        detail=how,
+    )
+
+
 # --- checking a code -------------------------------------------------------------------------
 
 
@@ -264,6 +282,21 @@ def _accept_step(session: Session, user: User, step: int) -> bool:
 
 
 def check_code(
+    session: Session,
+    *,
+    user: User,
+    code: str,
+    now: datetime,
+    policy: LoginPolicy,
+    actor: audit.Actor,
+) -> None:
+    """The second step of a log-in: accept one code of the user's application, once, and
+    record the log-in; else count the failure and raise."""
+    _take_code(session, user=user, code=code, now=now, policy=policy, actor=actor)
+    _signed_in(session, user, now=now, actor=actor, how=APPLICATION_CODE)
+
+
+def _take_code(
     session: Session,
     *,
     user: User,
@@ -321,6 +354,7 @@ def use_recovery_code(
             message=WRONG_RECOVERY_CODE,
         )
     _succeed(session, user, actor.ip_address, policy)
+    _signed_in(session, user, now=now, actor=actor, how=RECOVERY_CODE)
     remaining = recovery_codes_left(session, user)
     audit.record(
         session,
@@ -371,7 +405,7 @@ def confirm_enrolment(
     the ten recovery codes, to be shown once."""
     if user.has_two_factor:
         raise TwoFactorStateError(ALREADY_ENABLED)
-    check_code(session, user=user, code=code, now=now, policy=policy, actor=actor)
+    _take_code(session, user=user, code=code, now=now, policy=policy, actor=actor)
     user.totp_enabled_at = now
     codes = _replace_recovery_codes(session, user, now)
     audit.record(
@@ -392,7 +426,7 @@ def renew_recovery_codes(
     """Ten new recovery codes (the old ones stop working), against a current code."""
     if not user.has_two_factor:
         raise TwoFactorStateError(NOT_ENROLLED)
-    check_code(session, user=user, code=code, now=now, policy=policy, actor=actor)
+    _take_code(session, user=user, code=code, now=now, policy=policy, actor=actor)
     codes = _replace_recovery_codes(session, user, now)
     audit.record(
         session, actor, AuditAction.RECOVERY_CODES_RENEWED, object_type="user", object_id=user.id
@@ -420,7 +454,7 @@ def disable(
             f"Impossible de désactiver la double authentification : elle est obligatoire dans "
             f"{'vos PSAD' if len(required) > 1 else 'votre PSAD'} ({names})."
         )
-    check_code(session, user=user, code=code, now=now, policy=policy, actor=actor)
+    _take_code(session, user=user, code=code, now=now, policy=policy, actor=actor)
     _clear(session, user)
     audit.record(
         session, actor, AuditAction.TWO_FACTOR_DISABLED, object_type="user", object_id=user.id

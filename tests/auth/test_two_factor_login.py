@@ -72,6 +72,38 @@ def test_the_right_code_after_the_password_opens_the_session(client, session, se
     assert "Bienvenue, Claire Martin." in text(client.get("/"))
 
 
+def test_the_journal_says_the_password_was_accepted_but_not_yet_the_log_in(
+    client, session, pilot, secret
+):
+    password_step(client, EMAIL)
+
+    [event] = events(session, "login.password_accepted")
+    assert event.user_id == pilot.id
+    assert events(session, "login.succeeded") == []
+    session.refresh(pilot)
+    assert pilot.last_login_at is None
+
+
+def test_the_log_in_is_recorded_once_the_code_is_accepted(client, session, pilot, secret, clock):
+    password_step(client, EMAIL)
+
+    code_step(client, code_at(secret, clock.moment))
+
+    [event] = events(session, "login.succeeded")
+    assert event.user_id == pilot.id
+    assert event.detail == "avec le code de l'application"
+    session.refresh(pilot)
+    assert pilot.last_login_at is not None
+
+
+def test_a_refused_code_records_no_log_in(client, session, secret):
+    password_step(client, EMAIL)
+
+    code_step(client, "000000")
+
+    assert events(session, "login.succeeded") == []
+
+
 def test_the_page_asked_for_survives_the_code_step(client, secret, clock):
     first = password_step(client, EMAIL, next="/jeunes")
 
@@ -376,6 +408,15 @@ def test_the_use_of_a_recovery_code_is_audited(client, session, pilot, recovery_
     [event] = events(session, "two_factor.recovery_used")
     assert event.user_id == pilot.id
     assert event.detail == "9 code(s) de secours restant(s)"
+
+
+def test_a_recovery_code_log_in_is_recorded_as_such(client, session, pilot, recovery_codes):
+    password_step(client, EMAIL)
+
+    recovery_step(client, recovery_codes[0])
+
+    [event] = events(session, "login.succeeded")
+    assert event.detail == "avec un code de secours"
 
 
 def test_a_wrong_recovery_code_counts_as_a_failure(client, session, recovery_codes):
