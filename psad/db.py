@@ -10,7 +10,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Engine, Enum, MetaData, String, event
+from sqlalchemy import Boolean, Connection, DateTime, Engine, Enum, MetaData, String, event
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.sql.functions import FunctionElement
@@ -119,6 +119,22 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     # SQLite's own lower() folds ASCII only (« Évry » stays « Évry »): Python's, as
     # PostgreSQL's, folds every letter.
     dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_in_a_transaction(connection: Connection, name: str | None) -> None:
+    """Open SQLite's transaction before a savepoint that would be its first statement.
+
+    The sqlite3 module begins a transaction only before a write, never before ``SAVEPOINT``;
+    a savepoint outside a transaction starts one that its ``RELEASE`` commits. A
+    ``begin_nested()`` that was a transaction's first write was thus committed on release,
+    whatever the outer transaction did next.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is None or not type(dbapi_connection).__module__.startswith("sqlite3"):
+        return
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
 
 
 def _lower(value: Any) -> Any:
