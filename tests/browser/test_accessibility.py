@@ -64,7 +64,8 @@ VARIANTS = {
     "imports.batch": 4,
     "orientations.programme": 3,
 }
-# GET routes no role's crawl reaches, and why they are not checked here.
+# GET routes no role's crawl reaches, and why they are not checked here. The journeys of
+# test_security_privacy_flow.py run axe on the last three, in their normal and error states.
 NOT_CHECKED = {
     "reminders.open_notification": "marks the notification read and redirects to its page",
     "reset.choose_password": "needs the password-reset token sent by e-mail",

@@ -28,6 +28,7 @@ from psad.reference.services import ensure_seeded
 from psad.youth.models import CaseStatus, Youth
 from tests.auth._two_factor import enrolled
 from tests.browser.conftest import Console, LiveServer
+from tests.browser.test_accessibility import axe_check
 from tests.browser.test_youth_flow import log_in
 from tests.factories import make_user, make_youth
 from tests.mailserver import LoopbackSmtp, mail_section
@@ -93,6 +94,7 @@ def enrol(page: Page) -> tuple[str, list[str]]:
 def test_the_pilote_turns_on_two_factor_and_signs_in_with_a_code_then_a_recovery_code(
     page: Page, console: Console, pilot: User
 ) -> None:
+    console.expect("401")  # a wrong code is refused
     console.expect("401")  # the recovery code typed a second time is refused
     log_in(page, PILOT)
     page.get_by_role("link", name="Mon compte").click()
@@ -110,6 +112,11 @@ def test_the_pilote_turns_on_two_factor_and_signs_in_with_a_code_then_a_recovery
     log_in(page, PILOT)  # the password alone opens no session
     expect(page).to_have_url(re.compile("/connexion/code"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Code de connexion")
+    passes_axe(page, "twofactor.code")
+    page.get_by_label("Code à 6 chiffres").fill("000000")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_text("Code incorrect").first).to_be_visible()
+    passes_axe(page, "twofactor.code", 401)
     page.get_by_label("Code à 6 chiffres").fill(code_of_next_step(secret))
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("status").filter(has_text="Bienvenue")).to_have_text(
@@ -133,8 +140,16 @@ def test_the_pilote_turns_on_two_factor_and_signs_in_with_a_code_then_a_recovery
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("Code de secours incorrect ou déjà utilisé.").first).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Code de secours")
+    passes_axe(page, "twofactor.recovery", 401)
     page.goto("/jeunes")
     expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
+
+
+def passes_axe(page: Page, endpoint: str, status: int = 200) -> None:
+    """The mid-log-in and e-mailed-link pages, which the crawl of test_accessibility.py cannot
+    reach: no serious or critical axe violation, as every other page."""
+    checked = axe_check(page, endpoint, status)
+    assert not checked.failures(), checked.failures()
 
 
 # --- 2. a PSAD that requires two-factor -------------------------------------------------------
@@ -236,12 +251,14 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link_once(
 
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Choisir un nouveau mot de passe")
+    passes_axe(page, "reset.choose_password")
     page.get_by_label("Nouveau mot de passe (12 caractères au moins)").fill("court")
     page.get_by_label("Confirmation du nouveau mot de passe").fill("court")
     page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
     expect(
         page.get_by_text("Le mot de passe doit compter au moins 12 caractères.").first
     ).to_be_visible()
+    passes_axe(page, "reset.choose_password", 422)
     page.get_by_label("Nouveau mot de passe (12 caractères au moins)").fill(NEW_PASSWORD)
     page.get_by_label("Confirmation du nouveau mot de passe").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
