@@ -79,6 +79,7 @@ class SessionEnd(enum.StrEnum):
     PASSWORD_CHANGED = "password_changed"
     ACCOUNT_CHANGED = "account_changed"
     PASSWORD_RESET = "password_reset"
+    TWO_FACTOR_ENABLED = "two_factor_enabled"
 
 
 class Psad(Base):

@@ -51,6 +51,10 @@ USED_CODE = "Ce code a déjà servi : attendez le suivant (il change toutes les 
 WRONG_RECOVERY_CODE = "Code de secours incorrect ou déjà utilisé."
 NOT_ENROLLED = "La double authentification n'est pas activée sur ce compte."
 ALREADY_ENABLED = "La double authentification est déjà activée sur ce compte."
+KEY_CHANGED = (
+    "La clé a changé depuis l'ouverture de cette page (la page a été ouverte ailleurs) : "
+    "scannez le nouveau code QR ci-dessous et saisissez le code qu'il donne."
+)
 # how the journal says the second step was passed
 APPLICATION_CODE = "avec le code de l'application"
 RECOVERY_CODE = "avec un code de secours"
@@ -381,15 +385,29 @@ def recovery_codes_left(session: Session, user: User) -> int:
 # --- enrolment, renewal, disabling ------------------------------------------------------------
 
 
-def begin_enrolment(user: User) -> str:
-    """The secret to show for enrolment: made once, kept until confirmed (a page reloaded
-    after the QR code was scanned shows the same one)."""
+def begin_enrolment(user: User, *, shown: str | None = None) -> str:
+    """The secret to show for enrolment, and to keep until confirmed.
+
+    ``shown`` is the :func:`fingerprint` of the secret this browser was shown before: the
+    same browser reloading the page (after scanning the QR code) sees the same secret; any
+    other browser makes a new one, which the first can no longer confirm. So a secret seen
+    by somebody else (somebody with the password, before the user enrols) never becomes the
+    user's second factor.
+    """
     if user.has_two_factor:
         raise TwoFactorStateError(ALREADY_ENABLED)
-    if user.totp_secret is None:
+    if user.totp_secret is None or fingerprint(user.totp_secret) != shown:
         user.totp_secret = new_secret()
         user.totp_last_step = None
     return user.totp_secret
+
+
+def fingerprint(secret: str | None) -> str | None:
+    """What a browser keeps of the secret it was shown (in its signed cookie, which anyone
+    holding it can read): a digest, from which the secret cannot be found."""
+    if secret is None:
+        return None
+    return hashlib.sha256(f"totp-shown\x1f{secret}".encode()).hexdigest()[:24]
 
 
 def confirm_enrolment(
@@ -400,11 +418,15 @@ def confirm_enrolment(
     now: datetime,
     policy: LoginPolicy,
     actor: audit.Actor,
+    shown: str | None,
 ) -> list[str]:
     """The first right code proves the application works: the second factor is on. Returns
-    the ten recovery codes, to be shown once."""
+    the ten recovery codes, to be shown once. ``shown``: the fingerprint of the secret this
+    browser was shown; refused if another browser has been shown a new one since."""
     if user.has_two_factor:
         raise TwoFactorStateError(ALREADY_ENABLED)
+    if shown is None or shown != fingerprint(user.totp_secret):
+        raise TwoFactorStateError(KEY_CHANGED)
     _take_code(session, user=user, code=code, now=now, policy=policy, actor=actor)
     user.totp_enabled_at = now
     codes = _replace_recovery_codes(session, user, now)

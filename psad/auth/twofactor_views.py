@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Protocol
 
 import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as browser
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -16,7 +19,8 @@ from psad import clock
 from psad.audit.services import Actor
 from psad.auth import twofactor
 from psad.auth.login import LoginPolicy
-from psad.auth.models import Psad, Role, User
+from psad.auth.models import Psad, Role, SessionEnd, User
+from psad.auth.sessions import end_user_sessions
 from psad.auth.twofactor_forms import (
     CodeForm,
     DisableForm,
@@ -29,12 +33,14 @@ from psad.auth.views import login_policy, safe_next, signed_in
 from psad.errors import DomainError
 from psad.extensions import db
 from psad.web.access import requires
-from psad.web.session import current_actor, current_viewer, second_factor_user
+from psad.web.session import current_actor, current_session, current_viewer, second_factor_user
 from psad.web.urls import RECORD_ID
 
 bp = Blueprint("twofactor", __name__)
 
 ACCOUNT = "/compte/double-authentification"
+# The fingerprint of the enrolment secret this browser was shown (see begin_enrolment).
+SHOWN_KEY = "totp_shown"
 TOO_LATE = "Votre connexion a expiré : saisissez de nouveau votre adresse et votre mot de passe."
 PILOT_OR_ADMIN = (
     "Le réglage de la double authentification d'une PSAD est réservé à son pilote et aux "
@@ -111,8 +117,9 @@ def _second_step(form: CodeForm | RecoveryCodeForm, template: str, check: CodeCh
 def account() -> Page:
     user: User = current_user._get_current_object()
     if not user.has_two_factor:
-        twofactor.begin_enrolment(user)
-        db.session.commit()  # the secret stays the same if the page is opened again
+        secret = twofactor.begin_enrolment(user, shown=browser.get(SHOWN_KEY))
+        db.session.commit()  # the secret stays the same if this browser opens the page again
+        browser[SHOWN_KEY] = twofactor.fingerprint(secret)
     return _account_page(user)
 
 
@@ -123,7 +130,25 @@ def enrol() -> Page:
     form = EnrolForm()
     if user.has_two_factor:
         return redirect(url_for("twofactor.account"))
-    return _act(user, form, twofactor.confirm_enrolment, "Double authentification activée.")
+    if form.validate_on_submit() and browser.get(SHOWN_KEY) != twofactor.fingerprint(
+        user.totp_secret
+    ):
+        flash(twofactor.KEY_CHANGED, "warning")  # the page shows a new key
+        return redirect(url_for("twofactor.account", next=request.args.get("next")))
+    confirm = partial(twofactor.confirm_enrolment, shown=browser.get(SHOWN_KEY))
+    return _act(user, form, confirm, "Double authentification activée.", then=_end_other_sessions)
+
+
+def _end_other_sessions(user: User) -> None:
+    """Sessions opened with the password alone, before the second factor: they end."""
+    browser.pop(SHOWN_KEY, None)
+    end_user_sessions(
+        db.session(),
+        user_id=user.id,
+        now=clock.now(),
+        reason=SessionEnd.TWO_FACTOR_ENABLED,
+        keep=current_session(),
+    )
 
 
 @bp.post(f"{ACCOUNT}/codes-de-secours")
@@ -159,8 +184,16 @@ def disable() -> Page:
     return redirect(url_for("twofactor.account"))
 
 
-def _act(user: User, form: CodeForm, action: CodeCheck, done: str) -> Page:
-    """Enrol or renew the codes, then show the ten recovery codes, once."""
+def _act(
+    user: User,
+    form: CodeForm,
+    action: CodeCheck,
+    done: str,
+    *,
+    then: Callable[[User], None] | None = None,
+) -> Page:
+    """Enrol or renew the codes (and ``then``, in the same transaction), then show the ten
+    recovery codes, once."""
     forms = {"enrol_form" if isinstance(form, EnrolForm) else "renew_form": form}
     if not form.validate_on_submit():
         return _account_page(user, **forms)
@@ -170,6 +203,8 @@ def _act(user: User, form: CodeForm, action: CodeCheck, done: str) -> Page:
         db.session.commit()  # a wrong code is counted and audited
         form.code.errors = [error.message]
         return _account_page(user, status=error.status_code, **forms)
+    if then is not None:
+        then(user)
     db.session.commit()
     flash(done, "success")
     page = render_template(

@@ -22,6 +22,9 @@ ENDED_MESSAGES = {
     SessionEnd.EXPIRED: "Votre session a atteint sa durée maximale : reconnectez-vous.",
     SessionEnd.PASSWORD_CHANGED: "Le mot de passe de ce compte a changé : reconnectez-vous.",
     SessionEnd.ACCOUNT_CHANGED: "Ce compte a été modifié par un administrateur : reconnectez-vous.",
+    SessionEnd.TWO_FACTOR_ENABLED: (
+        "La double authentification vient d'être activée sur ce compte : reconnectez-vous."
+    ),
     SessionEnd.PASSWORD_RESET: (
         "Le mot de passe de ce compte a été réinitialisé : reconnectez-vous."
     ),

@@ -57,6 +57,7 @@ def enrolled(session: Session, user: User, *, at: datetime = NOW - timedelta(hou
         now=at,
         policy=LoginPolicy(secret="test"),
         actor=Actor(user_id=user.id, psad_id=None),
+        shown=twofactor.fingerprint(secret),
     )
     session.commit()
     return codes

@@ -78,6 +78,69 @@ def test_opening_the_page_again_keeps_the_same_secret(client, session, pilot, cl
     assert secret_of(session, pilot) == first
 
 
+@pytest.fixture
+def elsewhere(app, client):  # type: ignore[no-untyped-def]
+    """Another browser (of the same kind as ``client``): somebody else who holds the
+    password, or the user's other device."""
+    return app.test_client()
+
+
+def test_another_browser_opening_the_page_is_shown_another_secret(
+    client, elsewhere, session, pilot, clock
+):
+    elsewhere.sign_in(pilot)
+    elsewhere.get(ACCOUNT)
+    seen_elsewhere = secret_of(session, pilot)
+    client.sign_in(pilot)
+
+    page = text(client.get(ACCOUNT))
+
+    secret = secret_of(session, pilot)
+    assert secret != seen_elsewhere
+    assert twofactor.grouped(secret, 4) in page
+
+
+def test_a_secret_seen_by_another_browser_never_becomes_the_second_factor(
+    client, elsewhere, session, pilot, clock
+):
+    """Somebody with the password opens the enrolment page first and keeps the key: the
+    user's enrolment does not take it, and the other browser's stale key is refused."""
+    elsewhere.sign_in(pilot)
+    elsewhere.get(ACCOUNT)
+    seen_elsewhere = secret_of(session, pilot)
+    client.sign_in(pilot)
+    client.get(ACCOUNT)
+    mine = secret_of(session, pilot)
+
+    stale = elsewhere.submit(f"{ACCOUNT}/activer", {"code": code_at(mine, clock.moment)})
+
+    assert stale.location == ACCOUNT
+    assert "La clé a changé depuis l'ouverture de cette page" in text(elsewhere.get(ACCOUNT))
+    assert not refreshed(session, pilot).has_two_factor
+    client.get(ACCOUNT)  # the other browser was shown a new key: this one scans its own again
+    secret = secret_of(session, pilot)
+    done = client.submit(f"{ACCOUNT}/activer", {"code": code_at(secret, clock.moment)})
+    assert "Double authentification activée." in text(done)
+    assert refreshed(session, pilot).totp_secret not in (seen_elsewhere, mine)
+
+
+def test_enrolling_ends_the_sessions_opened_with_the_password_alone(
+    client, elsewhere, session, pilot, clock
+):
+    elsewhere.sign_in(pilot)
+    client.sign_in(pilot)
+    client.get(ACCOUNT)
+
+    client.submit(f"{ACCOUNT}/activer", {"code": code_at(secret_of(session, pilot), clock.moment)})
+
+    ended = elsewhere.get("/jeunes")
+    assert ended.location.startswith("/connexion")
+    assert "La double authentification vient d'être activée sur ce compte" in text(
+        elsewhere.get(ended.location)
+    )
+    assert client.get("/jeunes").status_code == 200  # the browser that enrolled stays in
+
+
 def test_the_qr_code_carries_the_issuer_and_the_account(client, session, pilot, clock):
     client.sign_in(pilot)
     client.get(ACCOUNT)
