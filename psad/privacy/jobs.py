@@ -28,6 +28,7 @@ from psad.extensions import db
 from psad.privacy import retention
 from psad.privacy.anonymise import anonymise
 from psad.privacy.retention import RetentionRule
+from psad.youth.models import Youth
 
 log = logging.getLogger(__name__)
 CHUNK = 100
@@ -109,7 +110,10 @@ def run_psad(
         )
 
     def forget(ids: list[int]) -> int:
-        return anonymise(session, youth_ids=ids, now=now, actor=actor)
+        # still due now: a case opened since the list was read (an import, a pilote) keeps
+        # its youth, as anonymising cannot be undone
+        due = retention.youth_due(psad.id, rule, today).where(Youth.id.in_(ids))
+        return anonymise(session, youth_ids=list(session.scalars(due)), now=now, actor=actor)
 
     run.cases_closed, closing_failed = _in_chunks(session, case_ids, close, "case")
     run.anonymised, anonymising_failed = _in_chunks(session, youth_ids, forget, "youth")

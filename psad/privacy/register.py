@@ -241,7 +241,8 @@ def _retention(psad: Psad, settings: Settings) -> tuple[Line, ...]:
             f"tant qu'un dossier est ouvert, puis jusqu'à ses {psad.retention_age} ans ou "
             f"{psad.retention_years_after_close} an(s) après la clôture de son dernier dossier "
             "(la plus tardive des deux dates) ; ensuite anonymisées chaque nuit : ne restent "
-            "que les faits que compte le bilan (sexe, année de naissance, commune, dates, "
+            "que les faits que compte le bilan (sexe, date de naissance, qui donne les âges "
+            "du bilan, dernier établissement et formation, commune et code postal, dates, "
             "résultats)",
         ),
         Line(

@@ -79,5 +79,12 @@ def _render(psad: Psad, form: RetentionRuleForm) -> str:
         run_at=at,
         closing=retention.cases_to_close_page(session, psad, day, _cases_page()),
         due=retention.youth_due_page(session, psad, day, requested_page()),
-        names=current_viewer().sees_youth,
+        names=_names_shown(psad),
     )
+
+
+def _names_shown(psad: Psad) -> bool:
+    """Names only to who sees this PSAD's youth: an administrator opening another PSAD's
+    page (even one who is a member of some PSAD) sees file numbers."""
+    viewer = current_viewer()
+    return viewer.sees_youth and viewer.psad_id == psad.id

@@ -52,6 +52,8 @@ def test_the_register_shows_the_default_configuration(client, lille, pilot):
     retention = part(page, "conservation")
     assert "jusqu'à ses 27 ans ou 2 an(s) après la clôture" in retention
     assert "30 jours après le dépôt" in retention
+    # what anonymisation keeps, as psad.privacy.anonymise does: the birth date, not only its year
+    assert "ne restent que les faits que compte le bilan (sexe, date de naissance" in retention
     security = part(page, "securite")
     assert "fermées après 60 minutes d'inactivité et au plus 12 heures" in security
     assert "5 échecs de connexion bloquent 15 minutes" in security

@@ -59,6 +59,20 @@ def test_an_administrator_opens_it_without_seeing_names(client, admin, due):
     assert "Dossier n°" in page
 
 
+def test_an_administrator_who_is_pilote_elsewhere_sees_no_names_of_this_psad(client, session, due):
+    from psad.auth.models import Role
+
+    other = make_psad(session, code="DOUAI", name="PSAD de Douai")
+    user = make_user(session, psad=other, role=Role.PILOT, is_admin=True)
+    session.commit()
+    client.sign_in(user, other)
+
+    page = text(client.get(url(due.psad)))
+
+    assert "Conservation des données : PSAD de Lille" in page
+    assert "Lemaire" not in page and "Carpentier" not in page
+
+
 def test_the_pilote_of_another_psad_finds_nothing(client, session, due):
     other = make_psad(session, code="DOUAI", name="PSAD de Douai")
     session.commit()

@@ -77,6 +77,38 @@ def test_the_run_closes_at_the_age_limit_anonymises_who_is_due_and_says_so(sessi
     )
 
 
+def test_a_youth_whose_case_reopened_during_the_run_is_not_anonymised(session, lille, monkeypatch):
+    """The list is read first, then worked through: an import or a pilote that opens a case
+    meanwhile keeps the youth, since anonymising cannot be undone."""
+    from psad.privacy import retention
+    from psad.youth.models import CaseSource
+
+    rich, _, _ = lille
+    close_then_reopen = retention.close_at_age_limit
+
+    def closing_while_a_case_opens(session, **kwargs):  # type: ignore[no-untyped-def]
+        closed = close_then_reopen(session, **kwargs)
+        session.add(
+            Case(
+                youth_id=rich.youth.id,
+                psad_id=rich.psad.id,
+                source=CaseSource.REFERRAL,
+                opened_on=TODAY,
+                status=CaseStatus.OPEN,
+            )
+        )
+        return closed
+
+    monkeypatch.setattr(retention, "close_at_age_limit", closing_while_a_case_opens)
+
+    run = run_psad(session, rich.psad, today=TODAY, now=NOW, dry_run=False, ip=None)
+
+    assert run.anonymised == 0
+    session.expire_all()
+    kept = session.get_one(Youth, rich.youth.id)
+    assert kept.anonymised_at is None and kept.last_name == rich.youth.last_name
+
+
 def test_a_second_run_the_same_day_finds_nothing_to_do(session, lille):
     rich, _, _ = lille
     run_psad(session, rich.psad, today=TODAY, now=NOW, dry_run=False, ip=None)
