@@ -247,6 +247,9 @@ class AuthSettings:
     reset_requests_per_address: int = 10
     # The name authenticator applications show beside the account (two-factor log-in).
     totp_issuer: str = "PSAD"
+    # Wrong two-factor codes one account may have in a day, whatever the addresses, before
+    # its log-in is locked for a day.
+    max_failed_codes_per_day: int = 30
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ class LoginPolicy:
     lockout: timedelta = timedelta(minutes=15)
     min_password_length: int = 12
     secret: str = ""  # keys the hashes of throttle keys and of unknown addresses
+    max_code_failures_per_day: int = 30  # wrong two-factor codes (psad.auth.twofactor)
 
 
 def policy_of(settings: AuthSettings, *, secret: str) -> LoginPolicy:
@@ -59,6 +60,7 @@ def policy_of(settings: AuthSettings, *, secret: str) -> LoginPolicy:
         lockout=timedelta(minutes=settings.lockout_minutes),
         min_password_length=max(12, settings.min_password_length),
         secret=secret,
+        max_code_failures_per_day=settings.max_failed_codes_per_day,
     )
 
 
@@ -204,6 +206,11 @@ def _ensure_rows(session: Session, keys: list[str]) -> None:
 
 def _locked_message(until: datetime, now: datetime) -> str:
     minutes = max(1, int((until - now).total_seconds() + 59) // 60)
+    if minutes > 120:
+        return (
+            f"Trop de tentatives de connexion échouées : réessayez à partir du "
+            f"{local(until):%d/%m/%Y à %H:%M}."
+        )
     return (
         f"Trop de tentatives de connexion échouées : réessayez à partir de "
         f"{local(until):%H:%M} (dans {minutes} minute{'s' if minutes > 1 else ''})."

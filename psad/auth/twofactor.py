@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 from sqlalchemy import delete, func, or_, select, update
@@ -27,6 +27,7 @@ from psad.auth.login import (
     LoginPolicy,
     ThrottleKeys,
     _count_failure,
+    _ensure_rows,
     _locked_message,
     _locked_until,
     normalize_login_email,
@@ -55,6 +56,7 @@ KEY_CHANGED = (
     "La clé a changé depuis l'ouverture de cette page (la page a été ouverte ailleurs) : "
     "scannez le nouveau code QR ci-dessous et saisissez le code qu'il donne."
 )
+DAY = timedelta(days=1)  # the window and the lock of the day's count of wrong codes
 # how the journal says the second step was passed
 APPLICATION_CODE = "avec le code de l'application"
 RECOVERY_CODE = "avec un code de secours"
@@ -175,12 +177,48 @@ def _code_keys(email: str, ip_address: str | None, policy: LoginPolicy) -> Throt
     )
 
 
+def _day_key(email: str, policy: LoginPolicy) -> str:
+    """The account's count of wrong codes over a day, whatever the addresses."""
+    account = throttle_keys(email, None, policy).account
+    return f"code-day:{account.removeprefix('account:')}"
+
+
+def _day_lock_end(
+    session: Session, email: str, now: datetime, policy: LoginPolicy
+) -> datetime | None:
+    throttle = session.get(LoginThrottle, _day_key(email, policy))
+    if throttle is None or throttle.locked_until is None or throttle.locked_until <= now:
+        return None
+    return throttle.locked_until
+
+
+def _count_day_failure(
+    session: Session, email: str, now: datetime, policy: LoginPolicy
+) -> datetime | None:
+    """Add a wrong code to the account's day count (which starts again after a day without
+    one); at the limit, lock the account's log-in for a day. Returns the lock's end."""
+    key = _day_key(email, policy)
+    _ensure_rows(session, [key])
+    throttle = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+    assert throttle is not None  # made by _ensure_rows
+    if throttle.last_failure_at is None or now - throttle.last_failure_at > DAY:
+        throttle.failures = 0
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    if throttle.failures < policy.max_code_failures_per_day:
+        return None
+    throttle.failures = 0
+    throttle.locked_until = now + DAY
+    return throttle.locked_until
+
+
 def _lock_end(
     session: Session, email: str, ip: str | None, now: datetime, policy: LoginPolicy
 ) -> datetime | None:
     ends = [
         _locked_until(session, throttle_keys(email, ip, policy), now),
         _locked_until(session, _code_keys(email, ip, policy), now),
+        _day_lock_end(session, email, now, policy),
     ]
     return max((end for end in ends if end is not None), default=None)
 
@@ -191,7 +229,11 @@ def ensure_codes_not_locked(
     """Before the password is checked: an account locked by wrong codes is refused with the
     same words as one locked by wrong passwords, so that the answer does not tell whether the
     password was right."""
-    until = _locked_until(session, _code_keys(email, ip_address, policy), now)
+    ends = [
+        _locked_until(session, _code_keys(email, ip_address, policy), now),
+        _day_lock_end(session, email, now, policy),
+    ]
+    until = max((end for end in ends if end is not None), default=None)
     if until is None:
         return
     user = session.scalar(
@@ -232,6 +274,9 @@ def _fail(
     failures, locked_until = _count_failure(
         session, _code_keys(user.email, actor.ip_address, policy), now, policy
     )
+    locked_for_the_day = _count_day_failure(session, user.email, now, policy)
+    if locked_for_the_day is not None:
+        locked_until = max(locked_until or locked_for_the_day, locked_for_the_day)
     audit.record(
         session,
         actor,
@@ -247,7 +292,8 @@ def _fail(
 
 def _succeed(session: Session, user: User, ip_address: str | None, policy: LoginPolicy) -> None:
     keys = _code_keys(user.email, ip_address, policy)
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_([keys.pair, keys.account])))
+    cleared = [keys.pair, keys.account, _day_key(user.email, policy)]
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(cleared)))
 
 
 def _signed_in(

@@ -318,6 +318,66 @@ def test_the_lock_ends_after_its_time(client, secret, clock):
     assert response.location == "/"
 
 
+# A password holder guessing codes from many addresses meets the account's day count: the
+# quarter-hour counters are set high here, as that many addresses would make them.
+MANY_ADDRESSES = {
+    "max_failed_logins": 100,
+    "max_failed_logins_per_address": 100,
+    "max_failed_logins_per_account": 100,
+    "max_failed_codes_per_day": 4,
+}
+
+
+@with_settings(auth=MANY_ADDRESSES)
+def test_wrong_codes_spread_over_the_day_lock_the_log_in_for_a_day(client, secret, clock):
+    password_step(client, EMAIL)
+    code_step(client, wrong(secret, clock))
+    code_step(client, wrong(secret, clock))
+    clock.advance(20 * 60)  # past the quarter-hour counters' window
+    password_step(client, EMAIL)
+    code_step(client, wrong(secret, clock))
+
+    response = code_step(client, wrong(secret, clock))
+
+    assert response.status_code == 429
+    assert (
+        "Trop de tentatives de connexion échouées : réessayez à partir du 01/12/2026 à 10:20."
+        in text(response)
+    )
+
+
+@with_settings(auth=MANY_ADDRESSES)
+def test_the_day_lock_refuses_the_password_too_until_it_ends(client, secret, clock):
+    password_step(client, EMAIL)
+    for _ in range(4):
+        code_step(client, wrong(secret, clock))
+    clock.advance(60 * 60)
+
+    refused = password_step(client, EMAIL)  # the same answer as for a wrong password
+
+    assert refused.status_code == 429
+    assert "réessayez à partir du 01/12/2026 à 10:00." in text(refused)
+    clock.advance(23 * 60 * 60 + 60)
+    password_step(client, EMAIL)
+    assert code_step(client, code_at(secret, clock.moment)).location == "/"
+
+
+@with_settings(auth=MANY_ADDRESSES)
+def test_a_right_code_starts_the_day_count_again(client, secret, clock):
+    password_step(client, EMAIL)
+    for _ in range(3):
+        code_step(client, wrong(secret, clock))
+    code_step(client, code_at(secret, clock.moment))
+    client.submit("/deconnexion")
+    clock.advance(60)
+
+    password_step(client, EMAIL)
+    for _ in range(3):
+        response = code_step(client, wrong(secret, clock))
+
+    assert response.status_code == 401  # three since the right code: not locked
+
+
 # --- the half-way state ------------------------------------------------------------------
 
 
