@@ -101,6 +101,9 @@ class MailSettings:
     # Delivery is retried with back-off (1, 2, 4... minutes, at most 6 hours apart); after
     # this many attempts the message is marked failed and listed for administrators.
     max_attempts: int = 10
+    # The e-mails to users (reminders' digests, password links), sent or failed, are deleted
+    # this many days after they were written. Messages to youth follow the youth's retention.
+    keep_sent_days: int = 30
 
     def __post_init__(self) -> None:
         if self.security not in MAIL_SECURITIES:

@@ -111,7 +111,7 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     from psad.imports.jobs import process_inbox, purge_uploads
     from psad.messages.jobs import send_auto_reminders
     from psad.orientations.jobs import flag_stalled_orientations
-    from psad.outbox.jobs import deliver_outbox
+    from psad.outbox.jobs import deliver_outbox, purge_outbox
     from psad.privacy.jobs import apply_retention
     from psad.privacy.retention import RUN_AT
     from psad.reminders.jobs import send_reminders
@@ -127,6 +127,8 @@ def configure(app: Flask, scheduler: BaseScheduler) -> LeasedJobs:
     scheduler.add_job(jobs.guarded("purge_uploads", purge_uploads), "cron", hour=3, id="purge")
     scheduler.add_job(jobs.guarded("purge_sign_ins", purge_sign_ins), "cron", hour=3, minute=30,
                       id="purge_sign_ins")  # fmt: skip
+    scheduler.add_job(jobs.guarded("purge_outbox", purge_outbox), "cron", hour=3, minute=45,
+                      id="purge_outbox")  # fmt: skip
     scheduler.add_job(jobs.guarded("obligations", sync_obligations), "cron", hour=2, id="of")
     scheduler.add_job(jobs.guarded("stalled_orientations", flag_stalled_orientations), "cron",
                       hour=2, minute=20, id="stalled_orientations")  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -215,3 +215,18 @@ def retry(session: Session, *, message_id: int, actor: Actor, now: datetime) -> 
     )
     session.refresh(message)
     return message
+
+
+def purge_sent_to_users(session: Session, *, before: datetime) -> int:
+    """Delete the messages to users (not to youth: those belong to the youth's file) written
+    before ``before`` and done with (sent or failed); returns how many. Never commits."""
+    to_users = [purpose for purpose in OutboxPurpose if not purpose.to_youth]
+    result = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.purpose.in_(to_users),
+            OutboxMessage.state.in_([OutboxState.SENT, OutboxState.FAILED]),
+            OutboxMessage.created_at < before,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

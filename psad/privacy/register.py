@@ -262,6 +262,11 @@ def _retention(psad: Psad, settings: Settings) -> tuple[Line, ...]:
             "Liens de réinitialisation du mot de passe",
             f"valables {auth.reset_link_minutes} minutes ; effacés un jour après leur fin",
         ),
+        Line(
+            "Courriels aux utilisateurs (récapitulatifs des rappels, liens de mot de passe)",
+            f"effacés {settings.mail.keep_sent_days} jours après leur écriture, envoyés ou "
+            "non ; les messages aux jeunes suivent la conservation des données du jeune",
+        ),
         Line("Compteurs d'échecs de connexion", "effacés après un jour sans échec"),
         Line(
             "Journal d'audit",

@@ -52,6 +52,10 @@ def test_the_register_shows_the_default_configuration(client, lille, pilot):
     retention = part(page, "conservation")
     assert "jusqu'à ses 27 ans ou 2 an(s) après la clôture" in retention
     assert "30 jours après le dépôt" in retention
+    assert "Courriels aux utilisateurs (récapitulatifs des rappels, liens de mot de passe)" in (
+        retention
+    )
+    assert "effacés 30 jours après leur écriture" in retention
     # what anonymisation keeps, as psad.privacy.anonymise does: the birth date, not only its year
     assert "ne restent que les faits que compte le bilan (sexe, date de naissance" in retention
     security = part(page, "securite")
